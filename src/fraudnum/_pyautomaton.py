@@ -84,6 +84,8 @@ class KeywordAutomaton:
     def __init__(
         self, patterns: Sequence[str], values: Sequence[int], fold: FoldTable | None = None
     ) -> None:
+        if hasattr(self, "_patterns"):
+            raise TypeError("KeywordAutomaton is immutable; it cannot be re-initialised")
         pats, vals, table, folded = _validate(patterns, values, fold)
         goto: list[dict[int, int]] = [{}]
         own: list[list[int]] = [[]]

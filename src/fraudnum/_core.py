@@ -1,0 +1,20 @@
+"""Chooses the compiled core or its pure-Python twin.
+
+Set ``FRAUDNUM_NO_EXTENSIONS=1`` to force the pure-Python structures (for
+debugging, or on a platform without a compiler); results are identical.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["USING_EXTENSIONS", "DigitTrie"]
+
+if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
+    from fraudnum._pytrie import DigitTrie
+
+    USING_EXTENSIONS = False
+else:
+    from fraudnum._trie import DigitTrie  # type: ignore[assignment]
+
+    USING_EXTENSIONS = True

@@ -1,0 +1,396 @@
+"""The number rule engine: tables -> tries -> verdicts, with precedence tiers.
+
+Precedence, strongest first (a verdict names the tier that decided it):
+
+1. ``never_block`` - built-in rows marked ``never_block`` (96110, 12381,
+   emergency numbers) are TRUSTED whatever the user's lists and rules say.
+2. ``user`` - the user's block/allow lists and rules file; the longest matching
+   prefix wins among them.
+3. ``builtin`` - the numbering plan in ``data/prefixes.csv``.
+
+A :class:`Classifier` is immutable: building one validates everything first, so
+a bad rules file raises and leaves any classifier built before untouched. It is
+safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from fraudnum._core import DigitTrie
+from fraudnum.model import (
+    Channel,
+    Direction,
+    NumberInfo,
+    NumberKind,
+    Reason,
+    Risk,
+    Tier,
+    Verdict,
+)
+from fraudnum.numbers import ParsedNumber, list_entry_key, parse_number
+from fraudnum.tables import (
+    MAX_NUMBER_LEN,
+    PrefixRule,
+    ReasonText,
+    builtin_carriers,
+    builtin_reasons,
+    builtin_rules,
+    load_rules,
+)
+
+__all__ = ["Classifier", "RuleTable", "default_lookup"]
+
+
+class _Blank(string.Formatter):
+    """Formats reason templates, leaving unknown fields empty rather than failing."""
+
+    def get_value(self, key: int | str, args: Any, kwargs: Mapping[str, Any]) -> Any:
+        return kwargs.get(str(key), "")
+
+
+_FORMAT = _Blank()
+
+
+class RuleTable:
+    """Prefix rules compiled into a :class:`DigitTrie` (rule index as the value)."""
+
+    __slots__ = ("_lookup", "rules", "trie")
+
+    def __init__(self, rules: Iterable[PrefixRule]) -> None:
+        self.rules: tuple[PrefixRule, ...] = tuple(rules)
+        self.trie = DigitTrie(
+            (r.prefix, r.min_len, r.max_len, i) for i, r in enumerate(self.rules)
+        )
+
+    def lookup(self, digits: str) -> PrefixRule | None:
+        """The row for the longest prefix of ``digits`` admitting its length."""
+        i = self.trie.lookup(digits)
+        return None if i < 0 else self.rules[i]
+
+    def lookup_many(self, keys: list[str]) -> list[PrefixRule | None]:
+        """Look up many canonical keys at once (the trie walk runs without the GIL)."""
+        rules = self.rules
+        return [None if i < 0 else rules[i] for i in self.trie.lookup_batch(keys)]
+
+
+@functools.cache
+def _builtin_table() -> RuleTable:
+    return RuleTable(builtin_rules())
+
+
+def default_lookup() -> Any:
+    """The built-in table's lookup function, as :func:`parse_number` takes it."""
+    return _builtin_table().lookup
+
+
+def _coerce(enum_cls: Any, value: object, name: str) -> Any:
+    if isinstance(value, enum_cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return enum_cls(value.lower())
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(m.value) for m in enum_cls)
+    raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+_NON_DIGITS = re.compile(r"\D+")
+
+
+class Classifier:
+    """Classifies numbers (and, through :mod:`fraudnum.sms`, messages) with the user's rules.
+
+    Args:
+        block: numbers or digit prefixes the user wants blocked (risk HIGH).
+            A bare run of digits is a prefix of the canonical form
+            (``"1709"``); anything else is parsed as a full number.
+        allow: numbers or prefixes the user trusts (risk TRUSTED).
+        rules: a path to a rules file in the ``prefixes.csv`` format, or the
+            already-loaded rows (see :func:`fraudnum.tables.parse_rules`).
+
+    Raises:
+        fraudnum.tables.TableError: the rules file is invalid (the message has the line number).
+        ValueError: a list entry is invalid, or the same entry is both blocked
+            and allowed, or two user rules overlap.
+        TypeError: an argument has the wrong type.
+
+    Example:
+        >>> clf = Classifier(block=["1709"], allow=["4008108888"])
+        >>> clf.classify("17091234567").risk
+        <Risk.HIGH: 'high'>
+    """
+
+    def __init__(
+        self,
+        *,
+        block: Iterable[str] = (),
+        allow: Iterable[str] = (),
+        rules: str | os.PathLike[str] | Iterable[PrefixRule] | None = None,
+    ) -> None:
+        if isinstance(block, str) or isinstance(allow, str):
+            raise TypeError("block and allow take a list of numbers, not a single string")
+        self._builtin = _builtin_table()
+        self._reasons: Mapping[str, ReasonText] = builtin_reasons()
+        user_rules: list[PrefixRule] = []
+        if rules is not None:
+            if isinstance(rules, (str, os.PathLike)):
+                user_rules.extend(load_rules(rules))
+            else:
+                user_rules.extend(rules)
+        seen: dict[str, str] = {}
+        for name, entries, risk, reason in (
+            ("block", block, Risk.HIGH, "user_blocked"),
+            ("allow", allow, Risk.TRUSTED, "user_allowed"),
+        ):
+            for i, entry in enumerate(entries):
+                try:
+                    key = list_entry_key(entry, self._builtin.lookup)
+                except ValueError as e:
+                    raise ValueError(f"{name}[{i}]: {e}") from None
+                if key in seen:
+                    if seen[key] != name:
+                        raise ValueError(f"{entry!r} is in both the block and the allow list")
+                    continue
+                seen[key] = name
+                user_rules.append(
+                    PrefixRule(
+                        prefix=key,
+                        min_len=len(key),
+                        max_len=MAX_NUMBER_LEN,
+                        kind=None,
+                        risk_call=risk,
+                        risk_sms=risk,
+                        risk_out=risk,
+                        calls_out=True,
+                        never_block=False,
+                        urgent=False,
+                        reason=reason,
+                        organisation=None,
+                        carrier=None,
+                        source=f"{name} list",
+                        origin=f"{name} list",
+                        line=i + 1,
+                    )
+                )
+        try:
+            self._user = RuleTable(user_rules) if user_rules else None
+        except ValueError as e:
+            raise ValueError(f"user rules overlap: {e}") from None
+        self._urgent_numbers = tuple(
+            r.prefix for r in self._builtin.rules if r.urgent and r.min_len == len(r.prefix)
+        )
+
+    @property
+    def user_rules(self) -> tuple[PrefixRule, ...]:
+        """The user's rules, list entries included, in the order given."""
+        return () if self._user is None else self._user.rules
+
+    def classify(
+        self,
+        number: str,
+        *,
+        channel: Channel | str = Channel.CALL,
+        direction: Direction | str = Direction.INCOMING,
+        expect_international: bool = False,
+    ) -> Verdict:
+        """Classify a caller ID or SMS sender.
+
+        Args:
+            number: the number as written (``"+86 400-810-8888"``, ``"95588"``,
+                ``"Unknown"`` ...). Any string gives a verdict.
+            channel: ``"call"`` (default) or ``"sms"``.
+            direction: ``"incoming"`` (default: the number contacts the user)
+                or ``"outgoing"`` (the user dials or texts it).
+            expect_international: the user has overseas business or family, so
+                an international caller is not suspicious in itself.
+
+        Returns:
+            The verdict, with reasons in Chinese and English.
+
+        Raises:
+            TypeError: ``number`` is not a ``str``.
+            ValueError: ``channel`` or ``direction`` is not a known value.
+        """
+        ch: Channel = _coerce(Channel, channel, "channel")
+        di: Direction = _coerce(Direction, direction, "direction")
+        parsed = parse_number(number, self._builtin.lookup)
+        return self._verdict(parsed, ch, di, bool(expect_international))
+
+    def classify_many(
+        self,
+        numbers: Iterable[str],
+        *,
+        channel: Channel | str = Channel.CALL,
+        direction: Direction | str = Direction.INCOMING,
+        expect_international: bool = False,
+    ) -> list[Verdict]:
+        """Classify many numbers with the same context; see :meth:`classify`."""
+        ch: Channel = _coerce(Channel, channel, "channel")
+        di: Direction = _coerce(Direction, direction, "direction")
+        lookup = self._builtin.lookup
+        expect = bool(expect_international)
+        return [self._verdict(parse_number(n, lookup), ch, di, expect) for n in numbers]
+
+    # -- verdict building -------------------------------------------------
+
+    def reason(self, code: str, **params: object) -> Reason:
+        """Build a :class:`Reason` from the reason table, filling its template."""
+        text = self._reasons[code]
+        return Reason(
+            code,
+            _FORMAT.format(text.zh, **params).strip(),
+            _FORMAT.format(text.en, **params).strip(),
+        )
+
+    def _rule_reason(self, rule: PrefixRule, info: NumberInfo) -> Reason:
+        carriers = builtin_carriers()
+        carrier = carriers.get(info.carrier or "")
+        org = rule.organisation
+        return self.reason(
+            rule.reason,
+            carrier_zh=carrier.zh if carrier else "运营商未知",
+            carrier_en=carrier.en if carrier else "carrier unknown",
+            org_zh=org.zh if org else "",
+            org_en=org.en if org else "",
+            region=(org.en if org else None) or info.region or "unknown region",
+            rule=f"{rule.origin}:{rule.line}",
+        )
+
+    def _verdict(
+        self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
+    ) -> Verdict:
+        info = parsed.info
+        if parsed.status == "hidden":
+            return Verdict(
+                NumberKind.HIDDEN,
+                Risk.MEDIUM,
+                (self.reason("hidden_caller"),),
+                info,
+                channel=channel,
+                direction=direction,
+            )
+        if parsed.status != "ok" or parsed.rule is None:
+            reasons = [self.reason("malformed_number", detail=parsed.detail)]
+            reasons[0] = Reason(
+                "malformed_number",
+                self._reasons["malformed_number"].zh.format(detail=parsed.detail_zh),
+                reasons[0].en,
+            )
+            risk = Risk.MEDIUM
+            imitated = self._imitated_warning(_NON_DIGITS.sub("", _nfkc(info.raw)))
+            if imitated:
+                risk = Risk.HIGH
+                reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+            return Verdict(
+                NumberKind.MALFORMED,
+                risk,
+                tuple(reasons),
+                info,
+                channel=channel,
+                direction=direction,
+            )
+        rule = parsed.rule
+        assert rule.kind is not None  # built-in rows always have a kind
+        user_rule = self._user.lookup(info.digits) if self._user is not None else None
+        user_risk = _context_risk(user_rule, channel, direction) if user_rule else None
+        main = self._rule_reason(rule, info)
+        if rule.never_block:
+            reasons = [main]
+            if rule.urgent:
+                reasons.append(self.reason("urgent_warning"))
+            if user_rule is not None:
+                reasons.append(
+                    self.reason("never_block_overrides_user", rule=_describe(user_rule))
+                )
+            return Verdict(
+                rule.kind,
+                Risk.TRUSTED,
+                tuple(reasons),
+                info,
+                tier=Tier.NEVER_BLOCK,
+                channel=channel,
+                direction=direction,
+                urgent=rule.urgent,
+                organisation=rule.organisation,
+                rule_source=rule.source,
+            )
+        if user_rule is not None and (user_risk is not None or user_rule.kind is not None):
+            kind = user_rule.kind or rule.kind
+            risk = user_risk if user_risk is not None else _context_risk(rule, channel, direction)
+            assert risk is not None
+            user_reason = self.reason(user_rule.reason, rule=_describe(user_rule))
+            return Verdict(
+                kind,
+                risk,
+                (user_reason, main),
+                info,
+                tier=Tier.USER,
+                channel=channel,
+                direction=direction,
+                organisation=user_rule.organisation or rule.organisation,
+                rule_source=user_rule.source,
+            )
+        risk = _context_risk(rule, channel, direction)
+        assert risk is not None  # built-in rows give every context a risk
+        reasons = [main]
+        incoming = direction is Direction.INCOMING
+        if incoming and channel is Channel.CALL and not rule.calls_out:
+            risk = max(risk, Risk.HIGH)
+            org = rule.organisation
+            reasons.append(
+                self.reason(
+                    "inbound_only_number",
+                    who_zh=org.zh if org else "这类号码",
+                    who_en=f"The {org.en}" if org else "A number of this kind",
+                )
+            )
+        if rule.kind is NumberKind.INTERNATIONAL and incoming:
+            imitated = self._imitated_warning(info.digits)
+            if imitated:
+                risk = Risk.HIGH
+                reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+            elif expect_intl:
+                risk = min(risk, Risk.LOW)
+                reasons.append(self.reason("international_expected"))
+        return Verdict(
+            rule.kind,
+            risk,
+            tuple(reasons),
+            info,
+            channel=channel,
+            direction=direction,
+            organisation=rule.organisation,
+            rule_source=rule.source,
+        )
+
+    def _imitated_warning(self, digits: str) -> str | None:
+        """The warning number (96110, 12381) these digits dress up as, if any."""
+        for urgent in self._urgent_numbers:
+            if digits.endswith(urgent) and len(digits) > len(urgent):
+                return urgent
+        return None
+
+
+def _nfkc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def _context_risk(rule: PrefixRule, channel: Channel, direction: Direction) -> Risk | None:
+    if direction is Direction.OUTGOING:
+        return rule.risk_out
+    if channel is Channel.SMS:
+        return rule.risk_sms
+    return rule.risk_call
+
+
+def _describe(rule: PrefixRule) -> str:
+    return f"{rule.prefix} ({rule.origin}, line {rule.line})"
+

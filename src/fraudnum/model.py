@@ -1,0 +1,295 @@
+"""Result types and enums: what a verdict says.
+
+Everything here is immutable (frozen attrs classes, enums) so verdicts can be
+shared across threads and cached freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Channel",
+    "Direction",
+    "NumberInfo",
+    "NumberKind",
+    "Organisation",
+    "Reason",
+    "Risk",
+    "Tier",
+    "Verdict",
+]
+
+
+class NumberKind(str, enum.Enum):
+    """What kind of number a caller ID or SMS sender is."""
+
+    MOBILE = "mobile"
+    MOBILE_VIRTUAL = "mobile_virtual"
+    IOT = "iot"
+    FIXED_LINE = "fixed_line"
+    ENTERPRISE_400 = "enterprise_400"
+    TOLL_FREE_800 = "toll_free_800"
+    SERVICE_95 = "service_95"
+    SERVICE_95_LONG = "service_95_long"
+    SERVICE_96 = "service_96"
+    ANTI_FRAUD_CALL = "anti_fraud_call"
+    ANTI_FRAUD_SMS = "anti_fraud_sms"
+    SMS_PORT = "sms_port"
+    GOV_HOTLINE = "gov_hotline"
+    EMERGENCY = "emergency"
+    CARRIER_SERVICE = "carrier_service"
+    INTERNATIONAL = "international"
+    HIDDEN = "hidden"
+    MALFORMED = "malformed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RISK_RANK = {"trusted": 0, "low": 1, "medium": 2, "high": 3}
+
+
+class Risk(str, enum.Enum):
+    """How risky a number or message is; ordered ``TRUSTED < LOW < MEDIUM < HIGH``."""
+
+    TRUSTED = "trusted"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        """The position in the order, 0 for TRUSTED up to 3 for HIGH."""
+        return _RISK_RANK[self.value]
+
+    # str's own comparisons are alphabetical, so all four are defined by rank.
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Risk):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Risk):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Risk):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Risk):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Channel(str, enum.Enum):
+    """How the number reached the user."""
+
+    CALL = "call"
+    SMS = "sms"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Direction(str, enum.Enum):
+    """Whether the number is calling the user or the user is contacting it."""
+
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Tier(str, enum.Enum):
+    """The precedence tier that decided a verdict, strongest first.
+
+    ``NEVER_BLOCK`` (official warnings and emergency numbers) beats ``USER``
+    (the user's block/allow lists and rules), which beats ``BUILTIN`` (the
+    numbering plan in ``data/prefixes.csv``).
+    """
+
+    NEVER_BLOCK = "never_block"
+    USER = "user"
+    BUILTIN = "builtin"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Reason:
+    """One reason behind a verdict: a stable code and human text in Chinese and English.
+
+    Attributes:
+        code: stable machine-readable identifier (e.g. ``"inbound_only_number"``).
+        zh: explanation in Chinese.
+        en: explanation in English.
+        spans: ``(start, end)`` offsets into the original input that triggered the
+            reason (used by SMS verdicts; empty for numbers).
+    """
+
+    code: str
+    zh: str
+    en: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d: dict[str, Any] = {"code": self.code, "zh": self.zh, "en": self.en}
+        if self.spans:
+            d["spans"] = [list(s) for s in self.spans]
+        return d
+
+
+@attrs.frozen
+class Organisation:
+    """The organisation a number belongs to, as the numbering table names it."""
+
+    zh: str
+    en: str
+
+
+@attrs.frozen
+class NumberInfo:
+    """The canonical form of a parsed number.
+
+    Attributes:
+        raw: the input exactly as given.
+        digits: the canonical digits as dialled from a mainland phone: mobile
+            ``13912345678``, landline with trunk ``01065612308``, service numbers
+            as they are (``95588``, ``4008108888``), international ``00`` + country
+            code + number. Empty for hidden and malformed input.
+        e164: ``+`` form where one exists (mobiles, landlines, international).
+        region: ISO 3166 region (``"CN"``, ``"HK"``, ``"US"`` ...) where known.
+        country_code: the calling code (86 for the mainland) where known.
+        carrier: carrier code for mobile ranges (``"china_mobile"`` ...), else None.
+        area_code: the area code written before a service number (``025-96110``)
+            or of a landline, with its trunk 0.
+        extension: a trailing extension, when one was given.
+        dial_prefix: an IP long-distance prefix that was stripped (``17951``).
+        flags: notes on how the input was written (``"fullwidth"``, ``"tel_uri"``,
+            ``"plus"``, ``"00"``, ``"trunk_zero_mobile"`` ...).
+    """
+
+    raw: str
+    digits: str
+    e164: str | None = None
+    region: str | None = None
+    country_code: int | None = None
+    carrier: str | None = None
+    area_code: str | None = None
+    extension: str | None = None
+    dial_prefix: str | None = None
+    flags: frozenset[str] = frozenset()
+
+    def location(self, lang: str = "zh") -> str | None:
+        """Describe where the number is registered (province/city or country).
+
+        Loads the ``phonenumbers`` geocoder data on first use, so ``import
+        fraudnum`` stays light.
+
+        Args:
+            lang: ``"zh"`` or ``"en"``.
+
+        Returns:
+            The description, or None when the number has no geographic meaning.
+        """
+        if self.e164 is None:
+            return None
+        import phonenumbers
+        from phonenumbers import geocoder
+
+        try:
+            parsed = phonenumbers.parse(self.e164)
+        except phonenumbers.NumberParseException:
+            return None
+        text: str = geocoder.description_for_number(parsed, lang)
+        return text or None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "raw": self.raw,
+            "digits": self.digits,
+            "e164": self.e164,
+            "region": self.region,
+            "country_code": self.country_code,
+            "carrier": self.carrier,
+            "area_code": self.area_code,
+            "extension": self.extension,
+            "dial_prefix": self.dial_prefix,
+            "flags": sorted(self.flags),
+        }
+
+
+@attrs.frozen
+class Verdict:
+    """What fraudnum concluded about a number, and why.
+
+    Attributes:
+        kind: the kind of number.
+        risk: how risky it is in the given context.
+        reasons: why, in order of importance; never empty.
+        number: the canonical form of the input.
+        tier: the precedence tier that decided the risk.
+        channel: the channel the verdict was made for.
+        direction: the direction the verdict was made for.
+        urgent: True for official anti-fraud warnings (96110, 12381): act now.
+        organisation: who the number belongs to, when the table knows.
+        rule_source: the ``source`` of the table row that matched, for audit.
+    """
+
+    kind: NumberKind
+    risk: Risk
+    reasons: tuple[Reason, ...]
+    number: NumberInfo
+    tier: Tier = Tier.BUILTIN
+    channel: Channel = Channel.CALL
+    direction: Direction = Direction.INCOMING
+    urgent: bool = False
+    organisation: Organisation | None = None
+    rule_source: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order."""
+        return tuple(r.code for r in self.reasons)
+
+    @property
+    def blockable(self) -> bool:
+        """False for numbers that must never be blocked (warnings, emergency)."""
+        return self.tier is not Tier.NEVER_BLOCK
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "input": self.number.raw,
+            "kind": self.kind.value,
+            "risk": self.risk.value,
+            "tier": self.tier.value,
+            "channel": self.channel.value,
+            "direction": self.direction.value,
+            "urgent": self.urgent,
+            "organisation": (
+                None
+                if self.organisation is None
+                else {"zh": self.organisation.zh, "en": self.organisation.en}
+            ),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "number": self.number.to_dict(),
+            "rule_source": self.rule_source,
+        }

@@ -1,0 +1,340 @@
+"""Parsing caller IDs, as people and logs write them, into one canonical form.
+
+The canonical digits are the number as dialled from a mainland phone: mobiles as
+11 digits, landlines with their trunk ``0`` and area code, service numbers as
+they are, and international numbers as ``00`` + country code + number. The
+prefix table is keyed on exactly this form, so a user rule written for
+``4008108888`` also catches ``+86 400-810-8888``.
+
+Where the digits alone are ambiguous the numbering table decides: after
+``+86``, ``9558812345`` is the Ningxia landline 0955-8812345 (a long 95 line
+shows in national form), while ``9558812345`` in national form is a long 95
+number. That is why parsing takes a ``lookup`` function over the table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection
+
+import attrs
+
+from fraudnum.model import NumberInfo, NumberKind
+from fraudnum.tables import PrefixRule, builtin_dial_prefixes, builtin_hidden_markers
+
+__all__ = ["ParsedNumber", "list_entry_key", "parse_number"]
+
+Lookup = Callable[[str], "PrefixRule | None"]
+
+# No caller ID is this long; longer input is malformed without further work,
+# which also bounds the cost of everything below.
+MAX_INPUT_LEN = 128
+
+# Kinds a ``+86`` number only falls back to when it is not a landline: after
+# +86, "10 6561 2308" is a Beijing line, not the 106 port 1065612308.
+_WEAK_AFTER_CC = frozenset(
+    {NumberKind.SERVICE_95_LONG, NumberKind.SERVICE_96, NumberKind.SMS_PORT}
+)
+# Kinds that may follow an area code ("025-96110", "010-12308", "0755-95588").
+_SERVICE_KINDS = frozenset(
+    {
+        NumberKind.SERVICE_95,
+        NumberKind.SERVICE_96,
+        NumberKind.ANTI_FRAUD_CALL,
+        NumberKind.ANTI_FRAUD_SMS,
+        NumberKind.GOV_HOTLINE,
+        NumberKind.EMERGENCY,
+        NumberKind.CARRIER_SERVICE,
+    }
+)
+_MOBILE_KINDS = frozenset({NumberKind.MOBILE, NumberKind.MOBILE_VIRTUAL})
+
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb()\[\]{}\uff08\uff09\u3010\u3011/\\_'\"]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_EXTENSION = re.compile(
+    r"(?:ext\.?|extension|x|#|\u8f6c|\u8f49|\u5206\u673a|\u5206\u6a5f|,+|;|p|w)\s*(\d{1,8})\s*#?$",
+    re.IGNORECASE,
+)
+
+
+@attrs.frozen
+class ParsedNumber:
+    """The outcome of parsing: a canonical number, or why there is none.
+
+    Attributes:
+        info: the canonical form (``digits`` empty unless ``status == "ok"``).
+        status: ``"ok"``, ``"hidden"`` or ``"malformed"``.
+        rule: the built-in table row that matched, when ``status == "ok"``.
+        detail: for malformed input, what was wrong (English, for the reason text).
+        detail_zh: the same in Chinese.
+    """
+
+    info: NumberInfo
+    status: str
+    rule: PrefixRule | None = None
+    detail: str = ""
+    detail_zh: str = ""
+
+
+class _Malformed(Exception):
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh
+
+
+@attrs.define
+class _State:
+    raw: str
+    flags: set[str] = attrs.field(factory=set)
+    extension: str | None = None
+    dial_prefix: str | None = None
+
+
+def parse_number(
+    raw: str,
+    lookup: Lookup,
+    *,
+    hidden_markers: Collection[str] | None = None,
+    dial_prefixes: tuple[str, ...] | None = None,
+) -> ParsedNumber:
+    """Parse a caller ID or SMS sender into its canonical form.
+
+    Args:
+        raw: the caller ID as shown or logged: ``+86 400-123-4567``,
+            ``0086 10 12308``, ``(010) 6561-2308``, ``tel:+8610...;ext=12``,
+            full-width digits, a trailing extension, ``Unknown``, ``匿名`` ...
+        lookup: canonical digits -> the matching built-in table row, or None.
+        hidden_markers: case-folded texts meaning "withheld" (default: built-in).
+        dial_prefixes: IP long-distance prefixes, longest first (default: built-in).
+
+    Returns:
+        The parsed number; never raises for any ``str``.
+
+    Raises:
+        TypeError: ``raw`` is not a ``str``.
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"a number must be a str, not {type(raw).__name__}")
+    markers = builtin_hidden_markers() if hidden_markers is None else hidden_markers
+    prefixes = builtin_dial_prefixes() if dial_prefixes is None else dial_prefixes
+    state = _State(raw)
+    try:
+        return _parse(raw, lookup, markers, prefixes, state)
+    except _Malformed as e:
+        return ParsedNumber(
+            _info(state, ""),
+            "malformed",
+            detail=e.en,
+            detail_zh=e.zh,
+        )
+
+
+def _info(state: _State, digits: str, **kw: object) -> NumberInfo:
+    return NumberInfo(
+        raw=state.raw,
+        digits=digits,
+        extension=state.extension,
+        dial_prefix=state.dial_prefix,
+        flags=frozenset(state.flags),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _parse(
+    raw: str,
+    lookup: Lookup,
+    markers: Collection[str],
+    dial_prefixes: tuple[str, ...],
+    state: _State,
+) -> ParsedNumber:
+    if len(raw) > MAX_INPUT_LEN:
+        raise _Malformed(
+            f"longer than {MAX_INPUT_LEN} characters", f"超过 {MAX_INPUT_LEN} 个字符"
+        )
+    s = raw
+    if not s.isascii():
+        folded = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
+        if folded != s:
+            state.flags.add("normalised")
+        s = folded
+    s = s.strip()
+    if not s or s.casefold() in markers:
+        return ParsedNumber(_info(state, ""), "hidden")
+    if s[:4].lower() == "tel:":
+        state.flags.add("tel_uri")
+        s, *params = s[4:].split(";")
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "ext" and value.strip().isdigit():
+                state.extension = value.strip()
+    m = _EXTENSION.search(s)
+    if m and m.start() > 0:
+        state.extension = m.group(1)
+        s = s[: m.start()]
+    s = _SEPARATORS.sub("", s)
+    if s.startswith("+"):
+        state.flags.add("plus")
+        return _after_international_prefix(s[1:], lookup, state)
+    if not s.isascii() or not s.isdigit():
+        raise _Malformed("contains characters that are not digits", "含有非数字字符")
+    if s.startswith("00"):
+        state.flags.add("00")
+        return _after_international_prefix(s[2:], lookup, state)
+    for p in dial_prefixes:
+        rest = s[len(p) :]
+        if s.startswith(p) and len(rest) >= 10 and rest[0] in "01":
+            state.dial_prefix = p
+            if rest.startswith("00"):
+                state.flags.add("00")
+                return _after_international_prefix(rest[2:], lookup, state)
+            s = rest
+            break
+    if len(s) == 13 and s.startswith("861"):
+        state.flags.add("country_code_86")
+        return _domestic_after_country_code(s[2:], lookup, state)
+    return _national(s, lookup, state)
+
+
+def _after_international_prefix(d: str, lookup: Lookup, state: _State) -> ParsedNumber:
+    if not d.isascii() or not d.isdigit():
+        raise _Malformed("contains characters that are not digits", "含有非数字字符")
+    if d.startswith("86"):
+        return _domestic_after_country_code(d[2:], lookup, state)
+    return _international(d, lookup, state)
+
+
+def _international(d: str, lookup: Lookup, state: _State) -> ParsedNumber:
+    from fraudnum._regions import country_code_and_region
+
+    if not 4 <= len(d) <= 17:
+        raise _Malformed(
+            "an international number needs 4 to 17 digits after the prefix",
+            "国际号码在前缀后应有 4 至 17 位数字",
+        )
+    found = country_code_and_region(d)
+    if found is None:
+        raise _Malformed(f"no country has the calling code of +{d[:3]}", f"+{d[:3]} 不是有效的国家代码")
+    cc, region = found
+    key = "00" + d
+    rule = lookup(key)
+    if rule is None:
+        raise _Malformed("international number of an unexpected length", "国际号码长度异常")
+    return ParsedNumber(
+        _info(state, key, e164="+" + d, region=region, country_code=cc),
+        "ok",
+        rule,
+    )
+
+
+def _domestic_after_country_code(nsn: str, lookup: Lookup, state: _State) -> ParsedNumber:
+    if nsn.startswith("0"):
+        # "+86 (0)10 ..." - the trunk zero does not belong after +86.
+        state.flags.add("redundant_trunk_zero")
+        nsn = nsn[1:]
+    if not nsn:
+        raise _Malformed("nothing after the country code 86", "国家代码 86 之后没有号码")
+    rule = lookup(nsn)
+    if rule is not None and rule.kind not in _WEAK_AFTER_CC:
+        return _domestic(nsn, rule, state)
+    try:
+        return _national("0" + nsn, lookup, state)
+    except _Malformed:
+        if rule is not None:
+            return _domestic(nsn, rule, state)
+        raise
+
+
+def _national(s: str, lookup: Lookup, state: _State) -> ParsedNumber:
+    if s.startswith("0"):
+        return _with_trunk_zero(s, lookup, state)
+    rule = lookup(s)
+    if rule is None:
+        raise _Malformed(
+            f"no numbering-plan entry for a {len(s)}-digit number starting {s[:3]}",
+            f"编号计划中没有以 {s[:3]} 开头的 {len(s)} 位号码",
+        )
+    return _domestic(s, rule, state)
+
+
+def _with_trunk_zero(s: str, lookup: Lookup, state: _State) -> ParsedNumber:
+    if len(s) == 12 and s[1] == "1":
+        # A mobile dialled with a leading 0, as landlines in another city show it.
+        rule = lookup(s[1:])
+        if rule is not None and rule.kind in _MOBILE_KINDS:
+            state.flags.add("trunk_zero_mobile")
+            return _domestic(s[1:], rule, state)
+    area = s[:3] if s[1:2] in ("1", "2") else s[:4]
+    rest = s[len(area) :]
+    if rest[:1] in ("1", "9"):
+        rule = lookup(rest)
+        if rule is not None and rule.kind in _SERVICE_KINDS:
+            return _domestic(rest, rule, state, area_code=area)
+    rule = lookup(s)
+    if rule is None:
+        raise _Malformed(
+            f"not a landline: {len(s)} digits starting {s[:4]}",
+            f"不是有效的固定电话：以 {s[:4]} 开头的 {len(s)} 位号码",
+        )
+    if rule.kind is NumberKind.FIXED_LINE and rest[:1] in ("0", "1"):
+        raise _Malformed(
+            "a local landline number never begins with 0 or 1",
+            "固定电话的本地号码不会以 0 或 1 开头",
+        )
+    return _domestic(s, rule, state, area_code=area if rule.kind is NumberKind.FIXED_LINE else None)
+
+
+def _domestic(
+    key: str, rule: PrefixRule, state: _State, area_code: str | None = None
+) -> ParsedNumber:
+    e164 = None
+    if rule.kind in _MOBILE_KINDS or rule.kind is NumberKind.IOT:
+        e164 = "+86" + key
+    elif rule.kind is NumberKind.FIXED_LINE:
+        e164 = "+86" + key[1:]
+    if rule.kind is NumberKind.INTERNATIONAL:
+        # Only reachable through a national-looking "00..." key; parse it properly.
+        raise _Malformed("international number without a country code", "境外号码缺少国家代码")
+    return ParsedNumber(
+        _info(
+            state,
+            key,
+            e164=e164,
+            region="CN",
+            country_code=86,
+            carrier=rule.carrier,
+            area_code=area_code,
+        ),
+        "ok",
+        rule,
+    )
+
+
+def list_entry_key(entry: str, lookup: Lookup | None = None) -> str:
+    """Turn a block/allow list entry into the canonical digits it matches.
+
+    A bare run of digits (``"1709"``, ``"4008108888"``) is a prefix of the
+    canonical form and is kept as it is; anything else (``"+86 139 1234 5678"``)
+    is parsed as a number and must parse.
+
+    Raises:
+        TypeError: ``entry`` is not a ``str``.
+        ValueError: the entry is neither a digit prefix nor a valid number.
+    """
+    if not isinstance(entry, str):
+        raise TypeError(f"a list entry must be a str, not {type(entry).__name__}")
+    stripped = entry.strip()
+    if stripped.isascii() and stripped.isdigit():
+        if len(stripped) > 32:
+            raise ValueError(f"{entry!r} is longer than 32 digits")
+        return stripped
+    if lookup is None:
+        from fraudnum.engine import default_lookup
+
+        lookup = default_lookup()
+    parsed = parse_number(entry, lookup)
+    if parsed.status != "ok":
+        what = parsed.detail or "it is a hidden-number marker"
+        raise ValueError(f"{entry!r} is neither a digit prefix nor a valid number: {what}")
+    return parsed.info.digits
