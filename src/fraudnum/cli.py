@@ -1,0 +1,118 @@
+"""The ``fraudnum`` command: classify numbers (and messages) from arguments or stdin.
+
+Output is JSON Lines, one object per input, so it pipes into ``jq`` or a batch
+job; ``--pretty`` indents it for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TextIO
+
+import fraudnum
+from fraudnum.engine import Classifier
+
+__all__ = ["main"]
+
+
+def _inputs(args: Sequence[str], stdin: TextIO) -> Iterator[str]:
+    """Arguments if any, else stdin one item a line (blank lines skipped)."""
+    if args:
+        yield from args
+        return
+    for line in stdin:
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def _emit(objs: Iterable[dict[str, Any]], out: TextIO, pretty: bool) -> None:
+    for obj in objs:
+        out.write(json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None))
+        out.write("\n")
+
+
+def _classifier(ns: argparse.Namespace) -> Classifier:
+    block: list[str] = list(ns.block or [])
+    allow: list[str] = list(ns.allow or [])
+    for path in ns.block_file or []:
+        block.extend(fraudnum.load_number_list(path))
+    for path in ns.allow_file or []:
+        allow.extend(fraudnum.load_number_list(path))
+    return Classifier(block=block, allow=allow, rules=ns.rules)
+
+
+def _cmd_classify(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    clf = _classifier(ns)
+    verdicts = (
+        clf.classify(
+            n,
+            channel=ns.channel,
+            direction=ns.direction,
+            expect_international=ns.expect_international,
+        ).to_dict()
+        for n in _inputs(ns.numbers, stdin)
+    )
+    _emit(verdicts, out, ns.pretty)
+    return 0
+
+
+def _add_user_rule_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("your own rules (they never override 96110, 12381 or 110)")
+    g.add_argument("--block", action="append", metavar="NUMBER", help="block a number or prefix")
+    g.add_argument("--allow", action="append", metavar="NUMBER", help="trust a number or prefix")
+    g.add_argument("--block-file", action="append", metavar="PATH", help="block list file")
+    g.add_argument("--allow-file", action="append", metavar="PATH", help="allow list file")
+    g.add_argument("--rules", metavar="PATH", help="rules file in the prefixes.csv format")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``fraudnum`` command."""
+    parser = argparse.ArgumentParser(
+        prog="fraudnum",
+        description="Tell whether a Chinese phone number or SMS is likely fraud or spam, and why.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"fraudnum {fraudnum.__version__} (data {fraudnum.data_version()})",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser(
+        "classify",
+        help="classify caller IDs / SMS senders",
+        description="Classify numbers given as arguments, or one per line on stdin.",
+    )
+    p.add_argument("numbers", nargs="*", metavar="NUMBER")
+    p.add_argument("--channel", choices=["call", "sms"], default="call")
+    p.add_argument("--direction", choices=["incoming", "outgoing"], default="incoming")
+    p.add_argument(
+        "--expect-international",
+        action="store_true",
+        help="you have overseas business or family",
+    )
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    _add_user_rule_options(p)
+    p.set_defaults(func=_cmd_classify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad arguments or files)."""
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    try:
+        status: int = ns.func(ns, stdin or sys.stdin, out or sys.stdout)
+    except (fraudnum.TableError, ValueError, OSError) as e:
+        print(f"fraudnum: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
