@@ -206,7 +206,7 @@ def test_fold_table_is_immutable() -> None:
     """Attributes cannot be set or deleted, and the mapping view is read-only."""
     table = load_fold_table()
     with pytest.raises(AttributeError):
-        table._map = {}  # type: ignore[misc]
+        table._map = {}
     with pytest.raises(AttributeError):
         del table._map
     with pytest.raises(TypeError):

@@ -35,7 +35,9 @@ from array import array
 from collections import deque
 
 from fraudnum._pyautomaton import _validate
-from fraudnum.folding import SKIP
+from fraudnum.folding import SKIP as _SKIP
+
+__all__ = ["KeywordAutomaton"]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -256,7 +258,7 @@ cdef class KeywordAutomaton:
         # Composed two-level table: fold then alphabet.
         rows = {}
         for cp, target in fold_map.items():
-            sym = -1 if target == SKIP else sym_of.get(target, 0)
+            sym = -1 if target == _SKIP else sym_of.get(target, 0)
             if sym:
                 rows.setdefault(cp >> 8, {})[cp & 0xFF] = sym
         for cp, sym in sym_of.items():
