@@ -1,4 +1,4 @@
-"""fraudnum: is this Chinese phone number or SMS likely fraud, harassment or spam, and why?
+"""Tell whether a Chinese phone number or SMS is likely fraud, harassment or spam, and why.
 
 The easy path::
 
@@ -78,6 +78,7 @@ def classify(
     Example:
         >>> classify("4008108888", direction="outgoing").risk
         <Risk.LOW: 'low'>
+
     """
     return default_classifier().classify(
         number,

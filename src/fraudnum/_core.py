@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["USING_EXTENSIONS", "DigitTrie"]
+__all__ = ["USING_EXTENSIONS", "DigitTrie", "KeywordAutomaton"]
 
 if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
+    from fraudnum._pyautomaton import KeywordAutomaton
     from fraudnum._pytrie import DigitTrie
 
     USING_EXTENSIONS = False
 else:
+    from fraudnum._automaton import KeywordAutomaton  # type: ignore[assignment]
     from fraudnum._trie import DigitTrie  # type: ignore[assignment]
 
     USING_EXTENSIONS = True

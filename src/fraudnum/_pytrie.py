@@ -6,6 +6,7 @@ when ``FRAUDNUM_NO_EXTENSIONS=1``; it favours plainness over speed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 _MAX_KEY_LEN = 255
@@ -121,7 +122,7 @@ def _validated(entries: Iterable[_Entry]) -> list[_Entry]:
             raise ValueError(f"entry {i}: value must be a non-negative int32, got {value}")
         rows.append((prefix, lo, hi, value, i))
     rows.sort()
-    for a, b in zip(rows, rows[1:]):
+    for a, b in itertools.pairwise(rows):
         if a[0] == b[0] and b[1] <= a[2]:
             raise ValueError(
                 f"entries {a[4]} and {b[4]}: prefix {a[0]!r} has overlapping lengths "

@@ -19,6 +19,7 @@ def country_code_and_region(digits: str) -> tuple[int, str | None] | None:
     Returns:
         ``(country_code, region)``, region being None where the code is shared
         and the number does not say which region; or None for no such code.
+
     """
     for n in (1, 2, 3):
         cc = int(digits[:n])

@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, out: TextIO | None = None
+) -> int:
     """Run the command line; returns the exit status (2 for bad arguments or files)."""
     parser = build_parser()
     ns = parser.parse_args(argv)

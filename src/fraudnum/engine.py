@@ -65,9 +65,7 @@ class RuleTable:
 
     def __init__(self, rules: Iterable[PrefixRule]) -> None:
         self.rules: tuple[PrefixRule, ...] = tuple(rules)
-        self.trie = DigitTrie(
-            (r.prefix, r.min_len, r.max_len, i) for i, r in enumerate(self.rules)
-        )
+        self.trie = DigitTrie((r.prefix, r.min_len, r.max_len, i) for i, r in enumerate(self.rules))
 
     def lookup(self, digits: str) -> PrefixRule | None:
         """The row for the longest prefix of ``digits`` admitting its length."""
@@ -126,6 +124,7 @@ class Classifier:
         >>> clf = Classifier(block=["1709"], allow=["4008108888"])
         >>> clf.classify("17091234567").risk
         <Risk.HIGH: 'high'>
+
     """
 
     def __init__(
@@ -218,6 +217,7 @@ class Classifier:
         Raises:
             TypeError: ``number`` is not a ``str``.
             ValueError: ``channel`` or ``direction`` is not a known value.
+
         """
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
@@ -278,25 +278,7 @@ class Classifier:
                 direction=direction,
             )
         if parsed.status != "ok" or parsed.rule is None:
-            reasons = [self.reason("malformed_number", detail=parsed.detail)]
-            reasons[0] = Reason(
-                "malformed_number",
-                self._reasons["malformed_number"].zh.format(detail=parsed.detail_zh),
-                reasons[0].en,
-            )
-            risk = Risk.MEDIUM
-            imitated = self._imitated_warning(_NON_DIGITS.sub("", _nfkc(info.raw)))
-            if imitated:
-                risk = Risk.HIGH
-                reasons.append(self.reason("imitates_warning_number", imitated=imitated))
-            return Verdict(
-                NumberKind.MALFORMED,
-                risk,
-                tuple(reasons),
-                info,
-                channel=channel,
-                direction=direction,
-            )
+            return self._malformed_verdict(parsed, channel, direction)
         rule = parsed.rule
         assert rule.kind is not None  # built-in rows always have a kind
         user_rule = self._user.lookup(info.digits) if self._user is not None else None
@@ -307,9 +289,7 @@ class Classifier:
             if rule.urgent:
                 reasons.append(self.reason("urgent_warning"))
             if user_rule is not None:
-                reasons.append(
-                    self.reason("never_block_overrides_user", rule=_describe(user_rule))
-                )
+                reasons.append(self.reason("never_block_overrides_user", rule=_describe(user_rule)))
             return Verdict(
                 rule.kind,
                 Risk.TRUSTED,
@@ -324,12 +304,12 @@ class Classifier:
             )
         if user_rule is not None and (user_risk is not None or user_rule.kind is not None):
             kind = user_rule.kind or rule.kind
-            risk = user_risk if user_risk is not None else _context_risk(rule, channel, direction)
-            assert risk is not None
+            decided = user_risk or _context_risk(rule, channel, direction)
+            assert decided is not None  # built-in rows give every context a risk
             user_reason = self.reason(user_rule.reason, rule=_describe(user_rule))
             return Verdict(
                 kind,
-                risk,
+                decided,
                 (user_reason, main),
                 info,
                 tier=Tier.USER,
@@ -338,8 +318,9 @@ class Classifier:
                 organisation=user_rule.organisation or rule.organisation,
                 rule_source=user_rule.source,
             )
-        risk = _context_risk(rule, channel, direction)
-        assert risk is not None  # built-in rows give every context a risk
+        builtin_risk = _context_risk(rule, channel, direction)
+        assert builtin_risk is not None  # built-in rows give every context a risk
+        risk: Risk = builtin_risk
         reasons = [main]
         incoming = direction is Direction.INCOMING
         if incoming and channel is Channel.CALL and not rule.calls_out:
@@ -371,6 +352,31 @@ class Classifier:
             rule_source=rule.source,
         )
 
+    def _malformed_verdict(
+        self, parsed: ParsedNumber, channel: Channel, direction: Direction
+    ) -> Verdict:
+        template = self._reasons["malformed_number"]
+        reasons = [
+            Reason(
+                "malformed_number",
+                _FORMAT.format(template.zh, detail=parsed.detail_zh),
+                _FORMAT.format(template.en, detail=parsed.detail),
+            )
+        ]
+        risk = Risk.MEDIUM
+        imitated = self._imitated_warning(_NON_DIGITS.sub("", _nfkc(parsed.info.raw)))
+        if imitated:
+            risk = Risk.HIGH
+            reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+        return Verdict(
+            NumberKind.MALFORMED,
+            risk,
+            tuple(reasons),
+            parsed.info,
+            channel=channel,
+            direction=direction,
+        )
+
     def _imitated_warning(self, digits: str) -> str | None:
         """The warning number (96110, 12381) these digits dress up as, if any."""
         for urgent in self._urgent_numbers:
@@ -393,4 +399,3 @@ def _context_risk(rule: PrefixRule, channel: Channel, direction: Direction) -> R
 
 def _describe(rule: PrefixRule) -> str:
     return f"{rule.prefix} ({rule.origin}, line {rule.line})"
-

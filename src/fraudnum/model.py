@@ -19,7 +19,10 @@ __all__ = [
     "Organisation",
     "Reason",
     "Risk",
+    "SmsCategory",
+    "SmsVerdict",
     "Tier",
+    "UrlFinding",
     "Verdict",
 ]
 
@@ -140,6 +143,7 @@ class Reason:
         en: explanation in English.
         spans: ``(start, end)`` offsets into the original input that triggered the
             reason (used by SMS verdicts; empty for numbers).
+
     """
 
     code: str
@@ -183,6 +187,7 @@ class NumberInfo:
         dial_prefix: an IP long-distance prefix that was stripped (``17951``).
         flags: notes on how the input was written (``"fullwidth"``, ``"tel_uri"``,
             ``"plus"``, ``"00"``, ``"trunk_zero_mobile"`` ...).
+
     """
 
     raw: str
@@ -207,6 +212,7 @@ class NumberInfo:
 
         Returns:
             The description, or None when the number has no geographic meaning.
+
         """
         if self.e164 is None:
             return None
@@ -251,6 +257,7 @@ class Verdict:
         urgent: True for official anti-fraud warnings (96110, 12381): act now.
         organisation: who the number belongs to, when the table knows.
         rule_source: the ``source`` of the table row that matched, for audit.
+
     """
 
     kind: NumberKind
@@ -292,4 +299,119 @@ class Verdict:
             "reasons": [r.to_dict() for r in self.reasons],
             "number": self.number.to_dict(),
             "rule_source": self.rule_source,
+        }
+
+
+class SmsCategory(str, enum.Enum):
+    """What kind of message an SMS is.
+
+    ``WARNING`` is an official anti-fraud warning (12381, 96110): never blocked.
+    ``MARKETING`` is commercial advertising, ``HARASSMENT`` unwanted or abusive
+    text (debt collection, obscene or threatening messages), ``ILLEGAL`` an
+    illegal service (gambling, fake documents, escort services) and ``FRAUD`` a
+    scam.
+    """
+
+    NORMAL = "normal"
+    WARNING = "warning"
+    MARKETING = "marketing"
+    HARASSMENT = "harassment"
+    ILLEGAL = "illegal"
+    FRAUD = "fraud"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class UrlFinding:
+    """A link found in a message, and what makes it suspicious (nothing is fetched).
+
+    Attributes:
+        text: the link exactly as written in the message.
+        start: offset of the link's first character in the message.
+        end: offset just past the link's last character.
+        host: the host name (or IP address), lower-cased, full-width folded.
+        flags: why the link is suspicious, as stable codes (``"ip_host"``,
+            ``"shortener"``, ``"lookalike"``, ``"punycode"``, ``"odd_port"``,
+            ``"unusual_tld"``); empty for an unremarkable link.
+        official: the host is a known official domain (or under one).
+        brand: the bank, government or other brand the host belongs to or imitates.
+
+    """
+
+    text: str
+    start: int
+    end: int
+    host: str
+    flags: tuple[str, ...] = ()
+    official: bool = False
+    brand: str | None = None
+
+    @property
+    def suspicious(self) -> bool:
+        """True when any flag is set."""
+        return bool(self.flags)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "text": self.text,
+            "span": [self.start, self.end],
+            "host": self.host,
+            "flags": list(self.flags),
+            "official": self.official,
+            "brand": self.brand,
+        }
+
+
+@attrs.frozen
+class SmsVerdict:
+    """What fraudnum concluded about an SMS, and why.
+
+    Attributes:
+        category: what kind of message it is.
+        risk: how risky it is (``TRUSTED < LOW < MEDIUM < HIGH``).
+        reasons: every signal that contributed, each with its spans in the
+            original text; never empty.
+        tags: finer labels, sorted (e.g. ``("impersonate_bank", "link")``).
+        sender: the number verdict of the sender, when one was given.
+        urls: the links found in the text, in order.
+        scores: the score each category reached (for audit and tuning).
+
+    """
+
+    category: SmsCategory
+    risk: Risk
+    reasons: tuple[Reason, ...]
+    tags: tuple[str, ...] = ()
+    sender: Verdict | None = None
+    urls: tuple[UrlFinding, ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order."""
+        return tuple(r.code for r in self.reasons)
+
+    @property
+    def blockable(self) -> bool:
+        """False for official warnings, which must never be blocked."""
+        return self.category is not SmsCategory.WARNING
+
+    @property
+    def spam(self) -> bool:
+        """True for every category but normal and warning."""
+        return self.category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return {
+            "category": self.category.value,
+            "risk": self.risk.value,
+            "tags": list(self.tags),
+            "reasons": [r.to_dict() for r in self.reasons],
+            "urls": [u.to_dict() for u in self.urls],
+            "sender": None if self.sender is None else self.sender.to_dict(),
+            "scores": dict(self.scores),
         }

@@ -33,9 +33,7 @@ MAX_INPUT_LEN = 128
 
 # Kinds a ``+86`` number only falls back to when it is not a landline: after
 # +86, "10 6561 2308" is a Beijing line, not the 106 port 1065612308.
-_WEAK_AFTER_CC = frozenset(
-    {NumberKind.SERVICE_95_LONG, NumberKind.SERVICE_96, NumberKind.SMS_PORT}
-)
+_WEAK_AFTER_CC = frozenset({NumberKind.SERVICE_95_LONG, NumberKind.SERVICE_96, NumberKind.SMS_PORT})
 # Kinds that may follow an area code ("025-96110", "010-12308", "0755-95588").
 _SERVICE_KINDS = frozenset(
     {
@@ -50,7 +48,9 @@ _SERVICE_KINDS = frozenset(
 )
 _MOBILE_KINDS = frozenset({NumberKind.MOBILE, NumberKind.MOBILE_VIRTUAL})
 
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb()\[\]{}\uff08\uff09\u3010\u3011/\\_'\"]+")
+_SEPARATORS = re.compile(
+    r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb()\[\]{}\uff08\uff09\u3010\u3011/\\_'\"]+"
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _EXTENSION = re.compile(
     r"(?:ext\.?|extension|x|#|\u8f6c|\u8f49|\u5206\u673a|\u5206\u6a5f|,+|;|p|w)\s*(\d{1,8})\s*#?$",
@@ -68,6 +68,7 @@ class ParsedNumber:
         rule: the built-in table row that matched, when ``status == "ok"``.
         detail: for malformed input, what was wrong (English, for the reason text).
         detail_zh: the same in Chinese.
+
     """
 
     info: NumberInfo
@@ -114,6 +115,7 @@ def parse_number(
 
     Raises:
         TypeError: ``raw`` is not a ``str``.
+
     """
     if not isinstance(raw, str):
         raise TypeError(f"a number must be a str, not {type(raw).__name__}")
@@ -150,9 +152,7 @@ def _parse(
     state: _State,
 ) -> ParsedNumber:
     if len(raw) > MAX_INPUT_LEN:
-        raise _Malformed(
-            f"longer than {MAX_INPUT_LEN} characters", f"超过 {MAX_INPUT_LEN} 个字符"
-        )
+        raise _Malformed(f"longer than {MAX_INPUT_LEN} characters", f"超过 {MAX_INPUT_LEN} 个字符")
     s = raw
     if not s.isascii():
         folded = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
@@ -215,7 +215,9 @@ def _international(d: str, lookup: Lookup, state: _State) -> ParsedNumber:
         )
     found = country_code_and_region(d)
     if found is None:
-        raise _Malformed(f"no country has the calling code of +{d[:3]}", f"+{d[:3]} 不是有效的国家代码")
+        raise _Malformed(
+            f"no country has the calling code of +{d[:3]}", f"+{d[:3]} 不是有效的国家代码"
+        )
     cc, region = found
     key = "00" + d
     rule = lookup(key)
@@ -282,17 +284,21 @@ def _with_trunk_zero(s: str, lookup: Lookup, state: _State) -> ParsedNumber:
             "a local landline number never begins with 0 or 1",
             "固定电话的本地号码不会以 0 或 1 开头",
         )
-    return _domestic(s, rule, state, area_code=area if rule.kind is NumberKind.FIXED_LINE else None)
+    return _domestic(s, rule, state, area_code=area)
 
 
 def _domestic(
     key: str, rule: PrefixRule, state: _State, area_code: str | None = None
 ) -> ParsedNumber:
+    # e164 follows the shape of the digits, not the kind: the 12308 hotline's
+    # landline 010-65612308 is a gov_hotline and still has an e164 form.
     e164 = None
-    if rule.kind in _MOBILE_KINDS or rule.kind is NumberKind.IOT:
-        e164 = "+86" + key
-    elif rule.kind is NumberKind.FIXED_LINE:
+    if key.startswith("0"):
         e164 = "+86" + key[1:]
+        if area_code is None:
+            area_code = key[:3] if key[1:2] in ("1", "2") else key[:4]
+    elif rule.kind in _MOBILE_KINDS or rule.kind is NumberKind.IOT:
+        e164 = "+86" + key
     if rule.kind is NumberKind.INTERNATIONAL:
         # Only reachable through a national-looking "00..." key; parse it properly.
         raise _Malformed("international number without a country code", "境外号码缺少国家代码")
@@ -321,6 +327,7 @@ def list_entry_key(entry: str, lookup: Lookup | None = None) -> str:
     Raises:
         TypeError: ``entry`` is not a ``str``.
         ValueError: the entry is neither a digit prefix nor a valid number.
+
     """
     if not isinstance(entry, str):
         raise TypeError(f"a list entry must be a str, not {type(entry).__name__}")

@@ -115,7 +115,7 @@ class Carrier:
 
 
 def _data_text(name: str) -> str:
-    return resources.files("fraudnum").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("fraudnum").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 def _rows(text: str, origin: str, required: Iterable[str]) -> Iterable[tuple[int, dict[str, str]]]:
@@ -150,7 +150,7 @@ def _rows(text: str, origin: str, required: Iterable[str]) -> Iterable[tuple[int
             raise TableError(
                 origin, line, f"expected {len(header)} fields as in the header, got {len(cells)}"
             )
-        yield line, {h: c.strip() for h, c in zip(header, cells)}
+        yield line, {h: c.strip() for h, c in zip(header, cells, strict=True)}
 
 
 def _risk(value: str, column: str, origin: str, line: int) -> Risk:
@@ -213,6 +213,7 @@ def parse_rules(
 
     Raises:
         TableError: with the line number, for the first problem found.
+
     """
     reasons = builtin_reasons() if reasons is None else reasons
     carriers = builtin_carriers() if carriers is None else carriers
@@ -310,6 +311,7 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
 
     Raises:
         TableError: the file is unreadable or invalid (with the line number).
+
     """
     origin = os.fspath(path)
     try:
@@ -327,6 +329,7 @@ def load_number_list(path: str | os.PathLike[str]) -> list[str]:
 
     Raises:
         TableError: the file is unreadable or a line is not a number or prefix.
+
     """
     from fraudnum.numbers import list_entry_key
 

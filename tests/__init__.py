@@ -1,0 +1,1 @@
+"""fraudnum test suite."""

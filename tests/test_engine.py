@@ -1,0 +1,304 @@
+"""The number rules: kinds, risks in context, precedence tiers, user rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fraudnum
+from fraudnum import Channel, Classifier, Direction, NumberKind, Risk, TableError, Tier
+from fraudnum.tables import builtin_reasons, builtin_rules
+
+HIGH, MEDIUM, LOW, TRUSTED = Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.TRUSTED
+
+
+def test_risk_is_ordered():
+    """TRUSTED < LOW < MEDIUM < HIGH, by rank not by spelling."""
+    assert TRUSTED < LOW < MEDIUM < HIGH
+    assert max(LOW, HIGH, MEDIUM) is HIGH
+    assert sorted([HIGH, TRUSTED, MEDIUM, LOW]) == [TRUSTED, LOW, MEDIUM, HIGH]
+    assert HIGH == "high"
+    assert HIGH >= MEDIUM
+    assert not HIGH <= MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("number", "kwargs", "kind", "risk", "codes"),
+    [
+        (
+            "+86 400-810-8888",
+            {},
+            "enterprise_400",
+            HIGH,
+            ("enterprise_400_number", "inbound_only_number"),
+        ),
+        (
+            "4008108888",
+            {"direction": "outgoing"},
+            "enterprise_400",
+            LOW,
+            ("enterprise_400_number",),
+        ),
+        ("8008101234", {}, "toll_free_800", HIGH, ("toll_free_800_number", "inbound_only_number")),
+        ("95588", {}, "service_95", TRUSTED, ("service_95_known",)),
+        ("95123", {}, "service_95", TRUSTED, ("service_95_number",)),
+        ("951234", {}, "service_95", TRUSTED, ("service_95_number",)),
+        ("9512345", {}, "service_95_long", HIGH, ("service_95_long_number",)),
+        ("96110", {}, "anti_fraud_call", TRUSTED, ("anti_fraud_call", "urgent_warning")),
+        ("025-96110", {}, "anti_fraud_call", TRUSTED, ("anti_fraud_call", "urgent_warning")),
+        ("0096110", {}, "international", HIGH, ("international_number", "imitates_warning_number")),
+        ("+96110", {}, "international", HIGH, ("international_number", "imitates_warning_number")),
+        (
+            "12381",
+            {"channel": "sms"},
+            "anti_fraud_sms",
+            TRUSTED,
+            ("anti_fraud_sms", "urgent_warning"),
+        ),
+        ("+86-10-12308", {}, "gov_hotline", HIGH, ("gov_hotline_known", "inbound_only_number")),
+        ("+86-10-65612308", {}, "gov_hotline", HIGH, ("gov_hotline_known", "inbound_only_number")),
+        ("12308", {"direction": "outgoing"}, "gov_hotline", LOW, ("gov_hotline_known",)),
+        ("10690000123456", {"channel": "sms"}, "sms_port", MEDIUM, ("sms_port_1069",)),
+        ("10690000123456", {}, "sms_port", HIGH, ("sms_port_1069", "inbound_only_number")),
+        ("10655012345", {"channel": "sms"}, "sms_port", MEDIUM, ("sms_port_number",)),
+        ("+14155550123", {}, "international", HIGH, ("international_number",)),
+        (
+            "+14155550123",
+            {"expect_international": True},
+            "international",
+            LOW,
+            ("international_number", "international_expected"),
+        ),
+        ("+852 2123 4567", {}, "international", HIGH, ("international_number",)),
+        ("+853 2812 3456", {}, "international", HIGH, ("international_number",)),
+        ("+886 2 2123 4567", {}, "international", HIGH, ("international_number",)),
+        ("110", {}, "emergency", TRUSTED, ("emergency_number",)),
+        ("120", {}, "emergency", TRUSTED, ("emergency_number",)),
+        ("119", {}, "emergency", TRUSTED, ("emergency_number",)),
+        ("122", {}, "emergency", TRUSTED, ("emergency_number",)),
+        ("10086", {}, "carrier_service", TRUSTED, ("carrier_hotline",)),
+        ("10010", {}, "carrier_service", TRUSTED, ("carrier_hotline",)),
+        ("10000", {}, "carrier_service", TRUSTED, ("carrier_hotline",)),
+        ("13912345678", {}, "mobile", LOW, ("mobile_number",)),
+        ("17091234567", {}, "mobile_virtual", MEDIUM, ("mobile_virtual_number",)),
+        ("1064812345678", {}, "iot", MEDIUM, ("iot_number",)),
+        ("02161234567", {}, "fixed_line", LOW, ("fixed_line_number",)),
+        ("96123456", {}, "service_96", MEDIUM, ("service_96_number",)),
+        ("12315", {}, "gov_hotline", LOW, ("gov_hotline_known",)),
+        ("12399", {}, "gov_hotline", LOW, ("gov_hotline_number",)),
+    ],
+)
+def test_rules(number, kwargs, kind, risk, codes):
+    """Each kind gets the risk domain.md gives it in context, with its reasons."""
+    v = fraudnum.classify(number, **kwargs)
+    assert v.kind.value == kind
+    assert v.risk is risk
+    assert v.codes == codes
+
+
+def test_organisations_are_named():
+    """Known service numbers name their organisation, in zh and en."""
+    v = fraudnum.classify("95588")
+    assert v.organisation is not None
+    assert v.organisation.zh == "中国工商银行"
+    assert "Industrial and Commercial Bank" in v.reasons[0].en
+    v = fraudnum.classify("+86-10-12308")
+    assert "领事保护" in v.reasons[1].zh
+    assert "never calls out" in v.reasons[1].en
+
+
+def test_mobile_reason_names_the_carrier():
+    """A mobile's reason says which carrier's range it is in."""
+    assert "中国联通" in fraudnum.classify("18612345678").reasons[0].zh
+    assert "China Telecom" in fraudnum.classify("19912345678").reasons[0].en
+
+
+def test_warnings_are_urgent_and_unblockable():
+    """96110 and 12381 verdicts are urgent and decided by the never-block tier."""
+    for number in ("96110", "12381"):
+        v = fraudnum.classify(number)
+        assert v.urgent
+        assert v.tier is Tier.NEVER_BLOCK
+        assert not v.blockable
+    assert not fraudnum.classify("95588").urgent
+    assert fraudnum.classify("110").tier is Tier.NEVER_BLOCK
+
+
+def test_context_accepts_enums_and_strings():
+    """Channel and direction take enums or their string values; anything else is an error."""
+    a = fraudnum.classify("4008108888", channel=Channel.SMS, direction=Direction.INCOMING)
+    b = fraudnum.classify("4008108888", channel="sms", direction="incoming")
+    assert a == b
+    assert a.channel is Channel.SMS
+    with pytest.raises(ValueError, match="channel must be one of"):
+        fraudnum.classify("4008108888", channel="fax")
+    with pytest.raises(ValueError, match="direction must be one of"):
+        fraudnum.classify("4008108888", direction="sideways")
+
+
+# -- user rules ---------------------------------------------------------------
+
+
+def test_block_and_allow_lists():
+    """User lists decide over the built-in table and say so."""
+    clf = Classifier(block=["1709"], allow=["4008108888", "+86 170 9123 4567"])
+    v = clf.classify("17090000000")
+    assert (v.risk, v.tier, v.codes[0]) == (HIGH, Tier.USER, "user_blocked")
+    assert v.kind is NumberKind.MOBILE_VIRTUAL
+    # The longer allow entry beats the shorter block prefix.
+    assert clf.classify("17091234567").risk is TRUSTED
+    assert clf.classify("+86 400 810 8888").risk is TRUSTED
+    assert clf.classify("4008108889").risk is HIGH
+    assert clf.classify("4008108889").tier is Tier.BUILTIN
+
+
+def test_same_entry_blocked_and_allowed_is_an_error():
+    """Contradictory lists are refused up front."""
+    with pytest.raises(ValueError, match="both the block and the allow list"):
+        Classifier(block=["13912345678"], allow=["+86 139 1234 5678"])
+
+
+def test_list_errors_name_the_entry():
+    """A bad list entry is reported with its list and position."""
+    with pytest.raises(ValueError, match=r"block\[1\]"):
+        Classifier(block=["1709", "not a number"])
+    with pytest.raises(TypeError, match="list of numbers"):
+        Classifier(block="1709")
+
+
+PROTECTED = ["96110", "025-96110", "12381", "110", "120", "119", "122"]
+
+
+@st.composite
+def user_rule_sets(draw: st.DrawFn) -> tuple[list[str], list[str], str]:
+    """Block/allow lists and a rules file that all try to block protected numbers."""
+    protected_keys = ["96110", "12381", "110", "120", "119", "122", "9", "1", "12", "961"]
+    block = draw(st.lists(st.sampled_from(protected_keys), unique=True, max_size=5))
+    allow = draw(st.lists(st.sampled_from(["13912345678", "4008108888"]), unique=True, max_size=2))
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(protected_keys),
+                st.sampled_from(
+                    [k.value for k in NumberKind if k.value not in ("hidden", "malformed")]
+                ),
+                st.sampled_from([r.value for r in Risk]),
+            ),
+            unique_by=lambda r: r[0],
+            max_size=6,
+        )
+    )
+    rows = [r for r in rows if r[0] not in block]
+    text = "prefix,kind,risk\n" + "".join(f"{p},{k},{r}\n" for p, k, r in rows)
+    return block, allow, text
+
+
+@given(user_rule_sets(), st.sampled_from(PROTECTED), st.sampled_from(["call", "sms"]))
+def test_no_user_rules_can_touch_warnings_or_emergency(tmp_path_factory, rules, number, channel):
+    """Whatever the user's lists and rules say, 96110, 12381 and 110 stay TRUSTED."""
+    block, allow, text = rules
+    path = tmp_path_factory.mktemp("rules") / "rules.csv"
+    path.write_text(text, encoding="utf-8")
+    v = Classifier(block=block, allow=allow, rules=path).classify(number, channel=channel)
+    assert v.risk is TRUSTED
+    assert v.tier is Tier.NEVER_BLOCK
+    if any(v.number.digits.startswith(b) for b in block):
+        assert "never_block_overrides_user" in v.codes
+
+
+def test_rules_file(tmp_path: Path):
+    """A user rules file in the prefixes.csv format overrides the built-in rows it matches."""
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "prefix,kind,risk_call,risk_sms,source\n"
+        "95555,,low,,my bank told me to check calls\n"
+        "4001234,enterprise_400,trusted,trusted,my courier\n",
+        encoding="utf-8",
+    )
+    clf = Classifier(rules=path)
+    v = clf.classify("4001234567")
+    assert (v.risk, v.tier) == (TRUSTED, Tier.USER)
+    assert v.codes == ("user_rule", "enterprise_400_number")
+    assert "mine.csv" in v.reasons[0].en
+    # A blank risk leaves that context to the built-in table.
+    assert clf.classify("95555", channel="sms").tier is Tier.BUILTIN
+    assert clf.classify("95555").risk is LOW
+
+
+def test_bad_rules_file_leaves_the_running_classifier_untouched(tmp_path: Path):
+    """A bad file raises with its line number, and the existing classifier keeps working."""
+    good = tmp_path / "good.csv"
+    good.write_text("prefix,risk\n1709,high\n", encoding="utf-8")
+    clf = Classifier(rules=good)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("prefix,risk\n1709,high\n1710,catastrophic\n", encoding="utf-8")
+    with pytest.raises(TableError, match=r"bad\.csv, line 3: risk_call 'catastrophic'") as info:
+        Classifier(rules=bad)
+    assert info.value.line == 3
+    assert clf.classify("17091234567").risk is HIGH
+    assert clf.user_rules[0].prefix == "1709"
+
+
+def test_list_file(tmp_path: Path):
+    """Block list files are validated with line numbers."""
+    path = tmp_path / "block.txt"
+    path.write_text(
+        "# my block list\n1709\n+86 139 1234 5678  # the landlord\n\n", encoding="utf-8"
+    )
+    assert fraudnum.load_number_list(path) == ["1709", "+86 139 1234 5678"]
+    path.write_text("1709\nnonsense\n", encoding="utf-8")
+    with pytest.raises(TableError, match="line 2"):
+        fraudnum.load_number_list(path)
+    with pytest.raises(TableError, match="cannot read"):
+        fraudnum.load_number_list(tmp_path / "missing.txt")
+
+
+# -- explanations -------------------------------------------------------------
+
+
+@given(
+    st.sampled_from(builtin_rules()),
+    st.sampled_from(list(Channel)),
+    st.sampled_from(list(Direction)),
+)
+def test_every_rule_explains_itself(rule, channel, direction):
+    """Every built-in row yields a verdict with zh and en text and no unfilled template."""
+    digits = rule.prefix + "2" * (rule.min_len - len(rule.prefix))
+    v = fraudnum.classify(digits, channel=channel, direction=direction)
+    assert v.reasons
+    for r in v.reasons:
+        assert r.code in builtin_reasons()
+        assert r.zh
+        assert r.en
+        assert "{" not in r.zh + r.en
+    assert v.rule_source
+
+
+def test_verdict_to_dict_is_json_ready():
+    """to_dict() holds only JSON types and the stable values."""
+    import json
+
+    d = fraudnum.classify("+86 400-810-8888").to_dict()
+    assert json.loads(json.dumps(d, ensure_ascii=False)) == d
+    assert d["kind"] == "enterprise_400"
+    assert d["risk"] == "high"
+    assert d["reasons"][1]["code"] == "inbound_only_number"
+
+
+def test_builtin_table_covers_domain_kinds():
+    """Every number kind except the input ones has at least one row in the plan."""
+    kinds = {r.kind for r in builtin_rules()}
+    assert kinds == set(NumberKind) - {NumberKind.HIDDEN, NumberKind.MALFORMED}
+
+
+def test_builtin_rows_have_sources():
+    """Every built-in row names its source."""
+    text = (Path(fraudnum.__file__).parent / "data" / "prefixes.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows
+    assert all(row["source"].strip() for row in rows)

@@ -1,0 +1,215 @@
+"""Parsing caller IDs as people and logs write them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fraudnum
+from fraudnum import NumberKind
+from fraudnum.numbers import MAX_INPUT_LEN, list_entry_key
+
+FULL_WIDTH = str.maketrans("0123456789+-() ", "０１２３４５６７８９＋－（）　")
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits", "kind"),
+    [
+        ("+86 400-810-8888", "4008108888", NumberKind.ENTERPRISE_400),
+        ("４００１２３４５６７", "4001234567", NumberKind.ENTERPRISE_400),
+        ("400.810.8888", "4008108888", NumberKind.ENTERPRISE_400),
+        ("0086 10 12308", "12308", NumberKind.GOV_HOTLINE),
+        ("+86 10 12308", "12308", NumberKind.GOV_HOTLINE),
+        ("010-12308", "12308", NumberKind.GOV_HOTLINE),
+        ("(010) 6561-2308", "01065612308", NumberKind.GOV_HOTLINE),
+        ("+86-10-65612308", "01065612308", NumberKind.GOV_HOTLINE),
+        ("tel:+86-10-6561-2308;ext=12", "01065612308", NumberKind.GOV_HOTLINE),
+        ("010-95580", "95580", NumberKind.SERVICE_95),
+        ("0755-95588", "95588", NumberKind.SERVICE_95),
+        ("025-96110", "96110", NumberKind.ANTI_FRAUD_CALL),
+        ("9558812345", "9558812345", NumberKind.SERVICE_95_LONG),
+        ("+86 9558812345", "09558812345", NumberKind.FIXED_LINE),
+        ("+86 139 1234 5678", "13912345678", NumberKind.MOBILE),
+        ("8613912345678", "13912345678", NumberKind.MOBILE),
+        ("013912345678", "13912345678", NumberKind.MOBILE),
+        ("17951 13912345678", "13912345678", NumberKind.MOBILE),
+        ("12593 010 65612308", "01065612308", NumberKind.GOV_HOTLINE),
+        ("+86 (0)21 6123 4567", "02161234567", NumberKind.FIXED_LINE),
+        ("021-6123-4567", "02161234567", NumberKind.FIXED_LINE),
+        ("0571 8765 4321", "057187654321", NumberKind.FIXED_LINE),
+        ("1069 0000 123456", "10690000123456", NumberKind.SMS_PORT),
+        ("+1 (415) 555-0123", "0014155550123", NumberKind.INTERNATIONAL),
+        ("00852 2123 4567", "0085221234567", NumberKind.INTERNATIONAL),
+        ("+886 2 2123 4567", "00886221234567", NumberKind.INTERNATIONAL),
+        ("14912345678", "14912345678", NumberKind.MOBILE),
+        ("1440123456789", "1440123456789", NumberKind.IOT),
+        ("16512345678", "16512345678", NumberKind.MOBILE_VIRTUAL),
+        ("19212345678", "19212345678", NumberKind.MOBILE),
+        ("10086", "10086", NumberKind.CARRIER_SERVICE),
+        ("110", "110", NumberKind.EMERGENCY),
+    ],
+)
+def test_forms_reach_the_canonical_number(raw, digits, kind):
+    """Each way of writing a number reaches one canonical form and kind."""
+    v = fraudnum.classify(raw)
+    assert v.number.digits == digits
+    assert v.kind is kind
+    assert v.number.raw == raw
+
+
+def test_ambiguous_95_depends_on_the_form():
+    """National 9558812345 is a long 95 line; after +86 it is the Ningxia landline 0955-8812345."""
+    national = fraudnum.classify("9558812345")
+    international = fraudnum.classify("+86 955 8812345")
+    assert national.kind is NumberKind.SERVICE_95_LONG
+    assert international.kind is NumberKind.FIXED_LINE
+    assert international.number.area_code == "0955"
+    assert international.number.e164 == "+869558812345"
+
+
+def test_extensions_are_kept_apart():
+    """A trailing extension is recorded, not mixed into the number."""
+    for raw in ("400-810-8888 转 123", "4008108888 ext. 123", "4008108888#123", "4008108888,,123"):
+        v = fraudnum.classify(raw)
+        assert v.number.digits == "4008108888", raw
+        assert v.number.extension == "123", raw
+
+
+def test_canonical_details():
+    """e164, region, carrier, area code and flags are filled where they exist."""
+    v = fraudnum.classify("+86 139 1234 5678")
+    assert v.number.e164 == "+8613912345678"
+    assert v.number.region == "CN"
+    assert v.number.carrier == "china_mobile"
+    assert "plus" in v.number.flags
+    landline = fraudnum.classify("010-65612308").number
+    assert landline.area_code == "010"
+    assert landline.e164 == "+861065612308"
+    assert fraudnum.classify("95588").number.e164 is None
+    intl = fraudnum.classify("+44 20 7946 0958").number
+    assert (intl.country_code, intl.region) == (44, "GB")
+    nanp = fraudnum.classify("+1 416 555 0123").number
+    assert nanp.region == "CA"
+    assert fraudnum.classify("17951 13912345678").number.dial_prefix == "17951"
+
+
+@pytest.mark.parametrize(
+    "raw", ["Unknown", "PRIVATE", "  匿名 ", "未知号码", "不顯示號碼", "", "   ", "anonymous"]
+)
+def test_hidden_markers(raw):
+    """Withheld caller IDs are their own kind with MEDIUM risk."""
+    v = fraudnum.classify(raw)
+    assert v.kind is NumberKind.HIDDEN
+    assert v.risk is fraudnum.Risk.MEDIUM
+    assert v.codes == ("hidden_caller",)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["abc", "12345678", "010-12345678", "+999 123456", "+86", "00", "1" * 40, "13912345678a9", "+"],
+)
+def test_malformed_input_gets_an_explained_verdict(raw):
+    """Anything that is no number is MALFORMED with a reason saying what was wrong."""
+    v = fraudnum.classify(raw)
+    assert v.kind is NumberKind.MALFORMED
+    assert v.risk is fraudnum.Risk.MEDIUM
+    assert v.reasons[0].code == "malformed_number"
+    assert v.reasons[0].en.startswith("The number is malformed: ")
+    assert len(v.reasons[0].en) > len("The number is malformed: ")
+    assert v.number.digits == ""
+
+
+def test_huge_input_is_malformed_without_work():
+    """A megabyte of digits is rejected by length, not parsed."""
+    v = fraudnum.classify("1" * 10**6)
+    assert v.kind is NumberKind.MALFORMED
+    assert str(MAX_INPUT_LEN) in v.reasons[0].en
+
+
+@pytest.mark.parametrize("bad", [None, 13912345678, b"13912345678", ["139"]])
+def test_non_strings_raise_type_error(bad):
+    """Non-string input is a programming error, reported as such."""
+    with pytest.raises(TypeError, match="must be a str"):
+        fraudnum.classify(bad)
+
+
+@given(st.text(max_size=200))
+def test_every_string_gets_a_verdict(raw):
+    """Any string at all gives a verdict with at least one explained reason."""
+    v = fraudnum.classify(raw)
+    assert v.reasons
+    assert all(r.zh and r.en for r in v.reasons)
+    assert v.number.raw == raw
+
+
+@st.composite
+def formatted(draw: st.DrawFn, digits: str, national: str) -> str:
+    """Write a canonical number the ways people do."""
+    style = draw(st.sampled_from(["plain", "plus86", "0086", "spaced", "dashed", "tel", "wide"]))
+    if style == "plain":
+        return national
+    if style == "plus86":
+        return "+86 " + digits
+    if style == "0086":
+        return "0086-" + digits
+    if style == "spaced":
+        return " ".join(national[i : i + 4] for i in range(0, len(national), 4))
+    if style == "dashed":
+        return f"{national[:3]}-{national[3:7]}-{national[7:]}"
+    if style == "tel":
+        return "tel:+86" + digits
+    return national.translate(FULL_WIDTH)
+
+
+MOBILE_PREFIXES = sorted(
+    r.prefix for r in fraudnum.tables.builtin_rules() if r.kind is NumberKind.MOBILE
+)
+
+
+@given(st.data())
+def test_any_formatting_of_a_mobile_gives_the_same_verdict(data):
+    """Formatting never changes the verdict of a mobile number."""
+    prefix = data.draw(st.sampled_from(MOBILE_PREFIXES))
+    rest = data.draw(st.text("0123456789", min_size=11 - len(prefix), max_size=11 - len(prefix)))
+    number = prefix + rest
+    written = data.draw(formatted(number, number))
+    plain = fraudnum.classify(number)
+    v = fraudnum.classify(written)
+    assert (v.kind, v.risk, v.codes, v.number.digits) == (
+        plain.kind,
+        plain.risk,
+        plain.codes,
+        plain.number.digits,
+    )
+
+
+@given(st.data())
+def test_any_formatting_of_a_landline_gives_the_same_verdict(data):
+    """Landlines keep their verdict whether written nationally or with +86."""
+    area = data.draw(st.sampled_from(["10", "21", "755", "571", "951"]))
+    local_len = 8 if len(area) == 2 else data.draw(st.sampled_from([7, 8]))
+    local = data.draw(st.sampled_from("2345678")) + data.draw(
+        st.text("0123456789", min_size=local_len - 1, max_size=local_len - 1)
+    )
+    national = "0" + area + local
+    written = data.draw(formatted(area + local, national))
+    v = fraudnum.classify(written)
+    assert v.kind is NumberKind.FIXED_LINE, written
+    assert v.number.digits == national
+
+
+@pytest.mark.parametrize(
+    ("entry", "key"),
+    [("1709", "1709"), ("+86 139 1234 5678", "13912345678"), (" 4008108888 ", "4008108888")],
+)
+def test_list_entries(entry, key):
+    """List entries are digit prefixes or full numbers in any written form."""
+    assert list_entry_key(entry) == key
+
+
+@pytest.mark.parametrize("entry", ["abc", "Unknown", "1" * 33])
+def test_bad_list_entries(entry):
+    """List entries that are neither prefixes nor numbers are refused."""
+    with pytest.raises(ValueError, match="digit"):
+        list_entry_key(entry)
