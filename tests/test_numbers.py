@@ -213,3 +213,22 @@ def test_bad_list_entries(entry):
     """List entries that are neither prefixes nor numbers are refused."""
     with pytest.raises(ValueError, match="digit"):
         list_entry_key(entry)
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789 -.()+", max_size=24),
+        st.builds(
+            lambda p, n: p + n,
+            st.sampled_from(["", "+86", "0086", "+", "00", "86", "0", "17951", "-"]),
+            st.text(alphabet="0123456789 -", min_size=3, max_size=16),
+        ),
+    )
+)
+def test_fast_path_parses_like_the_full_parser(raw):
+    """The ASCII fast path gives exactly what the full parser gives."""
+    from fraudnum.engine import default_lookup
+    from fraudnum.numbers import parse_number
+
+    lookup = default_lookup()
+    assert parse_number(raw, lookup) == parse_number(raw, lookup, _fast=False)

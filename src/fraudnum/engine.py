@@ -21,7 +21,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from fraudnum._core import DigitTrie
 from fraudnum.model import (
@@ -29,6 +29,7 @@ from fraudnum.model import (
     Direction,
     NumberInfo,
     NumberKind,
+    Organisation,
     Reason,
     Risk,
     Tier,
@@ -101,6 +102,21 @@ def _coerce(enum_cls: Any, value: object, name: str) -> Any:
 
 
 _NON_DIGITS = re.compile(r"\D+")
+# Distinct outcomes are few (rules x user rules x contexts); the bound only
+# matters for huge user lists.
+_OUTCOME_CACHE_SIZE = 65536
+
+
+class _Outcome(NamedTuple):
+    """Everything in a verdict except the number: shared between verdicts."""
+
+    kind: NumberKind
+    risk: Risk
+    reasons: tuple[Reason, ...]
+    tier: Tier
+    urgent: bool
+    organisation: Organisation | None
+    rule_source: str
 
 
 class Classifier:
@@ -183,6 +199,7 @@ class Classifier:
             self._user = RuleTable(user_rules) if user_rules else None
         except ValueError as e:
             raise ValueError(f"user rules overlap: {e}") from None
+        self._outcomes: dict[tuple[object, ...], _Outcome] = {}
         self._urgent_numbers = tuple(
             r.prefix for r in self._builtin.rules if r.urgent and r.min_len == len(r.prefix)
         )
@@ -280,9 +297,50 @@ class Classifier:
         if parsed.status != "ok" or parsed.rule is None:
             return self._malformed_verdict(parsed, channel, direction)
         rule = parsed.rule
-        assert rule.kind is not None  # built-in rows always have a kind
         user_rule = self._user.lookup(info.digits) if self._user is not None else None
-        user_risk = _context_risk(user_rule, channel, direction) if user_rule else None
+        incoming_intl = rule.kind is NumberKind.INTERNATIONAL and direction is Direction.INCOMING
+        imitated = self._imitated_warning(info.digits) if incoming_intl else None
+        # Everything but the number itself depends on these few things, so the
+        # explained outcome is built once per combination and shared.
+        key = (
+            id(rule),
+            id(user_rule),
+            channel,
+            direction,
+            expect_intl and incoming_intl,
+            imitated,
+            info.region if incoming_intl else None,
+        )
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = self._outcome(rule, user_rule, info, channel, direction, key[4], imitated)
+            if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
+                self._outcomes.clear()
+            self._outcomes[key] = outcome
+        return Verdict(
+            outcome.kind,
+            outcome.risk,
+            outcome.reasons,
+            info,
+            tier=outcome.tier,
+            channel=channel,
+            direction=direction,
+            urgent=outcome.urgent,
+            organisation=outcome.organisation,
+            rule_source=outcome.rule_source,
+        )
+
+    def _outcome(
+        self,
+        rule: PrefixRule,
+        user_rule: PrefixRule | None,
+        info: NumberInfo,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+        imitated: str | None,
+    ) -> _Outcome:
+        assert rule.kind is not None  # built-in rows always have a kind
         main = self._rule_reason(rule, info)
         if rule.never_block:
             reasons = [main]
@@ -290,40 +348,33 @@ class Classifier:
                 reasons.append(self.reason("urgent_warning"))
             if user_rule is not None:
                 reasons.append(self.reason("never_block_overrides_user", rule=_describe(user_rule)))
-            return Verdict(
+            return _Outcome(
                 rule.kind,
                 Risk.TRUSTED,
                 tuple(reasons),
-                info,
-                tier=Tier.NEVER_BLOCK,
-                channel=channel,
-                direction=direction,
-                urgent=rule.urgent,
-                organisation=rule.organisation,
-                rule_source=rule.source,
+                Tier.NEVER_BLOCK,
+                rule.urgent,
+                rule.organisation,
+                rule.source,
             )
+        user_risk = _context_risk(user_rule, channel, direction) if user_rule else None
         if user_rule is not None and (user_risk is not None or user_rule.kind is not None):
-            kind = user_rule.kind or rule.kind
             decided = user_risk or _context_risk(rule, channel, direction)
             assert decided is not None  # built-in rows give every context a risk
-            user_reason = self.reason(user_rule.reason, rule=_describe(user_rule))
-            return Verdict(
-                kind,
+            return _Outcome(
+                user_rule.kind or rule.kind,
                 decided,
-                (user_reason, main),
-                info,
-                tier=Tier.USER,
-                channel=channel,
-                direction=direction,
-                organisation=user_rule.organisation or rule.organisation,
-                rule_source=user_rule.source,
+                (self.reason(user_rule.reason, rule=_describe(user_rule)), main),
+                Tier.USER,
+                False,
+                user_rule.organisation or rule.organisation,
+                user_rule.source,
             )
         builtin_risk = _context_risk(rule, channel, direction)
         assert builtin_risk is not None  # built-in rows give every context a risk
         risk: Risk = builtin_risk
         reasons = [main]
-        incoming = direction is Direction.INCOMING
-        if incoming and channel is Channel.CALL and not rule.calls_out:
+        if direction is Direction.INCOMING and channel is Channel.CALL and not rule.calls_out:
             risk = max(risk, Risk.HIGH)
             org = rule.organisation
             reasons.append(
@@ -333,23 +384,14 @@ class Classifier:
                     who_en=f"The {org.en}" if org else "A number of this kind",
                 )
             )
-        if rule.kind is NumberKind.INTERNATIONAL and incoming:
-            imitated = self._imitated_warning(info.digits)
-            if imitated:
-                risk = Risk.HIGH
-                reasons.append(self.reason("imitates_warning_number", imitated=imitated))
-            elif expect_intl:
-                risk = min(risk, Risk.LOW)
-                reasons.append(self.reason("international_expected"))
-        return Verdict(
-            rule.kind,
-            risk,
-            tuple(reasons),
-            info,
-            channel=channel,
-            direction=direction,
-            organisation=rule.organisation,
-            rule_source=rule.source,
+        if imitated:
+            risk = Risk.HIGH
+            reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+        elif expect_intl:
+            risk = min(risk, Risk.LOW)
+            reasons.append(self.reason("international_expected"))
+        return _Outcome(
+            rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
         )
 
     def _malformed_verdict(
