@@ -1,0 +1,109 @@
+"""Validation of data tables: built-in and user files, with line numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from fraudnum.tables import (
+    TableError,
+    builtin_carriers,
+    builtin_dial_prefixes,
+    builtin_hidden_markers,
+    builtin_reasons,
+    builtin_rules,
+    data_version,
+    parse_rules,
+)
+
+HEADER = (
+    "prefix,min_len,max_len,kind,risk_call,risk_sms,risk_out,calls_out,never_block,urgent,"
+    "reason,org_zh,org_en,carrier,source\n"
+)
+GOOD = "400,10,10,enterprise_400,high,medium,low,no,no,no,enterprise_400_number,,,,seed\n"
+
+
+def test_builtin_tables_load():
+    """The shipped tables validate and hold what the engine relies on."""
+    rules = builtin_rules()
+    assert len(rules) > 100
+    assert {"inbound_only_number", "malformed_number", "hidden_caller"} <= set(builtin_reasons())
+    assert builtin_carriers()["china_mobile"].report_port == "10086999"
+    assert "未知号码" in builtin_hidden_markers()
+    assert builtin_dial_prefixes()[0].isdigit()
+    assert len(data_version()) == 10
+
+
+def test_builtin_format_parses_strictly():
+    """A full row in the built-in format parses to the expected rule."""
+    (rule,) = parse_rules(HEADER + GOOD, origin="t.csv", builtin=True)
+    assert rule.prefix == "400"
+    assert (rule.min_len, rule.max_len) == (10, 10)
+    assert not rule.calls_out
+    assert rule.line == 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        (GOOD + GOOD, 3, "duplicates line 2"),
+        (GOOD.replace("enterprise_400,", "premium,"), 2, "kind 'premium' is not one of"),
+        (GOOD.replace(",high,", ",severe,"), 2, "risk_call 'severe'"),
+        (GOOD.replace("400,10,10", "400,12,10"), 2, "lengths must satisfy"),
+        (GOOD.replace("400,10,10", "400,2,10"), 2, "lengths must satisfy"),
+        (GOOD.replace("400,10,10", "400,ten,10"), 2, "min_len must be a whole number"),
+        (GOOD.replace("400,", "4O0,", 1), 2, "prefix must be ASCII digits"),
+        (GOOD.replace(",no,no,no,", ",maybe,no,no,"), 2, "calls_out must be yes or no"),
+        (GOOD.replace("enterprise_400_number", "made_up"), 2, "unknown reason code"),
+        (GOOD.replace(",,,,seed", ",,,vodafone,seed"), 2, "unknown carrier"),
+        (GOOD.replace(",,,,seed", ",某公司,,,seed"), 2, "org_zh and org_en"),
+        (GOOD.replace(",seed", ","), 2, "needs a source"),
+        (GOOD.replace("enterprise_400,", "hidden,"), 2, "describes input"),
+        (GOOD.rstrip("\n") + ",extra\n", 2, "expected 15 fields"),
+        (
+            "\n# a comment\n"
+            + GOOD
+            + "800,10,10,,high,high,low,no,no,no,toll_free_800_number,,,,s\n",
+            5,
+            "kind is required",
+        ),
+    ],
+)
+def test_builtin_errors_carry_line_numbers(rows, line, message):
+    """Every kind of bad row is reported with its file and line."""
+    with pytest.raises(TableError, match=message) as info:
+        parse_rules(HEADER + rows, origin="t.csv", builtin=True)
+    assert info.value.line == line
+    assert str(info.value).startswith(f"t.csv, line {line}: ")
+
+
+def test_missing_columns_are_named():
+    """A header without required columns fails on line 1 naming them."""
+    with pytest.raises(TableError, match=r"line 1: missing column.*source"):
+        parse_rules(HEADER.replace(",source", ""), origin="t.csv", builtin=True)
+    with pytest.raises(TableError, match="repeated column"):
+        parse_rules("prefix,prefix\n1,1\n", origin="u.csv")
+    with pytest.raises(TableError, match="empty"):
+        parse_rules("", origin="u.csv")
+
+
+def test_user_rules_are_lenient_but_safe():
+    """User files need only a prefix and something to say, and cannot mark rows never-block."""
+    (rule,) = parse_rules("prefix,risk\n1709,high\n", origin="u.csv")
+    assert (rule.risk_call, rule.risk_sms, rule.risk_out) == ("high", "high", "high")
+    assert (rule.min_len, rule.max_len) == (4, 32)
+    assert rule.reason == "user_rule"
+    assert rule.kind is None
+    with pytest.raises(TableError, match="line 2: the row sets neither a kind nor a risk"):
+        parse_rules("prefix,source\n1709,me\n", origin="u.csv")
+    with pytest.raises(TableError, match="line 3: never_block and urgent are reserved"):
+        parse_rules("prefix,risk,never_block\n1709,high,no\n95588,trusted,yes\n", origin="u.csv")
+    with pytest.raises(TableError, match="missing column"):
+        parse_rules("number,risk\n1709,high\n", origin="u.csv")
+
+
+def test_bom_and_blank_lines_are_tolerated():
+    """Files saved by spreadsheet programs (BOM, CRLF, blank lines) load."""
+    text = "\ufeffprefix,risk\r\n\r\n1709,high\r\n"
+    (rule,) = parse_rules(text, origin="u.csv")
+    assert rule.prefix == "1709"
+    assert rule.line == 3
