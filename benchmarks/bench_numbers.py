@@ -269,14 +269,63 @@ def run(quick: bool = False) -> list[Row]:
     return rows + _startup_rows(3 if quick else 7)
 
 
+def profile(n: int = 100_000, top: int = 20) -> str:
+    """Where classify() spends its time on the corpus: a split, then cProfile's top functions.
+
+    The split times parsing (``parse_number``) and verdict building separately,
+    without a profiler; cProfile then names the functions (its own overhead
+    inflates call-heavy code, so read its shares, not its seconds).
+    """
+    import cProfile
+    import io
+    import pstats
+
+    from fraudnum.engine import default_lookup
+    from fraudnum.model import Channel, Direction
+    from fraudnum.numbers import parse_number
+
+    numbers = numbers_corpus(n)
+    clf = fraudnum.default_classifier()
+    lookup = default_lookup()
+    parsed = [parse_number(s, lookup) for s in numbers]
+
+    def parse_all() -> None:
+        for s in numbers:
+            parse_number(s, lookup)
+
+    def verdict_all() -> None:
+        for p in parsed:
+            clf._verdict(p, Channel.CALL, Direction.INCOMING, False)
+
+    out = io.StringIO()
+    for name, fn in (
+        ("classify()", lambda: _classify_all(numbers)),
+        ("  parse_number()", parse_all),
+        ("  Classifier._verdict()", verdict_all),
+    ):
+        t = measure(fn, repeats=5)
+        print(f"{name:28s} {t.best / n * 1e6:6.2f} µs/number", file=out)
+    prof = cProfile.Profile()
+    prof.runcall(_classify_all, numbers)
+    stats = pstats.Stats(prof, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run this module alone and print its tables."""
+    """Run this module alone and print its tables (or, with --profile, the profile)."""
     from benchmarks.run import print_report
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="10,000 numbers, fewer repeats")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile classify() on the corpus instead"
+    )
     args = parser.parse_args(argv)
-    print_report(run(args.quick))
+    if args.profile:
+        print(profile(10_000 if args.quick else 100_000))
+    else:
+        print_report(run(args.quick))
 
 
 if __name__ == "__main__":
