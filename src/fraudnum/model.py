@@ -7,9 +7,12 @@ shared across threads and cached freely.
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from fraudnum.advice import Advice
 
 __all__ = [
     "Channel",
@@ -280,6 +283,18 @@ class Verdict:
     def blockable(self) -> bool:
         """False for numbers that must never be blocked (warnings, emergency)."""
         return self.tier is not Tier.NEVER_BLOCK
+
+    @property
+    def advice(self) -> tuple[Advice, ...]:
+        """What to do about this number: ordered steps with stable codes, zh and en.
+
+        Computed when read (and cached) from ``data/advice.csv`` and ``data/advice_rules.csv``
+        (see :func:`fraudnum.advice.advice_for`, which also takes ``money_lost``).
+        Empty when there is nothing to do (an ordinary low-risk number).
+        """
+        from fraudnum.advice import advice_for
+
+        return advice_for(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
