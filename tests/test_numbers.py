@@ -232,3 +232,49 @@ def test_fast_path_parses_like_the_full_parser(raw):
 
     lookup = default_lookup()
     assert parse_number(raw, lookup) == parse_number(raw, lookup, _fast=False)
+
+
+CALLER_IDS = st.one_of(
+    st.text(alphabet="0123456789 -.()+", max_size=24),
+    st.builds(
+        lambda p, n: p + n,
+        st.sampled_from(
+            [
+                "",
+                "+86",
+                "0086",
+                "+",
+                "00",
+                "86",
+                "0",
+                "17951",
+                "12593 00",
+                "+86 0",
+                "-",
+                "010-",
+                "025 ",
+            ]
+        ),
+        st.text(alphabet="0123456789 -", min_size=3, max_size=16),
+    ),
+    st.text(max_size=20),
+)
+
+
+@given(CALLER_IDS)
+def test_c_canonicaliser_parses_like_the_python_parser(raw):
+    """The compiled canonicaliser (where it answers) agrees with the full Python parser."""
+    from fraudnum.engine import _builtin_parser, default_lookup
+    from fraudnum.numbers import parse_number
+
+    assert _builtin_parser().parse(raw) == parse_number(raw, default_lookup(), _fast=False)
+
+
+@given(st.lists(CALLER_IDS, max_size=20))
+def test_batch_parsing_matches_one_by_one(raws):
+    """parse_many (GIL released in C) returns what parse returns for each input."""
+    from fraudnum.engine import _builtin_parser
+
+    parser = _builtin_parser()
+    assert parser.parse_many(raws) == [parser.parse(r) for r in raws]
+    assert fraudnum.default_classifier().classify_many(raws) == [fraudnum.classify(r) for r in raws]

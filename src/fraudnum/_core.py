@@ -7,16 +7,27 @@ debugging, or on a platform without a compiler); results are identical.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-__all__ = ["USING_EXTENSIONS", "DigitTrie", "KeywordAutomaton"]
+if TYPE_CHECKING:
+    from fraudnum._trie import Canonicaliser as _CompiledCanonicaliser
+
+__all__ = ["USING_EXTENSIONS", "Canonicaliser", "DigitTrie", "KeywordAutomaton"]
+
+Canonicaliser: type[_CompiledCanonicaliser] | None
 
 if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
     from fraudnum._pyautomaton import KeywordAutomaton
     from fraudnum._pytrie import DigitTrie
 
+    # No C canonicaliser: fraudnum.numbers parses everything in Python.
+    Canonicaliser = None
     USING_EXTENSIONS = False
 else:
     from fraudnum._automaton import KeywordAutomaton  # type: ignore[assignment]
-    from fraudnum._trie import DigitTrie  # type: ignore[assignment]
+    from fraudnum._trie import (
+        Canonicaliser,
+        DigitTrie,  # type: ignore[assignment]
+    )
 
     USING_EXTENSIONS = True

@@ -20,3 +20,15 @@ class DigitTrie:
     def nbytes(self) -> int:
         """Bytes held by the flat arrays (the object header not included)."""
     def __reduce__(self) -> tuple[type[DigitTrie], tuple[list[tuple[str, int, int, int]]]]: ...
+
+class Canonicaliser:
+    """Resolves common caller-ID forms to canonical digits and a rule, in C."""
+
+    def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
+    def parse(self, raw: str) -> tuple[str, int, str, int] | None:
+        """Canonicalise one caller ID: ``(key, rule, area_code, flags)`` or None."""
+    def parse_batch(self, raws: Sequence[str]) -> list[tuple[str, int, str, int] | None]:
+        """Canonicalise many caller IDs, releasing the GIL for the work."""
+    def __reduce__(
+        self,
+    ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -16,7 +16,7 @@ That is 10 bytes a node plus 6 a rule, with no Python object per node.
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIND, PyUnicode_DATA
 from libc.stdint cimport int32_t, uint8_t, uint16_t
-from libc.string cimport memset
+from libc.string cimport memcmp, memset
 
 cdef extern from *:
     """
@@ -363,3 +363,281 @@ def _validated(entries):
                 f"entries {a[4]} and {b[4]}: prefix {a[0]!r} has overlapping lengths "
                 f"{a[1]}..{a[2]} and {b[1]}..{b[2]}")
     return [r[:4] for r in rows]
+
+
+# -- canonicalising caller IDs in C --------------------------------------------
+#
+# The common caller-ID forms (ASCII digits with separators, +86/0086, area code
+# + service number, IP-dial prefixes) are resolved here without the GIL. It
+# mirrors fraudnum.numbers step for step; anything it does not handle (letters,
+# full-width digits, tel: URIs, extensions, international numbers, malformed
+# input) is left to the Python parser, which also explains it. A property test
+# holds the two to the same answers.
+
+# Rule classes: what the canonicaliser must know of a rule's kind.
+cdef enum:
+    C_MOBILE = 1           # mobile and MVNO ranges
+    C_FIXED = 2            # landlines
+    C_SERVICE = 4          # may follow an area code (025-96110)
+    C_WEAK = 8             # after +86, read as a landline when one fits
+    C_INTERNATIONAL = 16
+    C_IOT = 32
+
+# Flags reported with a result; bits 8-15 hold the dial prefix index + 1.
+cdef enum:
+    F_PLUS = 1
+    F_00 = 2
+    F_CC86 = 4
+    F_TRUNK_ZERO_MOBILE = 8
+    F_REDUNDANT_TRUNK = 16
+
+cdef enum:
+    MAX_DIAL = 16
+    MAX_DIAL_LEN = 8
+    MAX_RAW = 128          # longer input is the Python parser's (malformed) business
+
+cdef struct Parsed:
+    Py_ssize_t key_off
+    Py_ssize_t key_len
+    Py_ssize_t area_off
+    Py_ssize_t area_len
+    int32_t rule
+    int flags
+
+
+cdef class Canonicaliser:
+    """Resolves common caller-ID forms to canonical digits and a rule, in C.
+
+    Args:
+        trie: the numbering-plan trie (values are rule indexes).
+        classes: one byte of class bits per rule index (see ``fraudnum.numbers``).
+        dial_prefixes: IP long-distance prefixes, longest first (at most 16).
+    """
+
+    cdef DigitTrie trie
+    cdef bytes _classes
+    cdef const unsigned char* cls
+    cdef Py_ssize_t n_cls
+    cdef unsigned char dial[MAX_DIAL][MAX_DIAL_LEN]
+    cdef Py_ssize_t dial_len[MAX_DIAL]
+    cdef Py_ssize_t n_dial
+    cdef tuple _dial_prefixes
+
+    def __init__(self, DigitTrie trie not None, bytes classes not None, dial_prefixes):
+        cdef Py_ssize_t i, j
+        values = [v for _, _, _, v in trie.entries()]
+        if values and max(values) >= len(classes):
+            raise ValueError("classes must have one byte for every rule index in the trie")
+        prefixes = tuple(dial_prefixes)
+        if len(prefixes) > MAX_DIAL:
+            raise ValueError(f"at most {MAX_DIAL} dial prefixes")
+        for i, p in enumerate(prefixes):
+            if not isinstance(p, str) or not p.isascii() or not p.isdigit() or not 0 < len(p) <= MAX_DIAL_LEN:
+                raise ValueError(f"dial prefix {i} must be 1-{MAX_DIAL_LEN} ASCII digits, got {p!r}")
+        self.trie = trie
+        self._classes = classes
+        self.cls = classes
+        self.n_cls = len(classes)
+        self._dial_prefixes = prefixes
+        self.n_dial = len(prefixes)
+        for i, p in enumerate(prefixes):
+            self.dial_len[i] = len(p)
+            for j in range(len(p)):
+                self.dial[i][j] = ord(p[j])
+
+    def __reduce__(self):
+        return (Canonicaliser, (self.trie, self._classes, self._dial_prefixes))
+
+    cdef inline int32_t walk(self, const unsigned char* s, Py_ssize_t n) noexcept nogil:
+        if n <= 0 or n > MAX_KEY_LEN:
+            return -1
+        return _walk(self.trie.mask, self.trie.first_child, self.trie.rule_start,
+                     self.trie.rule_count, self.trie.rule_min, self.trie.rule_max,
+                     self.trie.rule_value, s, n)
+
+    cdef inline int klass(self, int32_t r) noexcept nogil:
+        if r < 0 or r >= self.n_cls:
+            return 0
+        return self.cls[r]
+
+    cdef bint domestic(self, Py_ssize_t off, Py_ssize_t n, int32_t r,
+                       Py_ssize_t area_off, Py_ssize_t area_len, Parsed* res) noexcept nogil:
+        if self.klass(r) & C_INTERNATIONAL:
+            return False
+        res.key_off = off
+        res.key_len = n
+        res.rule = r
+        res.area_off = area_off
+        res.area_len = area_len
+        return True
+
+    cdef bint national(self, unsigned char* buf, Py_ssize_t off, Py_ssize_t n, Parsed* res) noexcept nogil:
+        cdef int32_t r
+        if n >= 1 and buf[off] == c'0':
+            return self.trunk(buf, off, n, res)
+        r = self.walk(buf + off, n)
+        if r < 0:
+            return False
+        return self.domestic(off, n, r, 0, 0, res)
+
+    cdef bint trunk(self, unsigned char* buf, Py_ssize_t off, Py_ssize_t n, Parsed* res) noexcept nogil:
+        cdef unsigned char* s = buf + off
+        cdef int32_t r
+        cdef Py_ssize_t area, rest
+        if n == 12 and s[1] == c'1':
+            r = self.walk(s + 1, 11)
+            if r >= 0 and self.klass(r) & C_MOBILE:
+                if self.domestic(off + 1, 11, r, 0, 0, res):
+                    res.flags |= F_TRUNK_ZERO_MOBILE
+                    return True
+                return False
+        area = 3 if n >= 2 and (s[1] == c'1' or s[1] == c'2') else 4
+        if area > n:
+            area = n
+        rest = n - area
+        if rest >= 1 and (s[area] == c'1' or s[area] == c'9'):
+            r = self.walk(s + area, rest)
+            if r >= 0 and self.klass(r) & C_SERVICE:
+                return self.domestic(off + area, rest, r, off, area, res)
+        r = self.walk(s, n)
+        if r < 0:
+            return False
+        if self.klass(r) & C_FIXED and rest >= 1 and (s[area] == c'0' or s[area] == c'1'):
+            return False
+        return self.domestic(off, n, r, off, area, res)
+
+    cdef bint after_country_code(self, unsigned char* buf, Py_ssize_t off, Py_ssize_t n,
+                                 Parsed* res) noexcept nogil:
+        cdef int32_t r
+        if n >= 1 and buf[off] == c'0':
+            res.flags |= F_REDUNDANT_TRUNK
+            off += 1
+            n -= 1
+        if n <= 0:
+            return False
+        r = self.walk(buf + off, n)
+        if r >= 0 and not (self.klass(r) & C_WEAK):
+            return self.domestic(off, n, r, 0, 0, res)
+        # The landline reading: "0" + the national number. off >= 3 here (digits
+        # start at 1 and "86" was consumed), so the byte before is ours to use.
+        buf[off - 1] = c'0'
+        if self.national(buf, off - 1, n + 1, res):
+            return True
+        if r >= 0:
+            return self.domestic(off, n, r, 0, 0, res)
+        return False
+
+    cdef bint after_international_prefix(self, unsigned char* buf, Py_ssize_t off, Py_ssize_t n,
+                                         Parsed* res) noexcept nogil:
+        if n >= 2 and buf[off] == c'8' and buf[off + 1] == c'6':
+            return self.after_country_code(buf, off + 2, n - 2, res)
+        return False  # another country: the Python parser finds its region
+
+    cdef bint resolve(self, unsigned char* buf, Py_ssize_t n, Parsed* res) noexcept nogil:
+        """buf[1:1+n] holds the digits; buf[0] is scratch space."""
+        cdef Py_ssize_t off = 1, i, L
+        cdef unsigned char* s = buf + 1
+        if res.flags & F_PLUS:
+            return self.after_international_prefix(buf, 1, n, res)
+        if n >= 2 and s[0] == c'0' and s[1] == c'0':
+            res.flags |= F_00
+            return self.after_international_prefix(buf, 3, n - 2, res)
+        for i in range(self.n_dial):
+            L = self.dial_len[i]
+            if n - L >= 10 and memcmp(s, self.dial[i], L) == 0 and (s[L] == c'0' or s[L] == c'1'):
+                res.flags |= (i + 1) << 8
+                if n - L >= 2 and s[L] == c'0' and s[L + 1] == c'0':
+                    res.flags |= F_00
+                    return self.after_international_prefix(buf, 1 + L + 2, n - L - 2, res)
+                off = 1 + L
+                n -= L
+                break
+        s = buf + off
+        if n == 13 and s[0] == c'8' and s[1] == c'6' and s[2] == c'1':
+            res.flags |= F_CC86
+            return self.after_country_code(buf, off + 2, n - 2, res)
+        return self.national(buf, off, n, res)
+
+    cdef bint scan(self, const unsigned char* raw, Py_ssize_t n, unsigned char* buf,
+                   Parsed* res) noexcept nogil:
+        """Keep digits (and one leading +) of an ASCII caller ID; False if it has anything else."""
+        cdef Py_ssize_t i, m = 0
+        cdef unsigned char c
+        res.flags = 0
+        for i in range(n):
+            c = raw[i]
+            if c >= c'0' and c <= c'9':
+                m += 1
+                buf[m] = c
+            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
+                res.flags |= F_PLUS
+            elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'):
+                return False
+        if m == 0:
+            return False
+        return self.resolve(buf, m, res)
+
+    def parse(self, str raw not None):
+        """Canonicalise one caller ID.
+
+        Returns:
+            ``(key, rule, area_code, flags)`` (``area_code`` may be empty), or
+            None when the Python parser must decide.
+        """
+        cdef unsigned char text[MAX_RAW]
+        cdef unsigned char buf[MAX_RAW + 2]
+        cdef Parsed res
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw)
+        if n > MAX_RAW or not raw.isascii():
+            return None
+        n = _key_to_ascii(raw, text, MAX_RAW)
+        if not self.scan(text, n, buf, &res):
+            return None
+        return _result(buf, &res)
+
+    def parse_batch(self, raws):
+        """Canonicalise many caller IDs, releasing the GIL for the work.
+
+        Returns:
+            A list with, for each input, what :meth:`parse` returns.
+        """
+        cdef list items = list(raws)
+        cdef Py_ssize_t count = len(items), i, n
+        cdef unsigned char* text = NULL
+        cdef unsigned char* bufs = NULL
+        cdef Parsed* results = NULL
+        cdef char* ok = NULL
+        for i in range(count):
+            if not isinstance(items[i], str):
+                raise TypeError(f"raws[{i}] must be str, not {type(items[i]).__name__}")
+        text = <unsigned char*>PyMem_Malloc(count * MAX_RAW + 1)
+        bufs = <unsigned char*>PyMem_Malloc(count * (MAX_RAW + 2) + 1)
+        results = <Parsed*>PyMem_Malloc((count + 1) * sizeof(Parsed))
+        ok = <char*>PyMem_Malloc(count + 1)
+        try:
+            if text == NULL or bufs == NULL or results == NULL or ok == NULL:
+                raise MemoryError()
+            for i in range(count):
+                raw = <str>items[i]
+                if PyUnicode_GET_LENGTH(raw) > MAX_RAW or not raw.isascii():
+                    results[i].key_len = -1
+                else:
+                    results[i].key_len = _key_to_ascii(raw, text + i * MAX_RAW, MAX_RAW)
+            with nogil:
+                for i in range(count):
+                    n = results[i].key_len
+                    ok[i] = n >= 0 and self.scan(text + i * MAX_RAW, n,
+                                                 bufs + i * (MAX_RAW + 2), &results[i])
+            return [_result(bufs + i * (MAX_RAW + 2), &results[i]) if ok[i] else None
+                    for i in range(count)]
+        finally:
+            PyMem_Free(text)
+            PyMem_Free(bufs)
+            PyMem_Free(results)
+            PyMem_Free(ok)
+
+
+cdef inline object _result(unsigned char* buf, Parsed* res):
+    key = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
+    area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii") if res.area_len else ""
+    return (key, res.rule, area, res.flags)

@@ -35,7 +35,7 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
-from fraudnum.numbers import ParsedNumber, list_entry_key, parse_number
+from fraudnum.numbers import NumberParser, ParsedNumber, list_entry_key
 from fraudnum.tables import (
     MAX_NUMBER_LEN,
     PrefixRule,
@@ -82,6 +82,12 @@ class RuleTable:
 @functools.cache
 def _builtin_table() -> RuleTable:
     return RuleTable(builtin_rules())
+
+
+@functools.cache
+def _builtin_parser() -> NumberParser:
+    table = _builtin_table()
+    return NumberParser(table.rules, table.trie, table.lookup)
 
 
 def default_lookup() -> Any:
@@ -153,6 +159,7 @@ class Classifier:
         if isinstance(block, str) or isinstance(allow, str):
             raise TypeError("block and allow take a list of numbers, not a single string")
         self._builtin = _builtin_table()
+        self._parser = _builtin_parser()
         self._reasons: Mapping[str, ReasonText] = builtin_reasons()
         user_rules: list[PrefixRule] = []
         if rules is not None:
@@ -238,8 +245,7 @@ class Classifier:
         """
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
-        parsed = parse_number(number, self._builtin.lookup)
-        return self._verdict(parsed, ch, di, bool(expect_international))
+        return self._verdict(self._parser.parse(number), ch, di, bool(expect_international))
 
     def classify_many(
         self,
@@ -252,9 +258,9 @@ class Classifier:
         """Classify many numbers with the same context; see :meth:`classify`."""
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
-        lookup = self._builtin.lookup
         expect = bool(expect_international)
-        return [self._verdict(parse_number(n, lookup), ch, di, expect) for n in numbers]
+        items = numbers if isinstance(numbers, list) else list(numbers)
+        return [self._verdict(p, ch, di, expect) for p in self._parser.parse_many(items)]
 
     # -- verdict building -------------------------------------------------
 

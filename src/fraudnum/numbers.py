@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 import attrs
 
 from fraudnum.model import NumberInfo, NumberKind
 from fraudnum.tables import PrefixRule, builtin_dial_prefixes, builtin_hidden_markers
 
-__all__ = ["ParsedNumber", "list_entry_key", "parse_number"]
+__all__ = ["NumberParser", "ParsedNumber", "list_entry_key", "parse_number"]
 
 Lookup = Callable[[str], "PrefixRule | None"]
 
@@ -311,6 +312,29 @@ def _with_trunk_zero(s: str, lookup: Lookup, state: _State) -> ParsedNumber:
 def _domestic(
     key: str, rule: PrefixRule, state: _State, area_code: str | None = None
 ) -> ParsedNumber:
+    if rule.kind is NumberKind.INTERNATIONAL:
+        # Only reachable through a national-looking "00..." key; parse it properly.
+        raise _Malformed("international number without a country code", "境外号码缺少国家代码")
+    return _mainland(
+        state.raw,
+        key,
+        rule,
+        area_code,
+        frozenset(state.flags),
+        state.extension,
+        state.dial_prefix,
+    )
+
+
+def _mainland(
+    raw: str,
+    key: str,
+    rule: PrefixRule,
+    area_code: str | None,
+    flags: frozenset[str],
+    extension: str | None = None,
+    dial_prefix: str | None = None,
+) -> ParsedNumber:
     # e164 follows the shape of the digits, not the kind: the 12308 hotline's
     # landline 010-65612308 is a gov_hotline and still has an e164 form.
     e164 = None
@@ -320,22 +344,121 @@ def _domestic(
             area_code = key[:3] if key[1:2] in ("1", "2") else key[:4]
     elif rule.kind in _MOBILE_KINDS or rule.kind is NumberKind.IOT:
         e164 = "+86" + key
-    if rule.kind is NumberKind.INTERNATIONAL:
-        # Only reachable through a national-looking "00..." key; parse it properly.
-        raise _Malformed("international number without a country code", "境外号码缺少国家代码")
     return ParsedNumber(
-        _info(
-            state,
-            key,
+        NumberInfo(
+            raw=raw,
+            digits=key,
             e164=e164,
             region="CN",
             country_code=86,
             carrier=rule.carrier,
             area_code=area_code,
+            extension=extension,
+            dial_prefix=dial_prefix,
+            flags=flags,
         ),
         "ok",
         rule,
     )
+
+
+# The canonicaliser's result flags (see _trie.pyx), as NumberInfo.flags names.
+_FLAG_NAMES = (
+    (1, "plus"),
+    (2, "00"),
+    (4, "country_code_86"),
+    (8, "trunk_zero_mobile"),
+    (16, "redundant_trunk_zero"),
+)
+
+
+def _class_bits(kind: NumberKind | None) -> int:
+    """What the C canonicaliser must know of a rule's kind (bits of _trie.pyx)."""
+    bits = 0
+    if kind in _MOBILE_KINDS:
+        bits |= 1
+    if kind is NumberKind.FIXED_LINE:
+        bits |= 2
+    if kind in _SERVICE_KINDS:
+        bits |= 4
+    if kind in _WEAK_AFTER_CC:
+        bits |= 8
+    if kind is NumberKind.INTERNATIONAL:
+        bits |= 16
+    if kind is NumberKind.IOT:
+        bits |= 32
+    return bits
+
+
+class NumberParser:
+    """Parses caller IDs against one numbering table, the common forms in C.
+
+    The compiled canonicaliser resolves ASCII caller IDs in the usual shapes
+    without the GIL; everything else (and everything, without the compiled
+    core) goes through :func:`parse_number`. Both give the same answers.
+
+    Args:
+        rules: the table's rows, indexed as the trie's values.
+        trie: the table's :class:`~fraudnum._trie.DigitTrie`.
+        lookup: digits -> row, over the same table.
+    """
+
+    def __init__(self, rules: Sequence[PrefixRule], trie: Any, lookup: Lookup) -> None:
+        from fraudnum._core import Canonicaliser
+
+        self._rules = tuple(rules)
+        self._lookup = lookup
+        self._markers = builtin_hidden_markers()
+        self._dial_prefixes = builtin_dial_prefixes()
+        self._flag_sets: dict[int, frozenset[str]] = {}
+        self._canon = None
+        if Canonicaliser is not None:
+            classes = bytes(_class_bits(r.kind) for r in self._rules)
+            self._canon = Canonicaliser(trie, classes, self._dial_prefixes)
+
+    def parse(self, raw: str) -> ParsedNumber:
+        """Parse one caller ID; see :func:`parse_number`."""
+        if self._canon is not None and isinstance(raw, str):
+            stripped = raw.strip()
+            if stripped and stripped.casefold() not in self._markers:
+                found = self._canon.parse(raw)
+                if found is not None:
+                    return self._from_canonical(raw, found)
+        return parse_number(
+            raw, self._lookup, hidden_markers=self._markers, dial_prefixes=self._dial_prefixes
+        )
+
+    def parse_many(self, raws: Sequence[str]) -> list[ParsedNumber]:
+        """Parse many caller IDs; the C part runs without the GIL."""
+        if self._canon is None:
+            return [self.parse(r) for r in raws]
+        found = self._canon.parse_batch(raws)
+        out = []
+        markers = self._markers
+        for raw, res in zip(raws, found, strict=True):
+            if res is not None:
+                stripped = raw.strip()
+                if stripped and stripped.casefold() not in markers:
+                    out.append(self._from_canonical(raw, res))
+                    continue
+            out.append(self.parse(raw))
+        return out
+
+    def _from_canonical(self, raw: str, found: tuple[str, int, str, int]) -> ParsedNumber:
+        key, index, area, bits = found
+        flags = self._flag_sets.get(bits)
+        if flags is None:
+            flags = frozenset(name for bit, name in _FLAG_NAMES if bits & bit)
+            self._flag_sets[bits] = flags
+        dial = bits >> 8
+        return _mainland(
+            raw,
+            key,
+            self._rules[index],
+            area or None,
+            flags,
+            dial_prefix=self._dial_prefixes[dial - 1] if dial else None,
+        )
 
 
 def list_entry_key(entry: str, lookup: Lookup | None = None) -> str:
