@@ -28,6 +28,8 @@ from fraudnum.model import (
     Organisation,
     Reason,
     Risk,
+    SmsCategory,
+    SmsVerdict,
     Tier,
     Verdict,
 )
@@ -47,11 +49,14 @@ __all__ = [
     "Organisation",
     "Reason",
     "Risk",
+    "SmsCategory",
+    "SmsVerdict",
     "TableError",
     "Tier",
     "Verdict",
     "__version__",
     "classify",
+    "classify_sms",
     "data_version",
     "default_classifier",
     "load_number_list",
@@ -86,3 +91,16 @@ def classify(
         direction=direction,
         expect_international=expect_international,
     )
+
+
+def classify_sms(text: str, *, sender: str | None = None) -> SmsVerdict:
+    """Classify an SMS with the built-in tables.
+
+    See :meth:`Classifier.classify_sms` for the arguments.
+
+    Example:
+        >>> text = "【12381】反诈预警：您可能正在遭遇诈骗，请立即停止转账"
+        >>> classify_sms(text, sender="12381").category
+        <SmsCategory.WARNING: 'warning'>
+    """
+    return default_classifier().classify_sms(text, sender=sender)

@@ -42,7 +42,8 @@ def _classifier(ns: argparse.Namespace) -> Classifier:
         block.extend(fraudnum.load_number_list(path))
     for path in ns.allow_file or []:
         allow.extend(fraudnum.load_number_list(path))
-    return Classifier(block=block, allow=allow, rules=ns.rules)
+    phrases = getattr(ns, "phrases", None)
+    return Classifier(block=block, allow=allow, rules=ns.rules, phrases=phrases)
 
 
 def _cmd_classify(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
@@ -67,6 +68,36 @@ def _add_user_rule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--block-file", action="append", metavar="PATH", help="block list file")
     g.add_argument("--allow-file", action="append", metavar="PATH", help="allow list file")
     g.add_argument("--rules", metavar="PATH", help="rules file in the prefixes.csv format")
+
+
+def _cmd_sms(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    clf = _classifier(ns)
+    sender = ns.sender or None
+    verdicts = (
+        {"text": text, **clf.classify_sms(text, sender=sender).to_dict()}
+        for text in _inputs(ns.messages, stdin)
+    )
+    _emit(verdicts, out, ns.pretty)
+    return 0
+
+
+def _add_sms_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "sms",
+        help="classify SMS texts: fraud, illegal, harassment, marketing, warning or normal",
+        description=(
+            "Classify SMS texts given as arguments, or one message a line on stdin."
+            " Prints one JSON verdict a line with the reasons and their spans."
+        ),
+    )
+    p.add_argument("messages", nargs="*", metavar="TEXT")
+    p.add_argument("--sender", metavar="NUMBER", help="the sender of the messages, if known")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    _add_user_rule_options(p)
+    p.add_argument(
+        "--phrases", metavar="PATH", help="your own phrase table in the phrases.csv format"
+    )
+    p.set_defaults(func=_cmd_sms)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     _add_user_rule_options(p)
     p.set_defaults(func=_cmd_classify)
+    _add_sms_parser(sub)
     return parser
 
 

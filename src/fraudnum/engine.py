@@ -19,9 +19,10 @@ import functools
 import os
 import re
 import string
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fraudnum._core import DigitTrie
 from fraudnum.model import (
@@ -32,10 +33,12 @@ from fraudnum.model import (
     Organisation,
     Reason,
     Risk,
+    SmsVerdict,
     Tier,
     Verdict,
 )
 from fraudnum.numbers import NumberParser, ParsedNumber, list_entry_key
+from fraudnum.phrases import Phrase, load_phrases
 from fraudnum.tables import (
     MAX_NUMBER_LEN,
     PrefixRule,
@@ -45,6 +48,9 @@ from fraudnum.tables import (
     builtin_rules,
     load_rules,
 )
+
+if TYPE_CHECKING:
+    from fraudnum.sms import SmsEngine
 
 __all__ = ["Classifier", "RuleTable", "default_lookup"]
 
@@ -135,6 +141,10 @@ class Classifier:
         allow: numbers or prefixes the user trusts (risk TRUSTED).
         rules: a path to a rules file in the ``prefixes.csv`` format, or the
             already-loaded rows (see :func:`fraudnum.tables.parse_rules`).
+        phrases: a path to the user's SMS phrase table in the ``phrases.csv``
+            format (see :mod:`fraudnum.phrases`). It is read and validated here,
+            so a bad file raises before the classifier exists; the SMS machinery
+            itself is built on the first :meth:`classify_sms`.
 
     Raises:
         fraudnum.tables.TableError: the rules file is invalid (the message has the line number).
@@ -155,6 +165,7 @@ class Classifier:
         block: Iterable[str] = (),
         allow: Iterable[str] = (),
         rules: str | os.PathLike[str] | Iterable[PrefixRule] | None = None,
+        phrases: str | os.PathLike[str] | None = None,
     ) -> None:
         if isinstance(block, str) or isinstance(allow, str):
             raise TypeError("block and allow take a list of numbers, not a single string")
@@ -206,10 +217,54 @@ class Classifier:
             self._user = RuleTable(user_rules) if user_rules else None
         except ValueError as e:
             raise ValueError(f"user rules overlap: {e}") from None
+        # SMS: the user's phrases are validated now; the automaton is built on first use.
+        self._user_phrases: tuple[Phrase, ...] = () if phrases is None else load_phrases(phrases)
+        self._sms: SmsEngine | None = None
+        self._sms_lock = threading.Lock()
         self._outcomes: dict[tuple[object, ...], _Outcome] = {}
         self._urgent_numbers = tuple(
             r.prefix for r in self._builtin.rules if r.urgent and r.min_len == len(r.prefix)
         )
+
+    def classify_sms(self, text: str, *, sender: str | None = None) -> SmsVerdict:
+        """Classify an SMS: fraud, illegal service, harassment, marketing, warning or normal.
+
+        The first call builds the keyword automaton (once, thread-safely); number-only
+        users never pay for it.
+
+        Args:
+            text: the message text. Any string gives a verdict (the empty one is normal).
+            sender: the sender's number as displayed, if known; its number verdict is
+                combined with the text (a 1069 port with a link, a mobile sending a bank
+                notice, the official 12381 warning).
+
+        Returns:
+            The verdict, with every contributing signal as a reason with spans into ``text``.
+
+        Raises:
+            TypeError: ``text`` is not a ``str``, or ``sender`` is neither a ``str`` nor None.
+
+        Example:
+            >>> text = "【工商银行】您的账户存在异常，请点击 http://icbc-vip.cc 验证"
+            >>> v = Classifier().classify_sms(text)
+            >>> v.category, v.risk
+            (<SmsCategory.FRAUD: 'fraud'>, <Risk.HIGH: 'high'>)
+        """
+        engine = self._sms
+        if engine is None:
+            engine = self._sms_engine()
+        return engine.classify(text, sender)
+
+    def _sms_engine(self) -> SmsEngine:
+        with self._sms_lock:
+            if self._sms is None:
+                from fraudnum.sms import build_engine
+
+                self._sms = build_engine(self._sms_sender, self._reasons, self._user_phrases)
+            return self._sms
+
+    def _sms_sender(self, sender: str) -> Verdict:
+        return self.classify(sender, channel=Channel.SMS)
 
     @property
     def user_rules(self) -> tuple[PrefixRule, ...]:

@@ -1,0 +1,519 @@
+"""SMS verdicts: phrases, links, numbers in the text and the sender, combined and explained.
+
+How a message is judged (every step is data in ``data/``, none of it is buried here):
+
+1. **Official warnings first.** A message whose sender is the anti-fraud warning SMS 12381
+   (or the warning line 96110) is ``warning`` / TRUSTED and never blocked, whatever the
+   user's phrase tables say — unless it carries a link or a phone number to call, which
+   the real ones never do: then it is an impersonation, ``fraud`` / HIGH.
+2. **Phrases.** One pass of the keyword automaton over the text, folding each code point
+   on the fly (traditional to simplified, full-width to half-width, case, separators and
+   noise skipped). Each phrase row found adds its weight to its category's score once and
+   contributes its tags (``data/phrases.csv`` plus the user's file).
+3. **Links and numbers.** Links are found and flagged (:mod:`fraudnum.links`); phone
+   numbers (masked ones such as ``138****5678`` included) and bank card numbers are found
+   in the same spirit. They become tags: ``link``, ``link_suspicious``, ``link_lookalike``,
+   ``contact``, ``bank_card`` ...
+4. **Sender.** The sender's number verdict (cached per sender) becomes tags:
+   ``sender_sms_port``, ``sender_mobile``, ``sender_official`` ...
+5. **Co-occurrence rules** (``data/sms_rules.csv``): when tags appear together, they add to
+   a category's score and may raise the risk (an authority plus a money request; a bank
+   name, an account problem and a link; a 1069 port and a link).
+6. **Policy** (``data/sms_policy.csv``): the first category by priority whose score reaches
+   its threshold wins; it gives the risk. The user's block or allow list on the sender has
+   the last word on the risk (never on a genuine warning).
+
+Every contributing signal is a :class:`~fraudnum.model.Reason` whose spans are offsets into
+the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final
+
+from fraudnum._core import KeywordAutomaton
+from fraudnum.folding import FoldTable, load_fold_table
+from fraudnum.links import UrlRules, builtin_url_rules, extract_urls
+from fraudnum.model import (
+    NumberKind,
+    Reason,
+    Risk,
+    SmsCategory,
+    SmsVerdict,
+    Tier,
+    UrlFinding,
+    Verdict,
+)
+from fraudnum.phrases import (
+    CategoryPolicy,
+    ComboRule,
+    Phrase,
+    builtin_combos,
+    builtin_phrases,
+    builtin_policy,
+    merge_phrases,
+)
+from fraudnum.tables import ReasonText
+
+__all__ = ["MAX_SPANS", "SmsEngine", "build_engine"]
+
+#: At most this many spans are reported per reason (the verdict stays small on huge input).
+MAX_SPANS: Final = 16
+_SENDER_CACHE_SIZE: Final = 65536
+
+_SCORED: Final = ("fraud", "illegal", "harassment", "marketing")
+_PHRASE_ORDER: Final = ("fraud", "illegal", "harassment", "marketing", "warning", "signal")
+_CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
+
+# Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
+_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*+")
+_NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
+    0xFF0A: ord("*"),
+    ord("X"): ord("x"),
+}
+
+_SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
+    NumberKind.SMS_PORT: "sender_sms_port",
+    NumberKind.MOBILE: "sender_mobile",
+    NumberKind.MOBILE_VIRTUAL: "sender_mobile",
+    NumberKind.IOT: "sender_mobile",
+    NumberKind.FIXED_LINE: "sender_fixed_line",
+    NumberKind.INTERNATIONAL: "sender_international",
+    NumberKind.HIDDEN: "sender_hidden",
+    NumberKind.MALFORMED: "sender_malformed",
+}
+_OFFICIAL_KINDS: Final = frozenset(
+    {
+        NumberKind.SERVICE_95,
+        NumberKind.CARRIER_SERVICE,
+        NumberKind.GOV_HOTLINE,
+        NumberKind.EMERGENCY,
+    }
+)
+_WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FRAUD_CALL})
+
+
+class _Numbers:
+    """Numbers found in a message, as tags with their spans."""
+
+    __slots__ = ("bank_card", "contact")
+
+    def __init__(self) -> None:
+        self.contact: list[tuple[int, int]] = []
+        self.bank_card: list[tuple[int, int]] = []
+
+
+def _find_numbers(text: str) -> _Numbers | None:
+    """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none."""
+    found: _Numbers | None = None
+    for m in _NUMBER_RUN.finditer(text):
+        start, end = m.span()
+        if end - start < 7:
+            continue
+        raw = m.group()
+        # Trailing hyphens are not part of the number.
+        while raw and raw[-1] in "-\uff0d":
+            raw = raw[:-1]
+            end -= 1
+        run = raw.translate(_NUMBER_FOLD).replace("-", "").replace("\uff0d", "")
+        n = len(run)
+        if n < 7 or n > 20:
+            continue
+        masked = run.count("x") + run.count("*")
+        if masked == n and n < 7:
+            continue
+        if 0 < masked < 3:
+            continue  # an x or two among digits is text, not a masked number
+        if found is None:
+            found = _Numbers()
+        if masked == 0 and 16 <= n <= 19 and run[0] in "3456":
+            found.bank_card.append((start, end))
+        elif masked or n <= 13:
+            found.contact.append((start, end))
+    return found
+
+
+class _Template:
+    """A reason text with ``{name}`` fields, filled by plain replacement (fast, never fails)."""
+
+    __slots__ = ("code", "en", "fields", "zh")
+
+    def __init__(self, text: ReasonText) -> None:
+        self.code = text.code
+        self.zh = text.zh
+        self.en = text.en
+        self.fields = tuple(re.findall(r"\{(\w+)\}", text.zh + text.en))
+
+    def build(self, spans: tuple[tuple[int, int], ...] = (), **params: str) -> Reason:
+        zh, en = self.zh, self.en
+        for name in self.fields:
+            value = params.get(name, "")
+            zh = zh.replace("{" + name + "}", value)
+            en = en.replace("{" + name + "}", value)
+        return Reason(self.code, zh, en, spans)
+
+
+class SmsEngine:
+    """The compiled SMS machinery of one :class:`~fraudnum.engine.Classifier`.
+
+    Immutable once built and safe to share between threads (the only mutable part is a
+    bounded cache of sender verdicts, a plain dict whose single operations are atomic).
+
+    Args:
+        classify_sender: gives the number verdict of a sender (the classifier's
+            ``classify(number, channel="sms")``).
+        reasons: the reason texts by code.
+        phrases: the phrase rows (built-in merged with the user's).
+        combos: the co-occurrence rules.
+        policy: the category policy.
+        url_rules: the link lists.
+        fold: the fold table the automaton matches through.
+    """
+
+    def __init__(
+        self,
+        classify_sender: Callable[[str], Verdict],
+        reasons: Mapping[str, ReasonText],
+        phrases: Sequence[Phrase],
+        combos: Sequence[ComboRule] | None = None,
+        policy: Mapping[SmsCategory, CategoryPolicy] | None = None,
+        url_rules: UrlRules | None = None,
+        fold: FoldTable | None = None,
+    ) -> None:
+        self._classify_sender = classify_sender
+        self._templates = {code: _Template(t) for code, t in reasons.items()}
+        self._fold = load_fold_table() if fold is None else fold
+        self._phrases = tuple(phrases)
+        self._combos = tuple(builtin_combos() if combos is None else combos)
+        self._policy = builtin_policy() if policy is None else policy
+        self._url_rules = builtin_url_rules() if url_rules is None else url_rules
+        for rule in self._combos:
+            if rule.reason not in self._templates:
+                raise ValueError(f"rule {rule.name}: unknown reason code {rule.reason!r}")
+        self._automaton = KeywordAutomaton(
+            [p.phrase for p in self._phrases], list(range(len(self._phrases))), self._fold
+        )
+        self._cat = tuple(_CAT_INDEX[p.category] for p in self._phrases)
+        self._weight = tuple(p.weight for p in self._phrases)
+        self._tags = tuple(p.tags for p in self._phrases)
+        self._bound = tuple(self._boundary(p) for p in self._phrases)
+        # Combos indexed by one required tag each, so only candidates are checked.
+        by_tag: dict[str, list[int]] = {}
+        for i, rule in enumerate(self._combos):
+            by_tag.setdefault(min(rule.require), []).append(i)
+        self._combos_by_tag = {t: tuple(v) for t, v in by_tag.items()}
+        scored = [
+            (pol.priority, pol.category, pol.threshold)
+            for pol in self._policy.values()
+            if pol.threshold is not None
+        ]
+        self._decide = tuple(
+            (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
+        )
+        self._sender_cache: dict[str, Verdict] = {}
+        self._normal = SmsVerdict(
+            SmsCategory.NORMAL,
+            self._policy[SmsCategory.NORMAL].risk,
+            (self._templates["sms_no_signal"].build(),),
+        )
+
+    # -- set-up helpers ----------------------------------------------------
+
+    def _boundary(self, phrase: Phrase) -> int:
+        """Bit 1: the phrase starts with a Latin letter or digit, bit 2: it ends with one.
+
+        Such a phrase only matches where the text has no Latin letter or digit right
+        before (after) it, so ``vx`` does not fire inside ``vxworks`` nor ``12381`` inside
+        a longer number.
+        """
+        f = phrase.folded
+        return (1 if _latin(f[0]) else 0) | (2 if _latin(f[-1]) else 0)
+
+    @property
+    def phrases(self) -> tuple[Phrase, ...]:
+        """The phrase rows the automaton was built from."""
+        return self._phrases
+
+    # -- classification ----------------------------------------------------
+
+    def sender_verdict(self, sender: str) -> Verdict:
+        """The number verdict of a sender, cached."""
+        v = self._sender_cache.get(sender)
+        if v is None:
+            v = self._classify_sender(sender)
+            if len(self._sender_cache) >= _SENDER_CACHE_SIZE:
+                self._sender_cache.clear()
+            self._sender_cache[sender] = v
+        return v
+
+    def classify(self, text: str, sender: str | None = None) -> SmsVerdict:
+        """Classify one message.
+
+        Args:
+            text: the message text (any string).
+            sender: the sender's number as displayed, if known.
+
+        Returns:
+            The verdict.
+
+        Raises:
+            TypeError: ``text`` is not a ``str`` or ``sender`` is neither a ``str`` nor None.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        sv: Verdict | None = None
+        if sender is not None:
+            if not isinstance(sender, str):
+                raise TypeError(f"sender must be str or None, not {type(sender).__name__}")
+            sv = self.sender_verdict(sender)
+            if sv.tier is Tier.NEVER_BLOCK and sv.urgent and sv.kind in _WARNING_KINDS:
+                return self._official_warning(text, sv)
+        hits = self._automaton.find_all(text) if text else []
+        urls = extract_urls(text, self._url_rules) if text else ()
+        numbers = _find_numbers(text) if text else None
+        if not hits and not urls and numbers is None and sv is None:
+            return self._normal
+        return self._judge(text, sv, hits, urls, numbers)
+
+    def _official_warning(self, text: str, sv: Verdict) -> SmsVerdict:
+        urls = extract_urls(text, self._url_rules)
+        numbers = _find_numbers(text)
+        spans = [(u.start, u.end) for u in urls]
+        if numbers is not None:
+            spans.extend(numbers.contact)
+            spans.extend(numbers.bank_card)
+        t = self._templates
+        if spans:
+            spans.sort()
+            return SmsVerdict(
+                SmsCategory.FRAUD,
+                Risk.HIGH,
+                (t["sms_fake_warning"].build(tuple(spans[:MAX_SPANS])),),
+                ("fake_warning",),
+                sv,
+                urls,
+            )
+        return SmsVerdict(
+            SmsCategory.WARNING,
+            Risk.TRUSTED,
+            (t["sms_official_warning"].build(sender=sv.number.digits),),
+            ("official_warning",),
+            sv,
+            (),
+        )
+
+    def _judge(
+        self,
+        text: str,
+        sv: Verdict | None,
+        hits: list[tuple[int, int, int]],
+        urls: tuple[UrlFinding, ...],
+        numbers: _Numbers | None,
+    ) -> SmsVerdict:
+        # 1. phrase hits: spans per phrase row, each row counted once.
+        bound = self._bound
+        found: dict[int, list[tuple[int, int]]] = {}
+        n_urls = len(urls)
+        u = 0  # hits come ordered by end: one pointer over the links skips words inside them
+        for s, e, v in hits:
+            b = bound[v]
+            if b and not self._at_boundary(text, s, e, b):
+                continue
+            if n_urls:
+                while u < n_urls and urls[u].end < e:
+                    u += 1
+                if u < n_urls and urls[u].start <= s:
+                    continue  # a word inside a link (icbc-VIP.cc) is not prose
+            lst = found.get(v)
+            if lst is None:
+                found[v] = [(s, e)]
+            elif len(lst) < MAX_SPANS:
+                lst.append((s, e))
+        scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+        tags: set[str] = set()
+        cat, weight, ptags = self._cat, self._weight, self._tags
+        for v in found:
+            scores[cat[v]] += weight[v]
+            tags.update(ptags[v])
+        # 2. links, numbers and sender as tags.
+        tag_spans: dict[str, list[tuple[int, int]]] = {}
+        for url in urls:
+            span = (url.start, url.end)
+            names = ["link_official"] if url.official else ["link"]
+            if url.flags:
+                names.append("link_suspicious")
+                names.extend("link_" + f for f in url.flags)
+            for name in names:
+                tags.add(name)
+                tag_spans.setdefault(name, []).append(span)
+        if numbers is not None:
+            if numbers.contact:
+                tags.add("contact")
+                tag_spans["contact"] = numbers.contact
+            if numbers.bank_card:
+                tags.add("bank_card")
+                tag_spans["bank_card"] = numbers.bank_card
+        if "contact" in tags or "link" in tags or "contact_channel" in tags:
+            tags.add("contact_any")
+        if sv is not None:
+            tags.update(_sender_tags(sv))
+        # 3. co-occurrence rules, in file order.
+        fired: list[ComboRule] = []
+        floor = Risk.TRUSTED
+        by_tag = self._combos_by_tag
+        candidates: set[int] = set()
+        for tag in tags:
+            idx = by_tag.get(tag)
+            if idx is not None:
+                candidates.update(idx)
+        if candidates:
+            combos = self._combos
+            for i in sorted(candidates):
+                rule = combos[i]
+                if rule.require <= tags and not (rule.absent & tags):
+                    fired.append(rule)
+                    if rule.category != "none":
+                        scores[_SCORED.index(rule.category)] += rule.weight
+                    if rule.risk is not None and rule.risk > floor:
+                        floor = rule.risk
+                    tags.update(rule.tags)
+        # 4. the category and the risk.
+        category = SmsCategory.NORMAL
+        for i, cat_enum, threshold in self._decide:
+            if scores[i] >= threshold:
+                category = cat_enum
+                break
+        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in tags
+        if unverified_warning:
+            category = SmsCategory.WARNING
+            risk = Risk.LOW
+        else:
+            risk = self._policy[category].risk
+        # A rule's risk floor applies once the message is spam (or a port sent a link).
+        if floor > risk and (category is not SmsCategory.NORMAL or "port_link" in tags):
+            risk = floor
+        reasons = self._reasons(text, found, fired, urls, numbers, tag_spans, unverified_warning)
+        if sv is not None:
+            risk = self._sender_risk(sv, risk, reasons)
+        return SmsVerdict(
+            category,
+            risk,
+            tuple(reasons),
+            tuple(sorted(tags)),
+            sv,
+            urls,
+            tuple((name, round(scores[i], 3)) for i, name in enumerate(_SCORED)),
+        )
+
+    @staticmethod
+    def _at_boundary(text: str, start: int, end: int, bits: int) -> bool:
+        if bits & 1 and start > 0 and _latin(text[start - 1]):
+            return False
+        return not (bits & 2 and end < len(text) and _latin(text[end]))
+
+    def _sender_risk(self, sv: Verdict, risk: Risk, reasons: list[Reason]) -> Risk:
+        t = self._templates
+        if sv.tier is Tier.USER:
+            if sv.risk is Risk.HIGH:
+                reasons.append(t["sms_sender_blocked"].build())
+                return Risk.HIGH
+            if sv.risk is Risk.TRUSTED:
+                reasons.append(t["sms_sender_allowed"].build())
+                return min(risk, Risk.LOW)
+        elif sv.risk is Risk.HIGH and risk < Risk.MEDIUM:
+            reasons.append(t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh))
+            return Risk.MEDIUM
+        return risk
+
+    def _reasons(
+        self,
+        text: str,
+        found: Mapping[int, list[tuple[int, int]]],
+        fired: Iterable[ComboRule],
+        urls: tuple[UrlFinding, ...],
+        numbers: _Numbers | None,
+        tag_spans: dict[str, list[tuple[int, int]]],
+        unverified_warning: bool,
+    ) -> list[Reason]:
+        t = self._templates
+        out: list[Reason] = []
+        # Phrases grouped by category, with the text as written.
+        groups: dict[int, list[tuple[int, int]]] = {}
+        cat, tags = self._cat, self._tags
+        for v, spans in found.items():
+            groups.setdefault(cat[v], []).extend(spans)
+            for tag in tags[v]:
+                tag_spans.setdefault(tag, []).extend(spans)
+        # One reason per code: rules sharing a reason pool their spans.
+        pooled: dict[str, set[tuple[int, int]]] = {}
+        for rule in fired:
+            acc = pooled.setdefault(rule.reason, set())
+            for tag in rule.require:
+                acc.update(tag_spans.get(tag, ()))
+        for code, span_set in pooled.items():
+            out.append(t[code].build(tuple(sorted(span_set)[:MAX_SPANS])))
+        if unverified_warning:
+            out.append(
+                t["sms_warning_unverified"].build(tuple(tag_spans.get("claims_warning", ())))
+            )
+        for c in sorted(groups):
+            spans = sorted(set(groups[c]))[:MAX_SPANS]
+            words = "、".join(dict.fromkeys(text[s:e] for s, e in spans))
+            out.append(t["sms_phrase_" + _PHRASE_ORDER[c]].build(tuple(spans), phrases=words))
+        for u in urls:
+            span = ((u.start, u.end),)
+            if u.official:
+                out.append(t["sms_link_official"].build(span, host=u.host))
+                continue
+            out.append(t["sms_link"].build(span, host=u.host))
+            for flag in u.flags:
+                out.append(t["url_" + flag].build(span, host=u.host, brand=u.brand or ""))
+        if numbers is not None:
+            if numbers.contact:
+                out.append(t["sms_contact_number"].build(tuple(numbers.contact[:MAX_SPANS])))
+            if numbers.bank_card:
+                out.append(t["sms_bank_card"].build(tuple(numbers.bank_card[:MAX_SPANS])))
+        if not out:
+            out.append(t["sms_no_signal"].build())
+        return out
+
+
+def _latin(ch: str) -> bool:
+    """True for an ASCII or full-width Latin letter or digit."""
+    o = ord(ch)
+    if o < 128:
+        return ch.isalnum()
+    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+
+
+def _sender_tags(sv: Verdict) -> list[str]:
+    out = []
+    tag = _SENDER_KIND_TAGS.get(sv.kind)
+    if tag is not None:
+        out.append(tag)
+    if sv.kind in _OFFICIAL_KINDS and sv.risk <= Risk.LOW and sv.tier is not Tier.USER:
+        out.append("sender_official")
+    if sv.risk is Risk.HIGH:
+        out.append("sender_risky")
+    return out
+
+
+def build_engine(
+    classify_sender: Callable[[str], Verdict],
+    reasons: Mapping[str, ReasonText],
+    user_phrases: Sequence[Phrase] = (),
+) -> SmsEngine:
+    """Build the SMS machinery from the built-in tables and the user's phrases.
+
+    Args:
+        classify_sender: the classifier's sender verdict function.
+        reasons: the reason texts by code.
+        user_phrases: the user's validated phrase rows (they replace built-in rows with
+            the same folded phrase and category, and add the others).
+
+    Returns:
+        The engine.
+    """
+    return SmsEngine(classify_sender, reasons, merge_phrases(builtin_phrases(), user_phrases))
