@@ -302,3 +302,44 @@ def test_builtin_rows_have_sources():
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
     assert all(row["source"].strip() for row in rows)
+
+
+def test_classify_batch_columns_match_classify():
+    """A batch's columns and rows are exactly what classify() says, number by number."""
+    numbers = [
+        "+86 400-810-8888",
+        "95588",
+        "匿名",
+        "+1 415 555 0123",
+        "96110",
+        "abc",
+        "17091234567",
+    ]
+    clf = Classifier(block=["1709"])
+    batch = clf.classify_batch(numbers, channel="call")
+    singles = [clf.classify(n) for n in numbers]
+    assert len(batch) == len(numbers)
+    assert list(batch.kinds) == [v.kind for v in singles]
+    assert list(batch.risks) == [v.risk for v in singles]
+    assert list(batch.tiers) == [v.tier for v in singles]
+    assert list(batch) == singles
+    assert batch[-1] == singles[-1]
+    assert batch[1:3] == singles[1:3]
+    assert batch.at_least("high") == [i for i, v in enumerate(singles) if v.risk is HIGH]
+    assert sum(batch.risk_counts().values()) == len(numbers)
+    with pytest.raises(IndexError):
+        batch[len(numbers)]
+
+
+@given(st.lists(st.text(alphabet="0123456789 +-", max_size=16), max_size=30))
+def test_classify_batch_agrees_with_classify(numbers):
+    """For any inputs, batch rows equal single verdicts (user rules included)."""
+    clf = Classifier(block=["139"], allow=["13912345678"])
+    batch = clf.classify_batch(numbers, channel="sms")
+    assert list(batch) == [clf.classify(n, channel="sms") for n in numbers]
+
+
+def test_classify_batch_rejects_non_strings():
+    """Non-string items are a TypeError naming the position."""
+    with pytest.raises(TypeError, match=r"\[1\]"):
+        fraudnum.default_classifier().classify_batch(["95588", 95588])  # type: ignore[list-item]

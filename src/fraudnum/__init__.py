@@ -19,6 +19,7 @@ import functools
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
+from fraudnum.batch import VerdictBatch
 from fraudnum.engine import Classifier
 from fraudnum.model import (
     Channel,
@@ -54,6 +55,7 @@ __all__ = [
     "TableError",
     "Tier",
     "Verdict",
+    "VerdictBatch",
     "__version__",
     "classify",
     "classify_sms",

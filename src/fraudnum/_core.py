@@ -24,10 +24,10 @@ if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
     Canonicaliser = None
     USING_EXTENSIONS = False
 else:
-    from fraudnum._automaton import KeywordAutomaton  # type: ignore[assignment]
-    from fraudnum._trie import (
-        Canonicaliser,
-        DigitTrie,  # type: ignore[assignment]
-    )
+    from fraudnum import _automaton, _trie
 
+    # The twins share their API; the compiled classes stand in for the Python ones.
+    KeywordAutomaton = _automaton.KeywordAutomaton  # type: ignore[assignment,misc]
+    DigitTrie = _trie.DigitTrie  # type: ignore[assignment,misc]
+    Canonicaliser = _trie.Canonicaliser
     USING_EXTENSIONS = True

@@ -430,19 +430,35 @@ class NumberParser:
 
     def parse_many(self, raws: Sequence[str]) -> list[ParsedNumber]:
         """Parse many caller IDs; the C part runs without the GIL."""
+        found = self.canonicalise_many(raws)
+        return [
+            self.parse(raw) if res is None else self._from_canonical(raw, res)
+            for raw, res in zip(raws, found, strict=True)
+        ]
+
+    def canonicalise_many(self, raws: Sequence[str]) -> list[tuple[str, int, str, int] | None]:
+        """The C canonicaliser's answers for many caller IDs (None: ask :meth:`parse`).
+
+        Each answer is ``(digits, rule index, area code, flag bits)``; hidden
+        markers always come back as None.
+        """
         if self._canon is None:
-            return [self.parse(r) for r in raws]
+            for i, raw in enumerate(raws):
+                if not isinstance(raw, str):
+                    raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
+            return [None] * len(raws)
         found = self._canon.parse_batch(raws)
-        out = []
         markers = self._markers
-        for raw, res in zip(raws, found, strict=True):
+        for i, res in enumerate(found):
             if res is not None:
-                stripped = raw.strip()
-                if stripped and stripped.casefold() not in markers:
-                    out.append(self._from_canonical(raw, res))
-                    continue
-            out.append(self.parse(raw))
-        return out
+                stripped = raws[i].strip()
+                if not stripped or stripped.casefold() in markers:
+                    found[i] = None
+        return found
+
+    def from_canonical(self, raw: str, found: tuple[str, int, str, int]) -> ParsedNumber:
+        """Build the parsed number from one of :meth:`canonicalise_many`'s answers."""
+        return self._from_canonical(raw, found)
 
     def _from_canonical(self, raw: str, found: tuple[str, int, str, int]) -> ParsedNumber:
         key, index, area, bits = found
