@@ -343,3 +343,13 @@ def test_classify_batch_rejects_non_strings():
     """Non-string items are a TypeError naming the position."""
     with pytest.raises(TypeError, match=r"\[1\]"):
         fraudnum.default_classifier().classify_batch(["95588", 95588])  # type: ignore[list-item]
+
+
+def test_named_long_95_numbers_are_named_not_trusted():
+    """A legitimate long 95 number is named, and still not trusted outright."""
+    v = fraudnum.classify("95105888")
+    assert v.kind is NumberKind.SERVICE_95_LONG
+    assert v.risk is MEDIUM
+    assert v.organisation is not None
+    assert v.organisation.zh == "中国石化"
+    assert fraudnum.classify("95105887").risk is HIGH
