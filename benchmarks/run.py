@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -110,9 +111,35 @@ def _report(rows: Sequence[Row], header: str) -> str:
     return f"{header}\n\n{render(rows)}"
 
 
+def _source_state() -> str:
+    """The fraudnum version and the git commit the figures belong to."""
+    import fraudnum
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src", "data"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"fraudnum {fraudnum.__version__}"
+    edits = " (with uncommitted edits in src/ or data/)" if dirty else ""
+    return f"fraudnum {fraudnum.__version__}, working tree at commit {head}{edits}"
+
+
 def _header(command: str) -> str:
     return (
         f"Machine: {machine_summary()}.\n"
+        f"Code: {_source_state()}.\n"
         f"Run: `{command}` on {time.strftime('%Y-%m-%d %H:%M %Z')}. "
         "Timings are `time.perf_counter` over several repeats after a warm-up; "
         "throughput and 'best' use the fastest repeat."
