@@ -19,6 +19,7 @@ import functools
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
+from fraudnum.advice import Advice, advice_for
 from fraudnum.batch import VerdictBatch
 from fraudnum.engine import Classifier
 from fraudnum.model import (
@@ -34,6 +35,7 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
+from fraudnum.report import NothingToReport, Report, ReportError, report
 from fraudnum.tables import TableError, data_version, load_number_list
 
 try:
@@ -42,13 +44,17 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Advice",
     "Channel",
     "Classifier",
     "Direction",
+    "NothingToReport",
     "NumberInfo",
     "NumberKind",
     "Organisation",
     "Reason",
+    "Report",
+    "ReportError",
     "Risk",
     "SmsCategory",
     "SmsVerdict",
@@ -57,11 +63,13 @@ __all__ = [
     "Verdict",
     "VerdictBatch",
     "__version__",
+    "advice_for",
     "classify",
     "classify_sms",
     "data_version",
     "default_classifier",
     "load_number_list",
+    "report",
 ]
 
 

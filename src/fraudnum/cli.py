@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, TextIO
 
 import fraudnum
 from fraudnum.engine import Classifier
+from fraudnum.tables import builtin_carriers
 
 __all__ = ["main"]
 
@@ -68,6 +70,95 @@ def _add_user_rule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--block-file", action="append", metavar="PATH", help="block list file")
     g.add_argument("--allow-file", action="append", metavar="PATH", help="allow list file")
     g.add_argument("--rules", metavar="PATH", help="rules file in the prefixes.csv format")
+
+
+def _datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date and time such as 2026-11-20T14:03"
+        ) from None
+
+
+def _cmd_report(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    clf = _classifier(ns)
+    verdict: fraudnum.Verdict | fraudnum.SmsVerdict
+    if ns.channel == "sms" and ns.content:
+        verdict = clf.classify_sms(ns.content, sender=ns.number)
+    else:
+        verdict = clf.classify(ns.number, channel=ns.channel)
+    try:
+        r = fraudnum.report(
+            verdict,
+            when=ns.when,
+            reporter=ns.reporter,
+            duration_s=ns.duration,
+            content=ns.content,
+            fraud_type=ns.fraud_type,
+            reporter_carrier=ns.carrier,
+            now=ns.now,
+        )
+    except fraudnum.NothingToReport as e:
+        if ns.text:
+            out.write((e.zh if ns.lang == "zh" else e.en) + "\n")
+            for a in fraudnum.advice_for(verdict):
+                out.write(f"  - {a.zh if ns.lang == 'zh' else a.en}\n")
+        else:
+            obj = {
+                "nothing_to_report": {"code": e.code, "zh": e.zh, "en": e.en},
+                "advice": [a.to_dict() for a in fraudnum.advice_for(verdict)],
+            }
+            _emit([obj], out, ns.pretty)
+        return 1
+    if ns.text:
+        out.write(r.to_text(ns.lang) + "\n")
+    else:
+        _emit([r.to_dict()], out, ns.pretty)
+    return 0
+
+
+def _add_report_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="build the 12321 / carrier report messages for a call or SMS (never sends)",
+        description=(
+            "Print the SMS to send to 12321 and to your carrier's report port, and the"
+            " 12321 form filled in, for a fraud or harassment call or SMS. Nothing is sent."
+        ),
+        epilog=(
+            "Exit status: 0 with the report; 1 when the number is trusted (96110, 12381, 110,"
+            " 95588 ...) and there is nothing to report; 2 for bad arguments."
+        ),
+    )
+    p.add_argument("number", metavar="NUMBER", help="the caller or SMS sender to report")
+    p.add_argument(
+        "--when",
+        type=_datetime,
+        required=True,
+        help="call or receive time, ISO (2026-11-20T14:03); without an offset: Beijing time",
+    )
+    p.add_argument("--reporter", required=True, help="your own mainland mobile number")
+    p.add_argument("--duration", type=int, metavar="SECONDS", help="call length (calls only)")
+    p.add_argument("--content", help="what the caller said, or the SMS text (required for sms)")
+    p.add_argument("--fraud-type", help="the kind of fraud, for the form (calls only)")
+    p.add_argument(
+        "--channel",
+        choices=["call", "sms"],
+        default="call",
+        help="sms: report an SMS from NUMBER; --content is then classified as its text",
+    )
+    p.add_argument(
+        "--carrier",
+        choices=sorted(builtin_carriers()),
+        help="your carrier, if not the one your number range says (携号转网)",
+    )
+    p.add_argument("--now", type=_datetime, help=argparse.SUPPRESS)
+    p.add_argument("--text", action="store_true", help="plain text for people, not JSON")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of --text")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    _add_user_rule_options(p)
+    p.set_defaults(func=_cmd_report)
 
 
 def _cmd_sms(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
@@ -128,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     _add_user_rule_options(p)
     p.set_defaults(func=_cmd_classify)
+    _add_report_parser(sub)
     _add_sms_parser(sub)
     return parser
 
