@@ -74,6 +74,9 @@ _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
     ord("X"): ord("x"),
 }
 
+# Clause punctuation a phrase never runs across (separators inside words are skipped).
+_CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
+
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
     NumberKind.SMS_PORT: "sender_sms_port",
     NumberKind.MOBILE: "sender_mobile",
@@ -128,7 +131,7 @@ def _find_numbers(text: str) -> _Numbers | None:
             continue  # an x or two among digits is text, not a masked number
         if found is None:
             found = _Numbers()
-        if masked == 0 and 16 <= n <= 19 and run[0] in "3456":
+        if 16 <= n <= 19 and (masked == n or (masked == 0 and run[0] in "3456")):
             found.bank_card.append((start, end))
         elif masked or n <= 13:
             found.contact.append((start, end))
@@ -199,6 +202,7 @@ class SmsEngine:
         self._weight = tuple(p.weight for p in self._phrases)
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
+        self._flen = tuple(len(p.folded) for p in self._phrases)
         # Combos indexed by one required tag each, so only candidates are checked.
         by_tag: dict[str, list[int]] = {}
         for i, rule in enumerate(self._combos):
@@ -313,19 +317,33 @@ class SmsEngine:
         numbers: _Numbers | None,
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
-        bound = self._bound
-        found: dict[int, list[tuple[int, int]]] = {}
+        bound, flen, cat = self._bound, self._flen, self._cat
+        clause = _CLAUSE.search
+        kept: list[tuple[int, int, int]] = []
         n_urls = len(urls)
         u = 0  # hits come ordered by end: one pointer over the links skips words inside them
         for s, e, v in hits:
             b = bound[v]
             if b and not self._at_boundary(text, s, e, b):
                 continue
+            if e - s > flen[v] and clause(text, s, e):
+                continue  # a phrase does not run across a comma or full stop: 中心，水
             if n_urls:
                 while u < n_urls and urls[u].end < e:
                     u += 1
                 if u < n_urls and urls[u].start <= s:
                     continue  # a word inside a link (icbc-VIP.cc) is not prose
+            kept.append((s, e, v))
+        # A hit inside a longer hit of the same category is not counted again (退订 in
+        # 回T退订): walking back from the last end, a hit is inside another iff some hit
+        # already seen of its category starts at or before it.
+        found: dict[int, list[tuple[int, int]]] = {}
+        first = [len(text) + 1] * len(_PHRASE_ORDER)
+        for s, e, v in reversed(kept):
+            c = cat[v]
+            if first[c] <= s:
+                continue
+            first[c] = s
             lst = found.get(v)
             if lst is None:
                 found[v] = [(s, e)]
@@ -333,7 +351,7 @@ class SmsEngine:
                 lst.append((s, e))
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         tags: set[str] = set()
-        cat, weight, ptags = self._cat, self._weight, self._tags
+        weight, ptags = self._weight, self._tags
         for v in found:
             scores[cat[v]] += weight[v]
             tags.update(ptags[v])
