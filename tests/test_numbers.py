@@ -258,6 +258,20 @@ CALLER_IDS = st.one_of(
         st.text(alphabet="0123456789 -", min_size=3, max_size=16),
     ),
     st.text(max_size=20),
+    # Full-width and invisible characters, which the C path folds like NFKC.
+    st.builds(
+        lambda s, mask: "".join(
+            c.translate(FULL_WIDTH) if m else c
+            for c, m in zip(s, mask + [False] * len(s), strict=False)
+        ),
+        st.text(alphabet="0123456789 -()+", min_size=3, max_size=18),
+        st.lists(st.booleans(), max_size=18),
+    ),
+    st.builds(
+        lambda p, s: p + s,
+        st.sampled_from(["\u200b", "\u00a0", "\ufeff", "\u3000", "\u00ad", "＋８６"]),
+        st.text(alphabet="0123456789 \u200b\u3000", min_size=3, max_size=16),
+    ),
 )
 
 

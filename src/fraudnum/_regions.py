@@ -6,8 +6,6 @@ does not pay for loading ``phonenumbers``.
 
 from __future__ import annotations
 
-import functools
-
 import phonenumbers
 
 __all__ = ["country_code_and_region"]
@@ -27,8 +25,22 @@ def country_code_and_region(digits: str) -> tuple[int, str | None] | None:
         if regions:
             if len(regions) == 1:
                 return cc, _region_name(regions[0])
-            return cc, _shared_code_region(digits)
+            # Codes shared by several regions (+1, +7, +44 ...) split on the
+            # leading national digits (NANP area codes and the like); asking
+            # phonenumbers once per leading block keeps this cheap.
+            leading = digits[: n + 4]
+            region = _SHARED_CODE_REGIONS.get(leading, _UNSEEN)
+            if region is _UNSEEN:
+                region = _region_of(digits)
+                if len(_SHARED_CODE_REGIONS) < 65536:
+                    _SHARED_CODE_REGIONS[leading] = region
+            return cc, region  # type: ignore[return-value]
     return None
+
+
+_UNSEEN = object()
+# Calling code + 4 national digits -> region, learnt from the first number seen.
+_SHARED_CODE_REGIONS: dict[str, object] = {}
 
 
 def _region_name(region: str) -> str | None:
@@ -36,8 +48,7 @@ def _region_name(region: str) -> str | None:
     return None if region == "001" else region
 
 
-@functools.lru_cache(maxsize=4096)
-def _shared_code_region(digits: str) -> str | None:
+def _region_of(digits: str) -> str | None:
     try:
         number = phonenumbers.parse("+" + digits)
     except phonenumbers.NumberParseException:

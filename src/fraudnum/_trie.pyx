@@ -390,6 +390,8 @@ cdef enum:
     F_CC86 = 4
     F_TRUNK_ZERO_MOBILE = 8
     F_REDUNDANT_TRUNK = 16
+    F_NORMALISED = 32      # full-width or invisible characters were folded
+    F_INTERNATIONAL = 64   # key is "00" + an international number
 
 cdef enum:
     MAX_DIAL = 16
@@ -518,8 +520,8 @@ cdef class Canonicaliser:
         r = self.walk(buf + off, n)
         if r >= 0 and not (self.klass(r) & C_WEAK):
             return self.domestic(off, n, r, 0, 0, res)
-        # The landline reading: "0" + the national number. off >= 3 here (digits
-        # start at 1 and "86" was consumed), so the byte before is ours to use.
+        # The landline reading: "0" + the national number. off >= 4 here (digits
+        # start at 2 and "86" was consumed), so the byte before is ours to use.
         buf[off - 1] = c'0'
         if self.national(buf, off - 1, n + 1, res):
             return True
@@ -529,27 +531,43 @@ cdef class Canonicaliser:
 
     cdef bint after_international_prefix(self, unsigned char* buf, Py_ssize_t off, Py_ssize_t n,
                                          Parsed* res) noexcept nogil:
+        cdef int32_t r
         if n >= 2 and buf[off] == c'8' and buf[off + 1] == c'6':
             return self.after_country_code(buf, off + 2, n - 2, res)
-        return False  # another country: the Python parser finds its region
+        # Another country: key "00" + digits, written into the two bytes before
+        # them (off >= 2 always); the caller checks the country code.
+        if n < 4 or n > 17:
+            return False
+        buf[off - 2] = c'0'
+        buf[off - 1] = c'0'
+        r = self.walk(buf + off - 2, n + 2)
+        if r < 0 or not (self.klass(r) & C_INTERNATIONAL):
+            return False
+        res.key_off = off - 2
+        res.key_len = n + 2
+        res.rule = r
+        res.area_off = 0
+        res.area_len = 0
+        res.flags |= F_INTERNATIONAL
+        return True
 
     cdef bint resolve(self, unsigned char* buf, Py_ssize_t n, Parsed* res) noexcept nogil:
-        """buf[1:1+n] holds the digits; buf[0] is scratch space."""
-        cdef Py_ssize_t off = 1, i, L
-        cdef unsigned char* s = buf + 1
+        """buf[2:2+n] holds the digits; buf[0:2] is scratch space."""
+        cdef Py_ssize_t off = 2, i, L
+        cdef unsigned char* s = buf + 2
         if res.flags & F_PLUS:
-            return self.after_international_prefix(buf, 1, n, res)
+            return self.after_international_prefix(buf, 2, n, res)
         if n >= 2 and s[0] == c'0' and s[1] == c'0':
             res.flags |= F_00
-            return self.after_international_prefix(buf, 3, n - 2, res)
+            return self.after_international_prefix(buf, 4, n - 2, res)
         for i in range(self.n_dial):
             L = self.dial_len[i]
             if n - L >= 10 and memcmp(s, self.dial[i], L) == 0 and (s[L] == c'0' or s[L] == c'1'):
                 res.flags |= (i + 1) << 8
                 if n - L >= 2 and s[L] == c'0' and s[L + 1] == c'0':
                     res.flags |= F_00
-                    return self.after_international_prefix(buf, 1 + L + 2, n - L - 2, res)
-                off = 1 + L
+                    return self.after_international_prefix(buf, 2 + L + 2, n - L - 2, res)
+                off = 2 + L
                 n -= L
                 break
         s = buf + off
@@ -558,17 +576,20 @@ cdef class Canonicaliser:
             return self.after_country_code(buf, off + 2, n - 2, res)
         return self.national(buf, off, n, res)
 
-    cdef bint scan(self, const unsigned char* raw, Py_ssize_t n, unsigned char* buf,
-                   Parsed* res) noexcept nogil:
-        """Keep digits (and one leading +) of an ASCII caller ID; False if it has anything else."""
+    cdef bint scan(self, const unsigned char* raw, Py_ssize_t n, bint normalised,
+                   unsigned char* buf, Parsed* res) noexcept nogil:
+        """Keep digits (and one leading +) of a caller ID; False if it has anything else.
+
+        ``raw`` comes from _fold_to_ascii (0xFF: a character it could not fold).
+        """
         cdef Py_ssize_t i, m = 0
         cdef unsigned char c
-        res.flags = 0
+        res.flags = F_NORMALISED if normalised else 0
         for i in range(n):
             c = raw[i]
             if c >= c'0' and c <= c'9':
+                buf[2 + m] = c
                 m += 1
-                buf[m] = c
             elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
                 res.flags |= F_PLUS
             elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'):
@@ -587,11 +608,9 @@ cdef class Canonicaliser:
         cdef unsigned char text[MAX_RAW]
         cdef unsigned char buf[MAX_RAW + 2]
         cdef Parsed res
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw)
-        if n > MAX_RAW or not raw.isascii():
-            return None
-        n = _key_to_ascii(raw, text, MAX_RAW)
-        if not self.scan(text, n, buf, &res):
+        cdef bint normalised = False
+        cdef Py_ssize_t n = _fold_to_ascii(raw, text, MAX_RAW, &normalised)
+        if n < 0 or not self.scan(text, n, normalised, buf, &res):
             return None
         return _result(buf, &res)
 
@@ -607,6 +626,7 @@ cdef class Canonicaliser:
         cdef unsigned char* bufs = NULL
         cdef Parsed* results = NULL
         cdef char* ok = NULL
+        cdef bint normalised
         for i in range(count):
             if not isinstance(items[i], str):
                 raise TypeError(f"raws[{i}] must be str, not {type(items[i]).__name__}")
@@ -618,15 +638,14 @@ cdef class Canonicaliser:
             if text == NULL or bufs == NULL or results == NULL or ok == NULL:
                 raise MemoryError()
             for i in range(count):
-                raw = <str>items[i]
-                if PyUnicode_GET_LENGTH(raw) > MAX_RAW or not raw.isascii():
-                    results[i].key_len = -1
-                else:
-                    results[i].key_len = _key_to_ascii(raw, text + i * MAX_RAW, MAX_RAW)
+                normalised = False
+                results[i].key_len = _fold_to_ascii(items[i], text + i * MAX_RAW, MAX_RAW,
+                                                    &normalised)
+                ok[i] = normalised
             with nogil:
                 for i in range(count):
                     n = results[i].key_len
-                    ok[i] = n >= 0 and self.scan(text + i * MAX_RAW, n,
+                    ok[i] = n >= 0 and self.scan(text + i * MAX_RAW, n, ok[i],
                                                  bufs + i * (MAX_RAW + 2), &results[i])
             return [_result(bufs + i * (MAX_RAW + 2), &results[i]) if ok[i] else None
                     for i in range(count)]
@@ -635,6 +654,46 @@ cdef class Canonicaliser:
             PyMem_Free(bufs)
             PyMem_Free(results)
             PyMem_Free(ok)
+
+
+cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint* normalised):
+    """Copy a caller ID as ASCII, folding the full-width and invisible characters NFKC folds.
+
+    Characters it cannot fold become 0xFF (the scan then leaves the input to
+    the Python parser). Sets ``normalised`` when it folded anything, as the
+    Python parser flags NFKC changes. Returns the length, or -1 past ``cap``.
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw)
+    cdef int kind = PyUnicode_KIND(raw)
+    cdef void* data = PyUnicode_DATA(raw)
+    cdef Py_ssize_t i
+    cdef unsigned int c  # not Py_UCS4: Cython treats that as a str in arithmetic
+    if n > cap:
+        return -1
+    for i in range(n):
+        c = <unsigned int>PyUnicode_READ(kind, data, i)
+        if c < 128:
+            out[i] = <unsigned char>c
+            continue
+        normalised[0] = True
+        if 0xFF10 <= c <= 0xFF19:            # full-width digits
+            out[i] = <unsigned char>(c - 0xFF10 + 48)
+        elif c == 0xFF0B:
+            out[i] = c'+'
+        elif c == 0xFF0D:
+            out[i] = c'-'
+        elif c == 0xFF08:
+            out[i] = c'('
+        elif c == 0xFF09:
+            out[i] = c')'
+        elif c == 0xFF0E:
+            out[i] = c'.'
+        elif (c == 0x3000 or c == 0x00A0 or c == 0x200B or c == 0x200C or c == 0x200D
+              or c == 0x2060 or c == 0xFEFF or c == 0x00AD):
+            out[i] = c' '                    # spaces, and invisibles the parser drops
+        else:
+            out[i] = 0xFF
+    return n
 
 
 cdef inline object _result(unsigned char* buf, Parsed* res):

@@ -38,7 +38,7 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
-from fraudnum.numbers import NumberParser, ParsedNumber, list_entry_key
+from fraudnum.numbers import INTERNATIONAL_FLAG, NumberParser, ParsedNumber, list_entry_key
 from fraudnum.phrases import Phrase, load_phrases
 from fraudnum.tables import (
     MAX_NUMBER_LEN,
@@ -362,9 +362,15 @@ class Classifier:
         outcomes: list[_Outcome] = []
         slow: dict[int, Verdict] = {}
         for i, res in enumerate(found):
-            if res is None:
-                # Forms the C canonicaliser leaves to Python: full verdict now.
-                v = self._verdict(self._parser.parse(items[i]), ch, di, expect)
+            if res is None or res[3] & INTERNATIONAL_FLAG:
+                # Forms the C canonicaliser leaves to Python, and international
+                # numbers (region, imitation checks): the full verdict now.
+                parsed = (
+                    self._parser.parse(items[i])
+                    if res is None
+                    else self._parser.from_canonical(items[i], res)
+                )
+                v = self._verdict(parsed, ch, di, expect)
                 slow[i] = v
                 outcomes.append(
                     _Outcome(

@@ -240,13 +240,36 @@ def _international(d: str, lookup: Lookup, state: _State) -> ParsedNumber:
         raise _Malformed(
             f"no country has the calling code of +{d[:3]}", f"+{d[:3]} 不是有效的国家代码"
         )
-    cc, region = found
     key = "00" + d
     rule = lookup(key)
     if rule is None:
         raise _Malformed("international number of an unexpected length", "国际号码长度异常")
+    return _abroad(
+        state.raw, d, rule, found, frozenset(state.flags), state.extension, state.dial_prefix
+    )
+
+
+def _abroad(
+    raw: str,
+    d: str,
+    rule: PrefixRule,
+    country: tuple[int, str | None],
+    flags: frozenset[str],
+    extension: str | None = None,
+    dial_prefix: str | None = None,
+) -> ParsedNumber:
+    """The parsed form of an international number ``d`` (digits after + or 00)."""
     return ParsedNumber(
-        _info(state, key, e164="+" + d, region=region, country_code=cc),
+        NumberInfo(
+            raw=raw,
+            digits="00" + d,
+            e164="+" + d,
+            region=country[1],
+            country_code=country[0],
+            extension=extension,
+            dial_prefix=dial_prefix,
+            flags=flags,
+        ),
         "ok",
         rule,
     )
@@ -369,7 +392,10 @@ _FLAG_NAMES = (
     (4, "country_code_86"),
     (8, "trunk_zero_mobile"),
     (16, "redundant_trunk_zero"),
+    (32, "normalised"),
 )
+# Set in a canonicaliser answer whose key is "00" + an international number.
+INTERNATIONAL_FLAG = 64
 
 
 def _class_bits(kind: NumberKind | None) -> int:
@@ -424,6 +450,10 @@ class NumberParser:
                 found = self._canon.parse(raw)
                 if found is not None:
                     return self._from_canonical(raw, found)
+        return self.parse_fallback(raw)
+
+    def parse_fallback(self, raw: str) -> ParsedNumber:
+        """Parse with the Python parser alone (the reference the C path must match)."""
         return parse_number(
             raw, self._lookup, hidden_markers=self._markers, dial_prefixes=self._dial_prefixes
         )
@@ -467,13 +497,21 @@ class NumberParser:
             flags = frozenset(name for bit, name in _FLAG_NAMES if bits & bit)
             self._flag_sets[bits] = flags
         dial = bits >> 8
+        dial_prefix = self._dial_prefixes[dial - 1] if dial else None
+        if bits & INTERNATIONAL_FLAG:
+            from fraudnum._regions import country_code_and_region
+
+            country = country_code_and_region(key[2:])
+            if country is None:
+                return self.parse_fallback(raw)
+            return _abroad(raw, key[2:], self._rules[index], country, flags, None, dial_prefix)
         return _mainland(
             raw,
             key,
             self._rules[index],
             area or None,
             flags,
-            dial_prefix=self._dial_prefixes[dial - 1] if dial else None,
+            dial_prefix=dial_prefix,
         )
 
 
