@@ -292,3 +292,24 @@ def test_batch_parsing_matches_one_by_one(raws):
     parser = _builtin_parser()
     assert parser.parse_many(raws) == [parser.parse(r) for r in raws]
     assert fraudnum.default_classifier().classify_many(raws) == [fraudnum.classify(r) for r in raws]
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits", "extension"),
+    [
+        ("010-65612308-8001", "01065612308", "8001"),
+        ("0571-8765-4321-12", "057187654321", "12"),
+        ("400-810-8888-3", "4008108888", "3"),
+    ],
+)
+def test_dash_extension(raw, digits, extension):
+    """A last dash group that does not fit the number is its extension (分机)."""
+    v = fraudnum.classify(raw)
+    assert v.number.digits == digits
+    assert v.number.extension == extension
+    assert v.number.raw == raw
+
+
+def test_surrounding_newlines_are_whitespace():
+    """Log lines keep their newline; it changes nothing."""
+    assert fraudnum.classify(" +8617648389967\n").number.digits == "17648389967"

@@ -592,7 +592,8 @@ cdef class Canonicaliser:
                 m += 1
             elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
                 res.flags |= F_PLUS
-            elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'):
+            elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
+                      or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C):
                 return False
         if m == 0:
             return False

@@ -52,6 +52,7 @@ _MOBILE_KINDS = frozenset({NumberKind.MOBILE, NumberKind.MOBILE_VIRTUAL})
 _SEPARATORS = re.compile(
     r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb()\[\]{}\uff08\uff09\u3010\u3011/\\_'\"]+"
 )
+_DASH_EXTENSION = re.compile(r"^(.*\d)\s*[-\u2010-\u2015\uff0d]\s*(\d{1,5})\s*$", re.DOTALL)
 _ASCII_SEPARATORS = str.maketrans("", "", " -.()\t")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _EXTENSION = re.compile(
@@ -128,6 +129,16 @@ def parse_number(
     try:
         return _parse(raw, lookup, markers, prefixes, state, _fast)
     except _Malformed as e:
+        # "010-65612308-8001": the usual way to write an extension (分机) is
+        # one more dash group, which the digits alone cannot tell apart.
+        m = _DASH_EXTENSION.match(raw)
+        if m and len(raw) <= MAX_INPUT_LEN:
+            head = parse_number(
+                m.group(1), lookup, hidden_markers=markers, dial_prefixes=prefixes, _fast=_fast
+            )
+            if head.status == "ok" and head.info.extension is None:
+                info = attrs.evolve(head.info, raw=raw, extension=m.group(2))
+                return attrs.evolve(head, info=info)
         return ParsedNumber(
             _info(state, ""),
             "malformed",
