@@ -173,6 +173,8 @@ class SmsEngine:
         policy: the category policy.
         url_rules: the link lists.
         fold: the fold table the automaton matches through.
+        automaton: the keyword automaton class (the compiled one, or the pure-Python
+            twin under ``FRAUDNUM_NO_EXTENSIONS=1``); tests pass either explicitly.
     """
 
     def __init__(
@@ -184,6 +186,7 @@ class SmsEngine:
         policy: Mapping[SmsCategory, CategoryPolicy] | None = None,
         url_rules: UrlRules | None = None,
         fold: FoldTable | None = None,
+        automaton: type[KeywordAutomaton] | None = None,
     ) -> None:
         self._classify_sender = classify_sender
         self._templates = {code: _Template(t) for code, t in reasons.items()}
@@ -195,7 +198,8 @@ class SmsEngine:
         for rule in self._combos:
             if rule.reason not in self._templates:
                 raise ValueError(f"rule {rule.name}: unknown reason code {rule.reason!r}")
-        self._automaton = KeywordAutomaton(
+        factory = KeywordAutomaton if automaton is None else automaton
+        self._automaton = factory(
             [p.phrase for p in self._phrases], list(range(len(self._phrases))), self._fold
         )
         self._cat = tuple(_CAT_INDEX[p.category] for p in self._phrases)
