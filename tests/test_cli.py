@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ import fraudnum
 from fraudnum.cli import main
 
 
-def run(argv: list[str], stdin: str = "") -> tuple[int, list[dict[str, object]]]:
+def run(argv: list[str], stdin: str = "") -> tuple[int, list[dict[str, Any]]]:
     out = io.StringIO()
     status = main(argv, stdin=io.StringIO(stdin), out=out)
     return status, [json.loads(line) for line in out.getvalue().splitlines()]
