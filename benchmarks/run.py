@@ -186,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     for name in args.only or names:
         module = importlib.import_module(f"benchmarks.bench_{name}")
+        if not callable(getattr(module, "run", None)):
+            print(
+                f"skipping {name}: bench_{name}.py has no run(quick) -> list[Row]",
+                file=sys.stderr,
+            )
+            continue
         bench = cast(Callable[[bool], list[Row]], module.run)
         t = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
