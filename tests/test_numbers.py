@@ -267,6 +267,38 @@ CALLER_IDS = st.one_of(
         st.text(alphabet="0123456789 -()+", min_size=3, max_size=18),
         st.lists(st.booleans(), max_size=18),
     ),
+    # Extensions and tel: URIs, which the C path also takes.
+    st.builds(
+        lambda pre, n, mark, ext, post: pre + n + mark + ext + post,
+        st.sampled_from(["", "tel:", "TEL:", " ", "tel:+86", "+86 ", "tel: "]),
+        st.text(alphabet="0123456789 -", min_size=3, max_size=14),
+        st.sampled_from(
+            [
+                "",
+                " ext. ",
+                "ext",
+                "EXTENSION",
+                " x",
+                "X",
+                "#",
+                " # ",
+                "转",
+                "轉",
+                "分机",
+                "分機",
+                ",",
+                ",,",
+                ";",
+                "p",
+                "W",
+                "e",
+                "tel:",
+                "-",
+            ]
+        ),
+        st.text(alphabet="0123456789 ", max_size=10),
+        st.sampled_from(["", "#", " ", "\n", ";ext=1"]),
+    ),
     st.builds(
         lambda p, s: p + s,
         st.sampled_from(["\u200b", "\u00a0", "\ufeff", "\u3000", "\u00ad", "＋８６"]),

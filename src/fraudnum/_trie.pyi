@@ -25,9 +25,9 @@ class Canonicaliser:
     """Resolves common caller-ID forms to canonical digits and a rule, in C."""
 
     def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
-    def parse(self, raw: str) -> tuple[str, int, str, int] | None:
-        """Canonicalise one caller ID: ``(key, rule, area_code, flags)`` or None."""
-    def parse_batch(self, raws: Sequence[str]) -> list[tuple[str, int, str, int] | None]:
+    def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
+        """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
+    def parse_batch(self, raws: Sequence[str]) -> list[tuple[str, int, str, int, str] | None]:
         """Canonicalise many caller IDs, releasing the GIL for the work."""
     def __reduce__(
         self,

@@ -392,6 +392,7 @@ cdef enum:
     F_REDUNDANT_TRUNK = 16
     F_NORMALISED = 32      # full-width or invisible characters were folded
     F_INTERNATIONAL = 64   # key is "00" + an international number
+    F_TEL = 128            # written as a tel: URI
 
 cdef enum:
     MAX_DIAL = 16
@@ -403,8 +404,84 @@ cdef struct Parsed:
     Py_ssize_t key_len
     Py_ssize_t area_off
     Py_ssize_t area_len
+    Py_ssize_t ext_off     # into the folded text, not the digit buffer
+    Py_ssize_t ext_len
     int32_t rule
     int flags
+
+
+# Folded bytes for the CJK extension markers 转/轉 and 分机/分機 (NFKC leaves
+# them alone, so they do not count as normalisation).
+cdef enum:
+    B_ZHUAN = 0x81
+    B_FEN = 0x82
+    B_JI = 0x83
+
+
+cdef inline bint _is_space(unsigned char c) noexcept nogil:
+    return c == c' ' or c == c'\t' or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
+
+
+cdef inline unsigned char _lower(unsigned char c) noexcept nogil:
+    return c + 32 if c >= c'A' and c <= c'Z' else c
+
+
+cdef Py_ssize_t _tail_digits(const unsigned char* s, Py_ssize_t q, Py_ssize_t end,
+                             Py_ssize_t* digits_at) noexcept nogil:
+    """Match ``\\s*(\\d{1,8})\\s*#?$`` at q; the number of digits, 0 for no match."""
+    cdef Py_ssize_t d, k
+    while q < end and _is_space(s[q]):
+        q += 1
+    d = q
+    while q < end and s[q] >= c'0' and s[q] <= c'9':
+        q += 1
+    k = q - d
+    if k < 1 or k > 8:
+        return 0
+    while q < end and _is_space(s[q]):
+        q += 1
+    if q < end and s[q] == c'#':
+        q += 1
+    if q != end:
+        return 0
+    digits_at[0] = d
+    return k
+
+
+cdef Py_ssize_t _extension_at(const unsigned char* s, Py_ssize_t p, Py_ssize_t end,
+                              Py_ssize_t* digits_at) noexcept nogil:
+    """Does an extension (marker, then digits to the end) start at p? Its digit count or 0.
+
+    The markers are fraudnum.numbers._EXTENSION's: ext. ext extension x # 转 轉
+    分机 分機 ,+ ; p w (ASCII letters in any case).
+    """
+    cdef Py_ssize_t k, q
+    cdef unsigned char c = _lower(s[p])
+    if c == c'e':
+        if (end - p >= 9 and _lower(s[p + 1]) == c'x' and _lower(s[p + 2]) == c't'
+                and _lower(s[p + 3]) == c'e' and _lower(s[p + 4]) == c'n'
+                and _lower(s[p + 5]) == c's' and _lower(s[p + 6]) == c'i'
+                and _lower(s[p + 7]) == c'o' and _lower(s[p + 8]) == c'n'):
+            k = _tail_digits(s, p + 9, end, digits_at)
+            if k:
+                return k
+        if end - p >= 3 and _lower(s[p + 1]) == c'x' and _lower(s[p + 2]) == c't':
+            if end - p >= 4 and s[p + 3] == c'.':
+                k = _tail_digits(s, p + 4, end, digits_at)
+                if k:
+                    return k
+            return _tail_digits(s, p + 3, end, digits_at)
+        return 0
+    if c == c'x' or c == c'#' or c == B_ZHUAN or c == c';' or c == c'p' or c == c'w':
+        return _tail_digits(s, p + 1, end, digits_at)
+    if c == B_FEN and end - p >= 2 and s[p + 1] == B_JI:
+        return _tail_digits(s, p + 2, end, digits_at)
+    if c == c',':
+        q = p
+        while q < end and s[q] == c',':
+            q += 1
+        return _tail_digits(s, q, end, digits_at)
+    return 0
 
 
 cdef class Canonicaliser:
@@ -582,10 +659,33 @@ cdef class Canonicaliser:
 
         ``raw`` comes from _fold_to_ascii (0xFF: a character it could not fold).
         """
-        cdef Py_ssize_t i, m = 0
+        cdef Py_ssize_t i, m = 0, start = 0, end = n, k, digits_at = 0
         cdef unsigned char c
         res.flags = F_NORMALISED if normalised else 0
-        for i in range(n):
+        res.ext_len = 0
+        # As the Python parser: strip, a tel: URI without parameters, then the
+        # leftmost trailing extension (not at the very start).
+        while start < end and _is_space(raw[start]):
+            start += 1
+        while end > start and _is_space(raw[end - 1]):
+            end -= 1
+        if (end - start >= 4 and _lower(raw[start]) == c't' and _lower(raw[start + 1]) == c'e'
+                and _lower(raw[start + 2]) == c'l' and raw[start + 3] == c':'):
+            res.flags |= F_TEL
+            start += 4
+            for i in range(start, end):
+                if raw[i] == c';':
+                    return False  # URI parameters (;ext=, ;phone-context=): Python's
+        for i in range(start, end):
+            k = _extension_at(raw, i, end, &digits_at)
+            if k:
+                if i == start:
+                    return False  # Python ignores a match at the start; it is then malformed
+                res.ext_off = digits_at
+                res.ext_len = k
+                end = i
+                break
+        for i in range(start, end):
             c = raw[i]
             if c >= c'0' and c <= c'9':
                 buf[2 + m] = c
@@ -603,8 +703,8 @@ cdef class Canonicaliser:
         """Canonicalise one caller ID.
 
         Returns:
-            ``(key, rule, area_code, flags)`` (``area_code`` may be empty), or
-            None when the Python parser must decide.
+            ``(key, rule, area_code, flags, extension)`` (``area_code`` and
+            ``extension`` may be empty), or None when the Python parser must decide.
         """
         cdef unsigned char text[MAX_RAW]
         cdef unsigned char buf[MAX_RAW + 2]
@@ -613,7 +713,7 @@ cdef class Canonicaliser:
         cdef Py_ssize_t n = _fold_to_ascii(raw, text, MAX_RAW, &normalised)
         if n < 0 or not self.scan(text, n, normalised, buf, &res):
             return None
-        return _result(buf, &res)
+        return _result(buf, text, &res)
 
     def parse_batch(self, raws):
         """Canonicalise many caller IDs, releasing the GIL for the work.
@@ -648,8 +748,8 @@ cdef class Canonicaliser:
                     n = results[i].key_len
                     ok[i] = n >= 0 and self.scan(text + i * MAX_RAW, n, ok[i],
                                                  bufs + i * (MAX_RAW + 2), &results[i])
-            return [_result(bufs + i * (MAX_RAW + 2), &results[i]) if ok[i] else None
-                    for i in range(count)]
+            return [_result(bufs + i * (MAX_RAW + 2), text + i * MAX_RAW, &results[i])
+                    if ok[i] else None for i in range(count)]
         finally:
             PyMem_Free(text)
             PyMem_Free(bufs)
@@ -676,6 +776,15 @@ cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint
         if c < 128:
             out[i] = <unsigned char>c
             continue
+        if c == 0x8F6C or c == 0x8F49:        # 转 轉 (NFKC keeps them: not "normalised")
+            out[i] = B_ZHUAN
+            continue
+        if c == 0x5206:                      # 分
+            out[i] = B_FEN
+            continue
+        if c == 0x673A or c == 0x6A5F:        # 机 機
+            out[i] = B_JI
+            continue
         normalised[0] = True
         if 0xFF10 <= c <= 0xFF19:            # full-width digits
             out[i] = <unsigned char>(c - 0xFF10 + 48)
@@ -697,7 +806,8 @@ cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint
     return n
 
 
-cdef inline object _result(unsigned char* buf, Parsed* res):
+cdef inline object _result(unsigned char* buf, const unsigned char* text, Parsed* res):
     key = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
     area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii") if res.area_len else ""
-    return (key, res.rule, area, res.flags)
+    ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else ""
+    return (key, res.rule, area, res.flags, ext)

@@ -404,6 +404,7 @@ _FLAG_NAMES = (
     (8, "trunk_zero_mobile"),
     (16, "redundant_trunk_zero"),
     (32, "normalised"),
+    (128, "tel_uri"),
 )
 # Set in a canonicaliser answer whose key is "00" + an international number.
 INTERNATIONAL_FLAG = 64
@@ -477,7 +478,7 @@ class NumberParser:
             for raw, res in zip(raws, found, strict=True)
         ]
 
-    def canonicalise_many(self, raws: Sequence[str]) -> list[tuple[str, int, str, int] | None]:
+    def canonicalise_many(self, raws: Sequence[str]) -> list[tuple[str, int, str, int, str] | None]:
         """The C canonicaliser's answers for many caller IDs (None: ask :meth:`parse`).
 
         Each answer is ``(digits, rule index, area code, flag bits)``; hidden
@@ -497,12 +498,12 @@ class NumberParser:
                     found[i] = None
         return found
 
-    def from_canonical(self, raw: str, found: tuple[str, int, str, int]) -> ParsedNumber:
+    def from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
         """Build the parsed number from one of :meth:`canonicalise_many`'s answers."""
         return self._from_canonical(raw, found)
 
-    def _from_canonical(self, raw: str, found: tuple[str, int, str, int]) -> ParsedNumber:
-        key, index, area, bits = found
+    def _from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
+        key, index, area, bits, extension = found
         flags = self._flag_sets.get(bits)
         if flags is None:
             flags = frozenset(name for bit, name in _FLAG_NAMES if bits & bit)
@@ -515,13 +516,16 @@ class NumberParser:
             country = country_code_and_region(key[2:])
             if country is None:
                 return self.parse_fallback(raw)
-            return _abroad(raw, key[2:], self._rules[index], country, flags, None, dial_prefix)
+            return _abroad(
+                raw, key[2:], self._rules[index], country, flags, extension or None, dial_prefix
+            )
         return _mainland(
             raw,
             key,
             self._rules[index],
             area or None,
             flags,
+            extension=extension or None,
             dial_prefix=dial_prefix,
         )
 
