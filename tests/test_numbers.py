@@ -345,3 +345,15 @@ def test_dash_extension(raw, digits, extension):
 def test_surrounding_newlines_are_whitespace():
     """Log lines keep their newline; it changes nothing."""
     assert fraudnum.classify(" +8617648389967\n").number.digits == "17648389967"
+
+
+def test_every_hidden_marker_reads_as_hidden():
+    """Each marker in data/hidden_markers.csv gives a hidden verdict, in any case and padding."""
+    from fraudnum.tables import builtin_hidden_markers
+
+    for marker in builtin_hidden_markers():
+        for written in (marker, marker.upper(), f"  {marker}\n"):
+            assert fraudnum.classify(written).kind is NumberKind.HIDDEN, written
+            assert fraudnum.default_classifier().classify_batch([written]).kinds == (
+                NumberKind.HIDDEN,
+            )

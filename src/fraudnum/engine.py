@@ -129,7 +129,7 @@ class _Outcome(NamedTuple):
     tier: Tier
     urgent: bool
     organisation: Organisation | None
-    rule_source: str
+    rule_source: str | None
 
 
 class Classifier:
@@ -360,29 +360,18 @@ class Classifier:
         user_rules = self._user.rules if self._user is not None else ()
         cache = self._batch_outcomes
         outcomes: list[_Outcome] = []
-        slow: dict[int, Verdict] = {}
+        parsed_rows: dict[int, ParsedNumber] = {}
         for i, res in enumerate(found):
             if res is None or res[3] & INTERNATIONAL_FLAG:
                 # Forms the C canonicaliser leaves to Python, and international
-                # numbers (region, imitation checks): the full verdict now.
+                # numbers (region, imitation checks): the general path.
                 parsed = (
                     self._parser.parse(items[i])
                     if res is None
                     else self._parser.from_canonical(items[i], res)
                 )
-                v = self._verdict(parsed, ch, di, expect)
-                slow[i] = v
-                outcomes.append(
-                    _Outcome(
-                        v.kind,
-                        v.risk,
-                        v.reasons,
-                        v.tier,
-                        v.urgent,
-                        v.organisation,
-                        v.rule_source or "",
-                    )
-                )
+                parsed_rows[i] = parsed
+                outcomes.append(self._outcome_of(parsed, ch, di, expect))
                 continue
             u = user_hits[i] if user_hits is not None else -1
             key = (res[1], u, ch, di)
@@ -397,17 +386,17 @@ class Classifier:
             outcomes.append(outcome)
 
         def build(i: int) -> Verdict:
-            done = slow.get(i)
-            if done is not None:
-                return done
-            res = found[i]
-            assert res is not None
+            parsed = parsed_rows.get(i)
+            if parsed is None:
+                res = found[i]
+                assert res is not None
+                parsed = self._parser.from_canonical(items[i], res)
             o = outcomes[i]
             return Verdict(
                 o.kind,
                 o.risk,
                 o.reasons,
-                self._parser.from_canonical(items[i], res).info,
+                parsed.info,
                 tier=o.tier,
                 channel=ch,
                 direction=di,
@@ -452,18 +441,29 @@ class Classifier:
     def _verdict(
         self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
     ) -> Verdict:
+        outcome = self._outcome_of(parsed, channel, direction, expect_intl)
+        return Verdict(
+            outcome.kind,
+            outcome.risk,
+            outcome.reasons,
+            parsed.info,
+            tier=outcome.tier,
+            channel=channel,
+            direction=direction,
+            urgent=outcome.urgent,
+            organisation=outcome.organisation,
+            rule_source=outcome.rule_source,
+        )
+
+    def _outcome_of(
+        self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
+    ) -> _Outcome:
+        """Everything in the verdict but the number itself."""
         info = parsed.info
         if parsed.status == "hidden":
-            return Verdict(
-                NumberKind.HIDDEN,
-                Risk.MEDIUM,
-                (self.reason("hidden_caller"),),
-                info,
-                channel=channel,
-                direction=direction,
-            )
+            return self._hidden_outcome
         if parsed.status != "ok" or parsed.rule is None:
-            return self._malformed_verdict(parsed, channel, direction)
+            return self._malformed_outcome(parsed)
         rule = parsed.rule
         user_rule = self._user.lookup(info.digits) if self._user is not None else None
         incoming_intl = rule.kind is NumberKind.INTERNATIONAL and direction is Direction.INCOMING
@@ -485,18 +485,7 @@ class Classifier:
             if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
                 self._outcomes.clear()
             self._outcomes[key] = outcome
-        return Verdict(
-            outcome.kind,
-            outcome.risk,
-            outcome.reasons,
-            info,
-            tier=outcome.tier,
-            channel=channel,
-            direction=direction,
-            urgent=outcome.urgent,
-            organisation=outcome.organisation,
-            rule_source=outcome.rule_source,
-        )
+        return outcome
 
     def _outcome(
         self,
@@ -562,9 +551,12 @@ class Classifier:
             rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
         )
 
-    def _malformed_verdict(
-        self, parsed: ParsedNumber, channel: Channel, direction: Direction
-    ) -> Verdict:
+    @functools.cached_property
+    def _hidden_outcome(self) -> _Outcome:
+        reasons = (self.reason("hidden_caller"),)
+        return _Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
+
+    def _malformed_outcome(self, parsed: ParsedNumber) -> _Outcome:
         template = self._reasons["malformed_number"]
         reasons = [
             Reason(
@@ -578,14 +570,7 @@ class Classifier:
         if imitated:
             risk = Risk.HIGH
             reasons.append(self.reason("imitates_warning_number", imitated=imitated))
-        return Verdict(
-            NumberKind.MALFORMED,
-            risk,
-            tuple(reasons),
-            parsed.info,
-            channel=channel,
-            direction=direction,
-        )
+        return _Outcome(NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None)
 
     def _imitated_warning(self, digits: str) -> str | None:
         """The warning number (96110, 12381) these digits dress up as, if any."""

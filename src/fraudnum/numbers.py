@@ -450,18 +450,22 @@ class NumberParser:
         self._dial_prefixes = builtin_dial_prefixes()
         self._flag_sets: dict[int, frozenset[str]] = {}
         self._canon = None
+        # Hidden markers the C path would read as a number; normally none, so
+        # the hot path skips the marker check after a C answer.
+        self._c_markers: frozenset[str] = frozenset()
         if Canonicaliser is not None:
             classes = bytes(_class_bits(r.kind) for r in self._rules)
             self._canon = Canonicaliser(trie, classes, self._dial_prefixes)
+            self._c_markers = frozenset(m for m in self._markers if self._canon.parse(m))
 
     def parse(self, raw: str) -> ParsedNumber:
         """Parse one caller ID; see :func:`parse_number`."""
         if self._canon is not None and isinstance(raw, str):
-            stripped = raw.strip()
-            if stripped and stripped.casefold() not in self._markers:
-                found = self._canon.parse(raw)
-                if found is not None:
-                    return self._from_canonical(raw, found)
+            found = self._canon.parse(raw)
+            if found is not None and not (
+                self._c_markers and raw.strip().casefold() in self._c_markers
+            ):
+                return self._from_canonical(raw, found)
         return self.parse_fallback(raw)
 
     def parse_fallback(self, raw: str) -> ParsedNumber:
@@ -490,11 +494,9 @@ class NumberParser:
                     raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
             return [None] * len(raws)
         found = self._canon.parse_batch(raws)
-        markers = self._markers
-        for i, res in enumerate(found):
-            if res is not None:
-                stripped = raws[i].strip()
-                if not stripped or stripped.casefold() in markers:
+        if self._c_markers:
+            for i, res in enumerate(found):
+                if res is not None and raws[i].strip().casefold() in self._c_markers:
                     found[i] = None
         return found
 
