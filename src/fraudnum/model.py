@@ -428,5 +428,5 @@ class SmsVerdict:
             "reasons": [r.to_dict() for r in self.reasons],
             "urls": [u.to_dict() for u in self.urls],
             "sender": None if self.sender is None else self.sender.to_dict(),
-            "scores": dict(self.scores),
+            "scores": {name: round(score, 3) for name, score in self.scores},
         }

@@ -69,6 +69,10 @@ _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 
 # Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
 _NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*+")
+# Seven number characters in a row (hyphens aside): a cheap test before the loop below.
+_NUMBER_PRECHECK: Final = re.compile(
+    "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
+)
 _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
     0xFF0A: ord("*"),
     ord("X"): ord("x"),
@@ -76,6 +80,8 @@ _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
 
 # Clause punctuation a phrase never runs across (separators inside words are skipped).
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
+
+_RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
     NumberKind.SMS_PORT: "sender_sms_port",
@@ -110,6 +116,8 @@ class _Numbers:
 
 def _find_numbers(text: str) -> _Numbers | None:
     """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none."""
+    if _NUMBER_PRECHECK.search(text) is None:
+        return None
     found: _Numbers | None = None
     for m in _NUMBER_RUN.finditer(text):
         start, end = m.span()
@@ -141,21 +149,30 @@ def _find_numbers(text: str) -> _Numbers | None:
 class _Template:
     """A reason text with ``{name}`` fields, filled by plain replacement (fast, never fails)."""
 
-    __slots__ = ("code", "en", "fields", "zh")
+    __slots__ = ("code", "en", "fixed", "zh")
 
     def __init__(self, text: ReasonText) -> None:
         self.code = text.code
-        self.zh = text.zh
-        self.en = text.en
-        self.fields = tuple(re.findall(r"\{(\w+)\}", text.zh + text.en))
+        # Split at the fields once: even parts are literal text, odd parts field names.
+        self.zh = tuple(re.split(r"\{(\w+)\}", text.zh))
+        self.en = tuple(re.split(r"\{(\w+)\}", text.en))
+        self.fixed = (
+            Reason(self.code, text.zh, text.en) if len(self.zh) == len(self.en) == 1 else None
+        )
 
     def build(self, spans: tuple[tuple[int, int], ...] = (), **params: str) -> Reason:
-        zh, en = self.zh, self.en
-        for name in self.fields:
-            value = params.get(name, "")
-            zh = zh.replace("{" + name + "}", value)
-            en = en.replace("{" + name + "}", value)
-        return Reason(self.code, zh, en, spans)
+        if self.fixed is not None and not spans:
+            return self.fixed
+        return Reason(self.code, _fill(self.zh, params), _fill(self.en, params), spans)
+
+
+def _fill(parts: tuple[str, ...], params: Mapping[str, str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    out = list(parts)
+    for i in range(1, len(out), 2):
+        out[i] = params.get(out[i], "")
+    return "".join(out)
 
 
 class SmsEngine:
@@ -208,6 +225,11 @@ class SmsEngine:
         self._bound = tuple(self._boundary(p) for p in self._phrases)
         self._flen = tuple(len(p.folded) for p in self._phrases)
         # Combos indexed by one required tag each, so only candidates are checked.
+        self._combo_cat = tuple(
+            -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
+        )
+        self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
+        self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         by_tag: dict[str, list[int]] = {}
         for i, rule in enumerate(self._combos):
             by_tag.setdefault(min(rule.require), []).append(i)
@@ -221,6 +243,7 @@ class SmsEngine:
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
         self._sender_cache: dict[str, Verdict] = {}
+        self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
@@ -245,6 +268,15 @@ class SmsEngine:
         return self._phrases
 
     # -- classification ----------------------------------------------------
+
+    def _sender_tag_cache(self, sv: Verdict) -> tuple[str, ...]:
+        got = self._sender_tags.get(id(sv))
+        if got is None or got[0] is not sv:
+            got = (sv, tuple(_sender_tags(sv)))
+            if len(self._sender_tags) >= _SENDER_CACHE_SIZE:
+                self._sender_tags.clear()
+            self._sender_tags[id(sv)] = got
+        return got[1]
 
     def sender_verdict(self, sender: str) -> Verdict:
         """The number verdict of a sender, cached."""
@@ -380,10 +412,10 @@ class SmsEngine:
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
         if sv is not None:
-            tags.update(_sender_tags(sv))
+            tags.update(self._sender_tag_cache(sv))
         # 3. co-occurrence rules, in file order.
         fired: list[ComboRule] = []
-        floor = Risk.TRUSTED
+        floor = 0
         by_tag = self._combos_by_tag
         candidates: set[int] = set()
         for tag in tags:
@@ -391,15 +423,15 @@ class SmsEngine:
             if idx is not None:
                 candidates.update(idx)
         if candidates:
-            combos = self._combos
+            combos, combo_cat, combo_rank = self._combos, self._combo_cat, self._combo_rank
             for i in sorted(candidates):
                 rule = combos[i]
                 if rule.require <= tags and not (rule.absent & tags):
                     fired.append(rule)
-                    if rule.category != "none":
-                        scores[_SCORED.index(rule.category)] += rule.weight
-                    if rule.risk is not None and rule.risk > floor:
-                        floor = rule.risk
+                    if combo_cat[i] >= 0:
+                        scores[combo_cat[i]] += rule.weight
+                    if combo_rank[i] > floor:
+                        floor = combo_rank[i]
                     tags.update(rule.tags)
         # 4. the category and the risk.
         category = SmsCategory.NORMAL
@@ -412,10 +444,11 @@ class SmsEngine:
             category = SmsCategory.WARNING
             risk = Risk.LOW
         else:
-            risk = self._policy[category].risk
+            risk = self._risk_of[category]
         # A rule's risk floor applies once the message is spam (or a port sent a link).
-        if floor > risk and (category is not SmsCategory.NORMAL or "port_link" in tags):
-            risk = floor
+        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        if floor > risk.rank and (spam or "port_link" in tags):
+            risk = _RISKS[floor]
         reasons = self._reasons(text, found, fired, urls, numbers, tag_spans, unverified_warning)
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
@@ -426,7 +459,7 @@ class SmsEngine:
             tuple(sorted(tags)),
             sv,
             urls,
-            tuple((name, round(scores[i], 3)) for i, name in enumerate(_SCORED)),
+            tuple(zip(_SCORED, scores[:4], strict=True)),
         )
 
     @staticmethod
@@ -464,10 +497,15 @@ class SmsEngine:
         # Phrases grouped by category, with the text as written.
         groups: dict[int, list[tuple[int, int]]] = {}
         cat, tags = self._cat, self._tags
+        needed: set[str] = set()
+        for rule in fired:
+            needed |= rule.require
         for v, spans in found.items():
             groups.setdefault(cat[v], []).extend(spans)
-            for tag in tags[v]:
-                tag_spans.setdefault(tag, []).extend(spans)
+            if needed:
+                for tag in tags[v]:
+                    if tag in needed:
+                        tag_spans.setdefault(tag, []).extend(spans)
         # One reason per code: rules sharing a reason pool their spans.
         pooled: dict[str, set[tuple[int, int]]] = {}
         for rule in fired:
@@ -477,6 +515,9 @@ class SmsEngine:
         for code, span_set in pooled.items():
             out.append(t[code].build(tuple(sorted(span_set)[:MAX_SPANS])))
         if unverified_warning:
+            for v, spans in found.items():
+                if "claims_warning" in tags[v]:
+                    tag_spans.setdefault("claims_warning", []).extend(spans)
             out.append(
                 t["sms_warning_unverified"].build(tuple(tag_spans.get("claims_warning", ())))
             )
