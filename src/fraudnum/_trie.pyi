@@ -29,6 +29,10 @@ class Canonicaliser:
         """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
     def parse_batch(self, raws: Sequence[str]) -> list[tuple[str, int, str, int, str] | None]:
         """Canonicalise many caller IDs, releasing the GIL for the work."""
+    def classify_rows(
+        self, raws: Sequence[str], user: DigitTrie | None = None
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Rule indexes for many caller IDs, as columns (-1: the Python parser decides)."""
     def __reduce__(
         self,
     ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

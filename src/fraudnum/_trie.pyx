@@ -757,6 +757,76 @@ cdef class Canonicaliser:
             PyMem_Free(ok)
 
 
+    def classify_rows(self, raws, DigitTrie user=None):
+        """Rule indexes for many caller IDs, as columns: no per-row tuples or strings.
+
+        For batch classification, which needs only which rows matched: the
+        canonical digits are not built (call :meth:`parse` for a row that needs
+        them). The GIL is released for the work.
+
+        Args:
+            raws: the caller IDs.
+            user: a second trie (the user's rules) to look the canonical digits up in.
+
+        Returns:
+            ``(rules, flags, user_rules)``: three lists of ints, one entry per
+            input; ``rules[i]`` is -1 where the Python parser must decide, and
+            ``user_rules[i]`` is -1 where the user trie has no entry (or none was given).
+        """
+        cdef list items = list(raws)
+        cdef Py_ssize_t count = len(items), i, n
+        cdef unsigned char* text = NULL
+        cdef unsigned char* bufs = NULL
+        cdef Parsed* results = NULL
+        cdef int32_t* rule_out = NULL
+        cdef int32_t* user_out = NULL
+        cdef bint normalised
+        cdef bint has_user = user is not None
+        cdef DigitTrie u = user
+        for i in range(count):
+            if not isinstance(items[i], str):
+                raise TypeError(f"raws[{i}] must be str, not {type(items[i]).__name__}")
+        text = <unsigned char*>PyMem_Malloc(count * MAX_RAW + 1)
+        bufs = <unsigned char*>PyMem_Malloc(count * (MAX_RAW + 2) + 1)
+        results = <Parsed*>PyMem_Malloc((count + 1) * sizeof(Parsed))
+        rule_out = <int32_t*>PyMem_Malloc((count + 1) * sizeof(int32_t))
+        user_out = <int32_t*>PyMem_Malloc((count + 1) * sizeof(int32_t))
+        try:
+            if (text == NULL or bufs == NULL or results == NULL or rule_out == NULL
+                    or user_out == NULL):
+                raise MemoryError()
+            # Folding reads the str objects and needs the GIL; the rest does not.
+            for i in range(count):
+                normalised = False
+                results[i].key_len = _fold_to_ascii(items[i], text + i * MAX_RAW, MAX_RAW,
+                                                    &normalised)
+                rule_out[i] = normalised  # carried into the scan below
+            with nogil:
+                for i in range(count):
+                    n = results[i].key_len
+                    normalised = rule_out[i]
+                    rule_out[i] = -1
+                    user_out[i] = -1
+                    if n >= 0 and self.scan(text + i * MAX_RAW, n, normalised,
+                                            bufs + i * (MAX_RAW + 2), &results[i]):
+                        rule_out[i] = results[i].rule
+                        if has_user:
+                            user_out[i] = _walk(
+                                u.mask, u.first_child, u.rule_start, u.rule_count,
+                                u.rule_min, u.rule_max, u.rule_value,
+                                bufs + i * (MAX_RAW + 2) + results[i].key_off,
+                                results[i].key_len)
+            return ([rule_out[i] for i in range(count)],
+                    [results[i].flags if rule_out[i] >= 0 else 0 for i in range(count)],
+                    [user_out[i] for i in range(count)])
+        finally:
+            PyMem_Free(text)
+            PyMem_Free(bufs)
+            PyMem_Free(results)
+            PyMem_Free(rule_out)
+            PyMem_Free(user_out)
+
+
 cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint* normalised):
     """Copy a caller ID as ASCII, folding the full-width and invisible characters NFKC folds.
 

@@ -219,7 +219,7 @@ class Classifier:
         except ValueError as e:
             raise ValueError(f"user rules overlap: {e}") from None
         self._outcomes: dict[tuple[object, ...], _Outcome] = {}
-        self._batch_outcomes: dict[tuple[int, int, Channel, Direction], _Outcome] = {}
+        self._batch_outcomes: dict[tuple[Channel, Direction], dict[int, _Outcome]] = {}
         # SMS: the user's phrases are validated now; the automaton is built on first use.
         self._user_phrases: tuple[Phrase, ...] = () if phrases is None else load_phrases(phrases)
         self._sms: SmsEngine | None = None
@@ -350,34 +350,28 @@ class Classifier:
         di: Direction = _coerce(Direction, direction, "direction")
         expect = bool(expect_international)
         items = numbers if isinstance(numbers, list) else list(numbers)
-        found = self._parser.canonicalise_many(items)
-        user_hits = (
-            self._user.trie.lookup_batch([f[0] if f else "" for f in found])
-            if self._user is not None
-            else None
+        parser = self._parser
+        rule_idx, flags, user_idx = parser.rule_columns(
+            items, self._user.trie if self._user is not None else None
         )
         rules = self._builtin.rules
         user_rules = self._user.rules if self._user is not None else ()
-        cache = self._batch_outcomes
+        cache = self._batch_outcomes.setdefault((ch, di), {})
         outcomes: list[_Outcome] = []
         parsed_rows: dict[int, ParsedNumber] = {}
-        for i, res in enumerate(found):
-            if res is None or res[3] & INTERNATIONAL_FLAG:
+        for i, r in enumerate(rule_idx):
+            if r < 0 or flags[i] & INTERNATIONAL_FLAG:
                 # Forms the C canonicaliser leaves to Python, and international
                 # numbers (region, imitation checks): the general path.
-                parsed = (
-                    self._parser.parse(items[i])
-                    if res is None
-                    else self._parser.from_canonical(items[i], res)
-                )
+                parsed = parser.parse(items[i])
                 parsed_rows[i] = parsed
                 outcomes.append(self._outcome_of(parsed, ch, di, expect))
                 continue
-            u = user_hits[i] if user_hits is not None else -1
-            key = (res[1], u, ch, di)
+            u = user_idx[i]
+            key = r << 32 | (u + 1)
             outcome = cache.get(key)
             if outcome is None:
-                rule = rules[res[1]]
+                rule = rules[r]
                 info = NumberInfo(raw="", digits="", carrier=rule.carrier, region="CN")
                 outcome = self._outcome(
                     rule, user_rules[u] if u >= 0 else None, info, ch, di, False, None
@@ -386,11 +380,7 @@ class Classifier:
             outcomes.append(outcome)
 
         def build(i: int) -> Verdict:
-            parsed = parsed_rows.get(i)
-            if parsed is None:
-                res = found[i]
-                assert res is not None
-                parsed = self._parser.from_canonical(items[i], res)
+            parsed = parsed_rows.get(i) or parser.parse(items[i])
             o = outcomes[i]
             return Verdict(
                 o.kind,

@@ -500,6 +500,29 @@ class NumberParser:
                     found[i] = None
         return found
 
+    def rule_columns(
+        self, raws: Sequence[str], user_trie: Any = None
+    ) -> tuple[list[int], list[int], list[int]]:
+        """Which rule each caller ID matched, as columns, for batch classification.
+
+        Returns:
+            ``(rules, flags, user_rules)``: rule indexes (-1 where :meth:`parse`
+            must decide), the canonicaliser's flag bits, and the index of the
+            matching row in ``user_trie`` (-1 for none).
+        """
+        if self._canon is None:
+            for i, raw in enumerate(raws):
+                if not isinstance(raw, str):
+                    raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
+            minus = [-1] * len(raws)
+            return minus, [0] * len(raws), list(minus)
+        rules, flags, users = self._canon.classify_rows(raws, user_trie)
+        if self._c_markers:
+            for i, r in enumerate(rules):
+                if r >= 0 and raws[i].strip().casefold() in self._c_markers:
+                    rules[i] = -1
+        return rules, flags, users
+
     def from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
         """Build the parsed number from one of :meth:`canonicalise_many`'s answers."""
         return self._from_canonical(raw, found)
