@@ -3,7 +3,8 @@
 In one run, on the same inputs from :func:`benchmarks.corpus.numbers_corpus`:
 
 * ``phonenumbers.parse(s, "CN")`` + ``number_type`` + ``is_valid_number`` (the baseline);
-* ``fraudnum.classify(s)`` one number at a time, and ``Classifier.classify_many``;
+* ``fraudnum.classify(s)`` one number at a time, ``Classifier.classify_many``, and
+  ``Classifier.classify_batch`` (kinds and risks as columns, verdicts on demand);
 * the pure-Python path (``FRAUDNUM_NO_EXTENSIONS=1``, in a subprocess), with a
   check that it gives the same kinds and risks as the compiled one;
 * start-up: ``python -c "import fraudnum"`` and the first ``classify()``, each a
@@ -250,6 +251,12 @@ def run(quick: bool = False) -> list[Row]:
     one = measure(lambda: _classify_all(numbers), repeats=repeats)
     clf = fraudnum.default_classifier()
     many = measure(lambda: clf.classify_many(numbers), repeats=repeats)
+    batch = measure(lambda: clf.classify_batch(numbers), repeats=repeats)
+    # The batch must be a faster way to the same answers, or it is not comparable.
+    columns = clf.classify_batch(numbers)
+    batch_agrees = [(k, r) for k, r in zip(columns.kinds, columns.risks, strict=True)] == [
+        (v.kind, v.risk) for v in clf.classify_many(numbers)
+    ]
     pure, pure_digest, pure_ext = _pure_python(n, max(2, repeats - 2))
     agrees = pure_digest == digest(numbers) and not pure_ext
 
@@ -257,6 +264,16 @@ def run(quick: bool = False) -> list[Row]:
         Row.timed(table, PN, n, pn),
         Row.timed(table, "`fraudnum.classify()`", n, one, baseline=PN),
         Row.timed(table, "`Classifier.classify_many()`", n, many, baseline=PN),
+        Row.timed(
+            table,
+            "`Classifier.classify_batch()` (columns of kind and risk)",
+            n,
+            batch,
+            baseline=PN,
+            note="same kinds and risks as classify()"
+            if batch_agrees
+            else "**kinds/risks DIFFER from classify()**",
+        ),
         Row.timed(
             table,
             "`fraudnum.classify()`, pure Python (`FRAUDNUM_NO_EXTENSIONS=1`)",
