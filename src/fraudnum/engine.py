@@ -103,7 +103,7 @@ def default_lookup() -> Any:
 
 
 def _coerce(enum_cls: Any, value: object, name: str) -> Any:
-    if isinstance(value, enum_cls):
+    if value.__class__ is enum_cls:
         return value
     if isinstance(value, str):
         try:
@@ -460,18 +460,14 @@ class Classifier:
         imitated = self._imitated_warning(info.digits) if incoming_intl else None
         # Everything but the number itself depends on these few things, so the
         # explained outcome is built once per combination and shared.
-        key = (
-            id(rule),
-            id(user_rule),
-            channel,
-            direction,
-            expect_intl and incoming_intl,
-            imitated,
-            info.region if incoming_intl else None,
-        )
+        key: tuple[object, ...] = (id(rule), id(user_rule), channel, direction)
+        if incoming_intl:
+            key += (expect_intl, imitated, info.region)
         outcome = self._outcomes.get(key)
         if outcome is None:
-            outcome = self._outcome(rule, user_rule, info, channel, direction, key[4], imitated)
+            outcome = self._outcome(
+                rule, user_rule, info, channel, direction, expect_intl and incoming_intl, imitated
+            )
             if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
                 self._outcomes.clear()
             self._outcomes[key] = outcome

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -61,9 +61,11 @@ _EXTENSION = re.compile(
 )
 
 
-@attrs.frozen
-class ParsedNumber:
+class ParsedNumber(NamedTuple):
     """The outcome of parsing: a canonical number, or why there is none.
+
+    A named tuple rather than an attrs class: one is built per classified
+    number, and this is the cheapest immutable record Python has.
 
     Attributes:
         info: the canonical form (``digits`` empty unless ``status == "ok"``).
@@ -138,7 +140,7 @@ def parse_number(
             )
             if head.status == "ok" and head.info.extension is None:
                 info = attrs.evolve(head.info, raw=raw, extension=m.group(2))
-                return attrs.evolve(head, info=info)
+                return head._replace(info=info)
         return ParsedNumber(
             _info(state, ""),
             "malformed",
