@@ -27,8 +27,6 @@ class Canonicaliser:
     def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
     def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
-    def parse_batch(self, raws: Sequence[str]) -> list[tuple[str, int, str, int, str] | None]:
-        """Canonicalise many caller IDs, releasing the GIL for the work."""
     def classify_rows(
         self, raws: Sequence[str], user: DigitTrie | None = None
     ) -> tuple[list[int], list[int], list[int]]:

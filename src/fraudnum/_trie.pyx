@@ -715,48 +715,6 @@ cdef class Canonicaliser:
             return None
         return _result(buf, text, &res)
 
-    def parse_batch(self, raws):
-        """Canonicalise many caller IDs, releasing the GIL for the work.
-
-        Returns:
-            A list with, for each input, what :meth:`parse` returns.
-        """
-        cdef list items = list(raws)
-        cdef Py_ssize_t count = len(items), i, n
-        cdef unsigned char* text = NULL
-        cdef unsigned char* bufs = NULL
-        cdef Parsed* results = NULL
-        cdef char* ok = NULL
-        cdef bint normalised
-        for i in range(count):
-            if not isinstance(items[i], str):
-                raise TypeError(f"raws[{i}] must be str, not {type(items[i]).__name__}")
-        text = <unsigned char*>PyMem_Malloc(count * MAX_RAW + 1)
-        bufs = <unsigned char*>PyMem_Malloc(count * (MAX_RAW + 2) + 1)
-        results = <Parsed*>PyMem_Malloc((count + 1) * sizeof(Parsed))
-        ok = <char*>PyMem_Malloc(count + 1)
-        try:
-            if text == NULL or bufs == NULL or results == NULL or ok == NULL:
-                raise MemoryError()
-            for i in range(count):
-                normalised = False
-                results[i].key_len = _fold_to_ascii(items[i], text + i * MAX_RAW, MAX_RAW,
-                                                    &normalised)
-                ok[i] = normalised
-            with nogil:
-                for i in range(count):
-                    n = results[i].key_len
-                    ok[i] = n >= 0 and self.scan(text + i * MAX_RAW, n, ok[i],
-                                                 bufs + i * (MAX_RAW + 2), &results[i])
-            return [_result(bufs + i * (MAX_RAW + 2), text + i * MAX_RAW, &results[i])
-                    if ok[i] else None for i in range(count)]
-        finally:
-            PyMem_Free(text)
-            PyMem_Free(bufs)
-            PyMem_Free(results)
-            PyMem_Free(ok)
-
-
     def classify_rows(self, raws, DigitTrie user=None):
         """Rule indexes for many caller IDs, as columns: no per-row tuples or strings.
 

@@ -131,6 +131,21 @@ class _Outcome(NamedTuple):
     organisation: Organisation | None
     rule_source: str | None
 
+    def verdict(self, info: NumberInfo, channel: Channel, direction: Direction) -> Verdict:
+        """The verdict on ``info`` with this outcome."""
+        return Verdict(
+            self.kind,
+            self.risk,
+            self.reasons,
+            info,
+            tier=self.tier,
+            channel=channel,
+            direction=direction,
+            urgent=self.urgent,
+            organisation=self.organisation,
+            rule_source=self.rule_source,
+        )
+
 
 class Classifier:
     """Classifies numbers (and, through :mod:`fraudnum.sms`, messages) with the user's rules.
@@ -313,11 +328,14 @@ class Classifier:
         expect_international: bool = False,
     ) -> list[Verdict]:
         """Classify many numbers with the same context; see :meth:`classify`."""
-        ch: Channel = _coerce(Channel, channel, "channel")
-        di: Direction = _coerce(Direction, direction, "direction")
-        expect = bool(expect_international)
-        items = numbers if isinstance(numbers, list) else list(numbers)
-        return [self._verdict(p, ch, di, expect) for p in self._parser.parse_many(items)]
+        return list(
+            self.classify_batch(
+                numbers,
+                channel=channel,
+                direction=direction,
+                expect_international=expect_international,
+            )
+        )
 
     def classify_batch(
         self,
@@ -381,19 +399,7 @@ class Classifier:
 
         def build(i: int) -> Verdict:
             parsed = parsed_rows.get(i) or parser.parse(items[i])
-            o = outcomes[i]
-            return Verdict(
-                o.kind,
-                o.risk,
-                o.reasons,
-                parsed.info,
-                tier=o.tier,
-                channel=ch,
-                direction=di,
-                urgent=o.urgent,
-                organisation=o.organisation,
-                rule_source=o.rule_source,
-            )
+            return outcomes[i].verdict(parsed.info, ch, di)
 
         return VerdictBatch(
             items,
@@ -431,18 +437,8 @@ class Classifier:
     def _verdict(
         self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
     ) -> Verdict:
-        outcome = self._outcome_of(parsed, channel, direction, expect_intl)
-        return Verdict(
-            outcome.kind,
-            outcome.risk,
-            outcome.reasons,
-            parsed.info,
-            tier=outcome.tier,
-            channel=channel,
-            direction=direction,
-            urgent=outcome.urgent,
-            organisation=outcome.organisation,
-            rule_source=outcome.rule_source,
+        return self._outcome_of(parsed, channel, direction, expect_intl).verdict(
+            parsed.info, channel, direction
         )
 
     def _outcome_of(

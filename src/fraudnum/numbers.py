@@ -476,32 +476,6 @@ class NumberParser:
             raw, self._lookup, hidden_markers=self._markers, dial_prefixes=self._dial_prefixes
         )
 
-    def parse_many(self, raws: Sequence[str]) -> list[ParsedNumber]:
-        """Parse many caller IDs; the C part runs without the GIL."""
-        found = self.canonicalise_many(raws)
-        return [
-            self.parse(raw) if res is None else self._from_canonical(raw, res)
-            for raw, res in zip(raws, found, strict=True)
-        ]
-
-    def canonicalise_many(self, raws: Sequence[str]) -> list[tuple[str, int, str, int, str] | None]:
-        """The C canonicaliser's answers for many caller IDs (None: ask :meth:`parse`).
-
-        Each answer is ``(digits, rule index, area code, flag bits)``; hidden
-        markers always come back as None.
-        """
-        if self._canon is None:
-            for i, raw in enumerate(raws):
-                if not isinstance(raw, str):
-                    raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
-            return [None] * len(raws)
-        found = self._canon.parse_batch(raws)
-        if self._c_markers:
-            for i, res in enumerate(found):
-                if res is not None and raws[i].strip().casefold() in self._c_markers:
-                    found[i] = None
-        return found
-
     def rule_columns(
         self, raws: Sequence[str], user_trie: Any = None
     ) -> tuple[list[int], list[int], list[int]]:
@@ -526,7 +500,7 @@ class NumberParser:
         return rules, flags, users
 
     def from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
-        """Build the parsed number from one of :meth:`canonicalise_many`'s answers."""
+        """Build the parsed number from a :class:`~fraudnum._trie.Canonicaliser` answer."""
         return self._from_canonical(raw, found)
 
     def _from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
