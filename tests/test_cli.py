@@ -94,3 +94,12 @@ def test_installed_command_runs():
     )
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["kind"] for r in rows] == ["hidden", "enterprise_400"]
+
+
+def test_classify_streams_large_inputs_in_order():
+    """More lines than one chunk come out complete and in input order."""
+    numbers = [f"139{i:08d}" for i in range(5000)] + ["96110"]
+    status, rows = run(["classify"], "\n".join(numbers) + "\n")
+    assert status == 0
+    assert [r["input"] for r in rows] == numbers
+    assert rows[-1]["kind"] == "anti_fraud_call"
