@@ -353,3 +353,19 @@ def test_named_long_95_numbers_are_named_not_trusted():
     assert v.organisation is not None
     assert v.organisation.zh == "中国石化"
     assert fraudnum.classify("95105887").risk is HIGH
+
+
+def test_classifier_pickles_with_its_user_rules(tmp_path: Path):
+    """A Classifier survives pickling (multiprocessing pools) with its lists and rules."""
+    import pickle
+
+    rules = tmp_path / "r.csv"
+    rules.write_text("prefix,risk\n95555,high\n", encoding="utf-8")
+    clf = Classifier(block=["1709"], allow=["4008108888"], rules=rules)
+    clf.classify("17091234567")  # fill caches: they must not travel or break
+    clone = pickle.loads(pickle.dumps(clf))
+    for number in ("17091234567", "4008108888", "95555", "96110", "+86 139 1234 5678"):
+        assert clone.classify(number) == clf.classify(number)
+    assert clone.user_rules == clf.user_rules
+    text = "【工商银行】您的账户存在异常，请点击 http://icbc-vip.cc 验证"
+    assert clone.classify_sms(text) == clf.classify_sms(text)

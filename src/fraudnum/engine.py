@@ -230,18 +230,34 @@ class Classifier:
                     )
                 )
         try:
-            self._user = RuleTable(user_rules) if user_rules else None
+            user = RuleTable(user_rules) if user_rules else None
         except ValueError as e:
             raise ValueError(f"user rules overlap: {e}") from None
+        # SMS: the user's phrases are validated now; the automaton is built on first use.
+        self._setup(user, () if phrases is None else load_phrases(phrases))
+
+    def _setup(self, user: RuleTable | None, user_phrases: tuple[Phrase, ...]) -> None:
+        self._user = user
+        self._user_phrases = user_phrases
         self._outcomes: dict[tuple[object, ...], _Outcome] = {}
         self._batch_outcomes: dict[tuple[Channel, Direction], dict[int, _Outcome]] = {}
-        # SMS: the user's phrases are validated now; the automaton is built on first use.
-        self._user_phrases: tuple[Phrase, ...] = () if phrases is None else load_phrases(phrases)
         self._sms: SmsEngine | None = None
         self._sms_lock = threading.Lock()
         self._urgent_numbers = tuple(
             r.prefix for r in self._builtin.rules if r.urgent and r.min_len == len(r.prefix)
         )
+
+    # Pickling (for multiprocessing pools): the user's rules and phrases travel;
+    # the built-in tables, caches and the lock are rebuilt on the other side.
+    def __getstate__(self) -> dict[str, object]:
+        return {"user_rules": self.user_rules, "user_phrases": self._user_phrases}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._builtin = _builtin_table()
+        self._parser = _builtin_parser()
+        self._reasons = builtin_reasons()
+        rules = state["user_rules"]
+        self._setup(RuleTable(rules) if rules else None, tuple(state["user_phrases"]))
 
     def classify_sms(self, text: str, *, sender: str | None = None) -> SmsVerdict:
         """Classify an SMS: fraud, illegal service, harassment, marketing, warning or normal.
