@@ -6,6 +6,12 @@ Usage::
     python benchmarks/eval_sms.py --data DIR      # another copy of the data
     python benchmarks/eval_sms.py --errors 20     # print some misclassified rows too
     python benchmarks/eval_sms.py --json          # machine-readable figures
+    python benchmarks/eval_sms.py --split tune    # only the rows phrases may be tuned on
+
+Every row belongs to one of two slices, fixed by a hash of its text: ``holdout`` (about 20%)
+and ``tune`` (the rest). Weights and thresholds are studied on ``tune`` only (``--errors``
+prints errors of the tune slice alone); ``holdout`` shows how far that carries over, the
+way the unseen part of the same sources will. Figures are printed for both slices.
 
 The data are third-party (see ``../shared/data/README.md``): they are read here, never
 copied into the package or its tests.
@@ -26,6 +32,7 @@ copied into the package or its tests.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -63,68 +70,119 @@ def unmask(text: str) -> str:
     return _PLACEHOLDER_RE.sub(lambda m: _PLACEHOLDERS[m.group(1)], text)
 
 
-def _read(path: Path, columns: int) -> Iterator[list[str]]:
+SPLITS = ("tune", "holdout")
+
+
+def split_of(text: str) -> str:
+    """The slice a row belongs to: ``holdout`` for about one row in five, by a hash of its text."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return "holdout" if int.from_bytes(digest, "big") % 5 == 0 else "tune"
+
+
+def _read(path: Path, columns: int) -> Iterator[tuple[str, list[str]]]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t", columns - 1)
             if len(parts) == columns:
-                yield parts
+                yield split_of(parts[-1]), parts
 
 
-def eval_sms_dev(path: Path, errors: int) -> dict[str, float]:
+def _sms_dev_figures(c: Counter[str]) -> dict[str, float]:
+    tp, fp, fn, tn = c["tp"], c["fp"], c["fn"], c["tn"]
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": precision, "recall": recall, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def eval_sms_dev(path: Path, errors: int, splits: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Spam precision and recall on ``sms_dev.tsv``, per slice and over both."""
     clf = fraudnum.default_classifier()
-    tp = fp = fn = tn = 0
+    counts: dict[str, Counter[str]] = {s: Counter() for s in splits}
     by_cat: Counter[str] = Counter()
     shown_fp: list[str] = []
     shown_fn: list[str] = []
     t0 = time.perf_counter()
     n = 0
-    for label, text in _read(path, 2):
+    for split, (label, text) in _read(path, 2):
+        if split not in counts:
+            continue
         n += 1
         v = clf.classify_sms(text)
         spam = v.spam
         truth = label == "1"
         by_cat[f"{label}:{v.category.value}"] += 1
+        c = counts[split]
         if spam and truth:
-            tp += 1
+            c["tp"] += 1
         elif spam:
-            fp += 1
-            if len(shown_fp) < errors:
-                shown_fp.append(f"FP {v.category.value} {dict(v.scores)} {text[:120]}")
+            c["fp"] += 1
+            if split == "tune" and len(shown_fp) < errors:
+                shown_fp.append(f"FP {v.category.value} {_scores(v)} {v.tags} {text[:120]}")
         elif truth:
-            fn += 1
-            if len(shown_fn) < errors:
-                shown_fn.append(f"FN {dict(v.scores)} {text[:120]}")
+            c["fn"] += 1
+            if split == "tune" and len(shown_fn) < errors:
+                shown_fn.append(f"FN {_scores(v)} {v.tags} {text[:120]}")
         else:
-            tn += 1
+            c["tn"] += 1
     dt = time.perf_counter() - t0
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
     for line in shown_fp + shown_fn:
         print(line)
-    print(f"\nsms_dev.tsv: {n} rows ({tp + fn} spam, {fp + tn} ham), {n / dt:,.0f} msg/s")
-    print(f"  spam precision {precision:.4f}  recall {recall:.4f}  (TP {tp} FP {fp} FN {fn})")
-    print("  categories given (label:category):", dict(sorted(by_cat.items())))
-    return {"precision": precision, "recall": recall, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
-
-
-def eval_fraud_dev(path: Path, errors: int) -> dict[str, dict[str, float]]:
-    clf = fraudnum.default_classifier()
-    rows: dict[str, Counter[str]] = {}
-    shown: list[str] = []
-    for _label, cat, text in _read(path, 3):
-        v = clf.classify_sms(unmask(text))
-        rows.setdefault(cat, Counter())[v.category.value] += 1
-        group = cat.split("/")[1][:2]
-        wrong = (group == "AD" and v.category is SmsCategory.FRAUD) or (
-            group in ("FR", "IL") and v.category not in (SmsCategory.FRAUD, SmsCategory.ILLEGAL)
+    out = {split: _sms_dev_figures(c) for split, c in counts.items()}
+    out["all"] = _sms_dev_figures(sum(counts.values(), Counter()))
+    print(f"\nsms_dev.tsv: {n} rows, {n / dt:,.0f} msg/s (spam = not normal/warning)")
+    for split, f in out.items():
+        print(
+            f"  {split:8} spam precision {f['precision']:.4f}  recall {f['recall']:.4f}"
+            f"  (TP {f['tp']:.0f} FP {f['fp']:.0f} FN {f['fn']:.0f} TN {f['tn']:.0f})"
         )
-        if wrong and len(shown) < errors:
-            shown.append(f"{cat} -> {v.category.value} {dict(v.scores)} {unmask(text)[:110]}")
+    print("  categories given (label:category):", dict(sorted(by_cat.items())))
+    return out
+
+
+def _scores(v: fraudnum.SmsVerdict) -> str:
+    return " ".join(f"{c[:2]}{s:g}" for c, s in v.scores if s)
+
+
+def eval_fraud_dev(
+    path: Path, errors: int, splits: tuple[str, ...], only: str | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per source category, the share given each verdict, per slice and over both."""
+    clf = fraudnum.default_classifier()
+    rows: dict[str, dict[str, Counter[str]]] = {s: {} for s in splits}
+    shown: list[str] = []
+    for split, (_label, cat, text) in _read(path, 3):
+        if split not in rows:
+            continue
+        v = clf.classify_sms(unmask(text))
+        rows[split].setdefault(cat, Counter())[v.category.value] += 1
+        group = cat.split("/")[1][:2]
+        own = {"AD": SmsCategory.MARKETING, "FR": SmsCategory.FRAUD, "IL": SmsCategory.ILLEGAL}
+        wrong = (group == "AD" and v.category is SmsCategory.FRAUD) or (
+            group in ("FR", "IL") and v.category is not own[group]
+        )
+        if only is not None and only not in cat:
+            continue
+        if wrong and split == "tune" and len(shown) < errors:
+            shown.append(f"{cat} -> {v.category.value} {_scores(v)} {v.tags} {unmask(text)[:110]}")
     for line in shown:
         print(line)
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    merged: dict[str, Counter[str]] = {}
+    for by in rows.values():
+        for cat, c in by.items():
+            merged.setdefault(cat, Counter()).update(c)
+    views = dict(rows)
+    if len(rows) > 1:
+        views["all"] = merged
+    for split, by in views.items():
+        out[split] = _fraud_table(split, by)
+    return out
+
+
+def _fraud_table(split: str, rows: dict[str, Counter[str]]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    print(f"\nfraud_dev.tsv: {sum(sum(c.values()) for c in rows.values())} rows")
+    total = sum(sum(c.values()) for c in rows.values())
+    print(f"\nfraud_dev.tsv [{split}]: {total} rows")
     print(f"  {'category':32} {'n':>5} {'fraud':>6} {'illegal':>7} {'either':>6} {'spam':>6}")
     totals: dict[str, Counter[str]] = {"AD": Counter(), "FR": Counter(), "IL": Counter()}
     for cat in sorted(rows):
@@ -138,6 +196,8 @@ def eval_fraud_dev(path: Path, errors: int) -> dict[str, dict[str, float]]:
     print("  --")
     for group, c in totals.items():
         n = sum(c.values())
+        if not n:
+            continue
         own = {"AD": "marketing", "FR": "fraud", "IL": "illegal"}[group]
         fr, il = c["fraud"] / n, c["illegal"] / n
         out[group] = {"n": n, "fraud": fr, "illegal": il, "either": fr + il, "own": c[own] / n}
@@ -149,15 +209,21 @@ def eval_fraud_dev(path: Path, errors: int) -> dict[str, dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    """Command-line entry point; returns the exit status."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the TSV files")
-    ap.add_argument("--errors", type=int, default=0, help="print up to N errors per file")
+    ap.add_argument("--errors", type=int, default=0, help="print up to N tune errors per file")
+    ap.add_argument("--split", choices=(*SPLITS, "both"), default="both", help="slices to score")
+    ap.add_argument("--only", help="print errors only for fraud_dev categories containing this")
+    ap.add_argument("--file", choices=("sms_dev", "fraud_dev", "both"), default="both")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     ns = ap.parse_args(argv)
-    results = {
-        "sms_dev": eval_sms_dev(ns.data / "sms_dev.tsv", ns.errors),
-        "fraud_dev": eval_fraud_dev(ns.data / "fraud_dev.tsv", ns.errors),
-    }
+    splits = SPLITS if ns.split == "both" else (ns.split,)
+    results: dict[str, object] = {}
+    if ns.file in ("sms_dev", "both"):
+        results["sms_dev"] = eval_sms_dev(ns.data / "sms_dev.tsv", ns.errors, splits)
+    if ns.file in ("fraud_dev", "both"):
+        results["fraud_dev"] = eval_fraud_dev(ns.data / "fraud_dev.tsv", ns.errors, splits, ns.only)
     if ns.json:
         json.dump(results, sys.stdout, indent=2)
         print()

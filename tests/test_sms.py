@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import fraudnum
 from fraudnum import Classifier, Risk, SmsCategory, SmsVerdict
+from fraudnum._core import KeywordAutomaton as CoreAutomaton
 from fraudnum._pyautomaton import KeywordAutomaton as PyAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.phrases import builtin_phrases
@@ -419,3 +420,19 @@ def test_cli_sms_bad_phrases_file_is_exit_2(tmp_path: Path, capsys: pytest.Captu
     path = _write(tmp_path, "phrase,category\nx,fraud\n")
     assert main(["sms", "--phrases", str(path), "你好"]) == 2
     assert "line 2" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="KeywordAutomaton._step bisects with hi = mid, dropping an edge equal to the"
+    " probe: a state with many children can miss one (src/fraudnum/_automaton.pyx)",
+)
+def test_compiled_automaton_finds_a_phrase_among_many_siblings():
+    """Nine phrases sharing their first character: every one is found, as by the twin."""
+    fold = load_fold_table()
+    words = ["提升额度", "提高额度", "提额", "提供验证码", "提款", "提现", "提成", "提醒广大"]
+    words.append("提歀")
+    ours = CoreAutomaton(words, list(range(len(words))), fold)
+    twin = PyAutomaton(words, list(range(len(words))), fold)
+    assert twin.find_all("提歀") == [(0, 2, 8)]
+    assert ours.find_all("提歀") == twin.find_all("提歀")
