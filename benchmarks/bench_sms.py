@@ -4,6 +4,7 @@ Run after installing the package::
 
     python benchmarks/bench_sms.py              # the default mix, 20,000 messages
     python benchmarks/bench_sms.py --n 50000 --profile
+    python benchmarks/run.py --only sms         # the same, as tables with the other benches
 
 All three matchers get the same phrase list (every row of ``data/phrases.csv``) and the same
 messages, in one run. fraudnum scans the *raw* text and folds each code point on the fly
@@ -22,13 +23,19 @@ import gc
 import pstats
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import ahocorasick
 from flashtext import KeywordProcessor
 
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import fraudnum
+from benchmarks import Row, measure
 from fraudnum._core import USING_EXTENSIONS, KeywordAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.phrases import builtin_phrases
@@ -100,7 +107,93 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+SENDERS = ("10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456")
+
+
+def run(quick: bool = False) -> list[Row]:
+    """Matching and whole-verdict throughput; ``quick`` uses 5,000 messages and fewer repeats.
+
+    One table compares the matchers on the same phrases and messages (pyahocorasick as the
+    baseline, scanning text folded beforehand, untimed); the other times ``classify_sms``.
+    """
+    if not USING_EXTENSIONS:
+        raise RuntimeError("the compiled core is not in use: unset FRAUDNUM_NO_EXTENSIONS")
+    n = 5_000 if quick else 20_000
+    repeats = 3 if quick else 5
+    fold = load_fold_table()
+    phrases = builtin_phrases()
+    patterns = [p.phrase for p in phrases]
+    texts = messages(n)
+    folded = [fold.fold_text(t) for t in texts]
+    ours = KeywordAutomaton(patterns, list(range(len(patterns))), fold)
+    aho = ahocorasick.Automaton()
+    for i, p in enumerate(phrases):
+        aho.add_word(p.folded, i)
+    aho.make_automaton()
+    flash = KeywordProcessor()
+    for p in phrases:
+        flash.add_keyword(p.folded)
+    find_all, aho_iter, extract = ours.find_all, aho.iter, flash.extract_keywords
+    avg = statistics.mean(map(len, texts))
+    match = f"SMS phrase matching ({len(patterns)} phrases, {n} messages of {avg:.0f} characters)"
+    base = "pyahocorasick `iter`, pre-folded text (folding not timed)"
+    rows = [
+        Row.timed(
+            match,
+            "fraudnum `find_all`, raw text (folds on the fly)",
+            n,
+            measure(lambda: [find_all(t) for t in texts], repeats=repeats),
+            baseline=base,
+        ),
+        Row.timed(
+            match,
+            "fraudnum `find_batch` (GIL released), raw text",
+            n,
+            measure(lambda: ours.find_batch(texts), repeats=repeats),
+            baseline=base,
+        ),
+        Row.timed(
+            match, base, n, measure(lambda: [list(aho_iter(t)) for t in folded], repeats=repeats)
+        ),
+        Row.timed(
+            match,
+            "flashtext `extract_keywords`, pre-folded text",
+            n,
+            measure(lambda: [extract(t) for t in folded], repeats=repeats),
+            baseline=base,
+        ),
+    ]
+    clf = fraudnum.Classifier()
+    classify = clf.classify_sms
+    classify("")
+    with_sender = [(t, SENDERS[i % len(SENDERS)]) for i, t in enumerate(texts)]
+    whole = f"Whole `classify_sms` ({n} messages of {avg:.0f} characters, target 100 k/s)"
+    cats: dict[str, int] = {}
+    for t in texts:
+        c = classify(t).category.value
+        cats[c] = cats.get(c, 0) + 1
+    mix = ", ".join(f"{k} {v / n:.0%}" for k, v in sorted(cats.items()))
+    rows += [
+        Row.timed(
+            whole,
+            "`classify_sms(text)`",
+            n,
+            measure(lambda: [classify(t) for t in texts], repeats=repeats),
+            mix=mix,
+        ),
+        Row.timed(
+            whole,
+            "`classify_sms(text, sender=...)` (6 senders, cached)",
+            n,
+            measure(lambda: [classify(t, sender=s) for t, s in with_sender], repeats=repeats),
+            mix=mix,
+        ),
+    ]
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
     ap = argparse.ArgumentParser(description="SMS matching and classification throughput")
     ap.add_argument("--n", type=int, default=20_000, help="number of messages")
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (best is kept)")
@@ -172,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nclassify_sms: first call builds the SMS machinery in {time.perf_counter() - t0:.3f} s"
     )
-    senders = ["10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456"]
-    with_sender = [(t, senders[i % len(senders)]) for i, t in enumerate(texts)]
+    with_sender = [(t, SENDERS[i % len(SENDERS)]) for i, t in enumerate(texts)]
     classify = clf.classify_sms
 
     def plain() -> None:

@@ -29,6 +29,7 @@ the original text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
@@ -62,6 +63,9 @@ __all__ = ["MAX_SPANS", "SmsEngine", "build_engine"]
 #: At most this many spans are reported per reason (the verdict stays small on huge input).
 MAX_SPANS: Final = 16
 _SENDER_CACHE_SIZE: Final = 65536
+# Decisions (category, scores, tags, rules) per signature of signals, and filled reason texts.
+_DECISION_CACHE_SIZE: Final = 65536
+_TEXT_CACHE_SIZE: Final = 4096
 
 _SCORED: Final = ("fraud", "illegal", "harassment", "marketing")
 _PHRASE_ORDER: Final = ("fraud", "illegal", "harassment", "marketing", "warning", "signal")
@@ -102,6 +106,25 @@ _OFFICIAL_KINDS: Final = frozenset(
     }
 )
 _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FRAUD_CALL})
+
+
+# What a signature of signals decides: category, risk (before the sender's lists), sorted
+# tags, scores, the reason codes of the rules that fired with the tags they required, and
+# whether the text is an unverified warning.
+_Decision = tuple[
+    SmsCategory,
+    Risk,
+    tuple[str, ...],
+    tuple[tuple[str, float], ...],
+    tuple[tuple[str, frozenset[str]], ...],
+    bool,
+]
+
+
+@functools.lru_cache(maxsize=256)
+def _url_flag_tags(flags: tuple[str, ...]) -> frozenset[str]:
+    """The tags a suspicious link's flags give (``link_suspicious`` and ``link_<flag>``)."""
+    return frozenset(["link_suspicious", *("link_" + f for f in flags)])
 
 
 class _Numbers:
@@ -147,9 +170,13 @@ def _find_numbers(text: str) -> _Numbers | None:
 
 
 class _Template:
-    """A reason text with ``{name}`` fields, filled by plain replacement (fast, never fails)."""
+    """A reason text with ``{name}`` fields, filled by plain replacement (fast, never fails).
 
-    __slots__ = ("code", "en", "fixed", "zh")
+    Filled texts are cached per parameter values (bounded), so a verdict built again for
+    the same host or the same words only pays for the :class:`Reason` itself.
+    """
+
+    __slots__ = ("_texts", "code", "en", "fixed", "zh")
 
     def __init__(self, text: ReasonText) -> None:
         self.code = text.code
@@ -159,11 +186,22 @@ class _Template:
         self.fixed = (
             Reason(self.code, text.zh, text.en) if len(self.zh) == len(self.en) == 1 else None
         )
+        self._texts: dict[tuple[str, ...], tuple[str, str]] = {}
 
     def build(self, spans: tuple[tuple[int, int], ...] = (), **params: str) -> Reason:
-        if self.fixed is not None and not spans:
-            return self.fixed
-        return Reason(self.code, _fill(self.zh, params), _fill(self.en, params), spans)
+        """The reason with its fields filled from ``params`` and the given spans."""
+        if self.fixed is not None:
+            if not spans:
+                return self.fixed
+            return Reason(self.code, self.fixed.zh, self.fixed.en, spans)
+        key = tuple(params.values())
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = (_fill(self.zh, params), _fill(self.en, params))
+            if len(self._texts) >= _TEXT_CACHE_SIZE:
+                self._texts.clear()
+            self._texts[key] = texts
+        return Reason(self.code, texts[0], texts[1], spans)
 
 
 def _fill(parts: tuple[str, ...], params: Mapping[str, str]) -> str:
@@ -243,6 +281,16 @@ class SmsEngine:
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
         self._sender_cache: dict[str, Verdict] = {}
+        self._decisions: dict[
+            tuple[
+                tuple[int, ...],
+                tuple[tuple[bool, tuple[str, ...]], ...],
+                int,
+                tuple[str, ...],
+            ],
+            _Decision,
+        ] = {}
+        self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
@@ -353,6 +401,32 @@ class SmsEngine:
         numbers: _Numbers | None,
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
+        found = self._found(text, hits, urls)
+        # 2. the decision depends only on which rows were found (in this order), on what
+        # the links were flagged, on which kinds of number occur and on the sender's tags:
+        # decided once per such signature, then reused.
+        url_sig = tuple([(u.official, u.flags) for u in urls]) if urls else ()
+        num_sig = 0
+        if numbers is not None:
+            num_sig = (1 if numbers.contact else 0) | (2 if numbers.bank_card else 0)
+        sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
+        key = (tuple(found), url_sig, num_sig, sender_tags)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decision(found, url_sig, num_sig, sender_tags)
+            if len(self._decisions) >= _DECISION_CACHE_SIZE:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        category, risk, tags, scores, pooled, unverified_warning = decision
+        reasons = self._reasons(text, found, pooled, urls, numbers, unverified_warning)
+        if sv is not None:
+            risk = self._sender_risk(sv, risk, reasons)
+        return SmsVerdict(category, risk, tuple(reasons), tags, sv, urls, scores)
+
+    def _found(
+        self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`)."""
         bound, flen, cat = self._bound, self._flen, self._cat
         clause = _CLAUSE.search
         kept: list[tuple[int, int, int]] = []
@@ -385,35 +459,36 @@ class SmsEngine:
                 found[v] = [(s, e)]
             elif len(lst) < MAX_SPANS:
                 lst.append((s, e))
+        return found
+
+    def _decision(
+        self,
+        found: Iterable[int],
+        url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
+        num_sig: int,
+        sender_tags: tuple[str, ...],
+    ) -> _Decision:
+        """Scores, tags, rules, category and risk for one signature of signals."""
+        cat = self._cat
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         tags: set[str] = set()
         weight, ptags = self._weight, self._tags
         for v in found:
             scores[cat[v]] += weight[v]
             tags.update(ptags[v])
-        # 2. links, numbers and sender as tags.
-        tag_spans: dict[str, list[tuple[int, int]]] = {}
-        for url in urls:
-            span = (url.start, url.end)
-            names = ["link_official"] if url.official else ["link"]
-            if url.flags:
-                names.append("link_suspicious")
-                names.extend("link_" + f for f in url.flags)
-            for name in names:
-                tags.add(name)
-                tag_spans.setdefault(name, []).append(span)
-        if numbers is not None:
-            if numbers.contact:
-                tags.add("contact")
-                tag_spans["contact"] = numbers.contact
-            if numbers.bank_card:
-                tags.add("bank_card")
-                tag_spans["bank_card"] = numbers.bank_card
+        for official, flags in url_sig:
+            tags.add("link_official" if official else "link")
+            if flags:
+                tags.add("link_suspicious")
+                tags.update("link_" + f for f in flags)
+        if num_sig & 1:
+            tags.add("contact")
+        if num_sig & 2:
+            tags.add("bank_card")
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
-        if sv is not None:
-            tags.update(self._sender_tag_cache(sv))
-        # 3. co-occurrence rules, in file order.
+        tags.update(sender_tags)
+        # co-occurrence rules, in file order.
         fired: list[ComboRule] = []
         floor = 0
         by_tag = self._combos_by_tag
@@ -433,7 +508,7 @@ class SmsEngine:
                     if combo_rank[i] > floor:
                         floor = combo_rank[i]
                     tags.update(rule.tags)
-        # 4. the category and the risk.
+        # the category and the risk.
         category = SmsCategory.NORMAL
         for i, cat_enum, threshold in self._decide:
             if scores[i] >= threshold:
@@ -449,17 +524,17 @@ class SmsEngine:
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
         if floor > risk.rank and (spam or "port_link" in tags):
             risk = _RISKS[floor]
-        reasons = self._reasons(text, found, fired, urls, numbers, tag_spans, unverified_warning)
-        if sv is not None:
-            risk = self._sender_risk(sv, risk, reasons)
-        return SmsVerdict(
+        # One reason per code: rules sharing a reason pool the spans of their tags.
+        pooled: dict[str, set[str]] = {}
+        for rule in fired:
+            pooled.setdefault(rule.reason, set()).update(rule.require)
+        return (
             category,
             risk,
-            tuple(reasons),
             tuple(sorted(tags)),
-            sv,
-            urls,
             tuple(zip(_SCORED, scores[:4], strict=True)),
+            tuple((code, frozenset(req)) for code, req in pooled.items()),
+            unverified_warning,
         )
 
     @staticmethod
@@ -486,45 +561,49 @@ class SmsEngine:
         self,
         text: str,
         found: Mapping[int, list[tuple[int, int]]],
-        fired: Iterable[ComboRule],
+        pooled: tuple[tuple[str, frozenset[str]], ...],
         urls: tuple[UrlFinding, ...],
         numbers: _Numbers | None,
-        tag_spans: dict[str, list[tuple[int, int]]],
         unverified_warning: bool,
     ) -> list[Reason]:
         t = self._templates
         out: list[Reason] = []
-        # Phrases grouped by category, with the text as written.
-        groups: dict[int, list[tuple[int, int]]] = {}
         cat, tags = self._cat, self._tags
-        needed: set[str] = set()
-        for rule in fired:
-            needed |= rule.require
-        for v, spans in found.items():
-            groups.setdefault(cat[v], []).extend(spans)
-            if needed:
-                for tag in tags[v]:
-                    if tag in needed:
-                        tag_spans.setdefault(tag, []).extend(spans)
-        # One reason per code: rules sharing a reason pool their spans.
-        pooled: dict[str, set[tuple[int, int]]] = {}
-        for rule in fired:
-            acc = pooled.setdefault(rule.reason, set())
-            for tag in rule.require:
-                acc.update(tag_spans.get(tag, ()))
-        for code, span_set in pooled.items():
-            out.append(t[code].build(tuple(sorted(span_set)[:MAX_SPANS])))
+        # Rules: each reason code with the spans of the tags its rules required.
+        for code, required in pooled:
+            acc: set[tuple[int, int]] = set()
+            for v, spans in found.items():
+                if not required.isdisjoint(tags[v]):
+                    acc.update(spans)
+            for url in urls:
+                own = "link_official" if url.official else "link"
+                flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
+                if own in required or flagged:
+                    acc.add((url.start, url.end))
+            if numbers is not None:
+                if "contact" in required:
+                    acc.update(numbers.contact)
+                if "bank_card" in required:
+                    acc.update(numbers.bank_card)
+            out.append(t[code].build(tuple(sorted(acc)[:MAX_SPANS])))
         if unverified_warning:
+            claims: list[tuple[int, int]] = []
             for v, spans in found.items():
                 if "claims_warning" in tags[v]:
-                    tag_spans.setdefault("claims_warning", []).extend(spans)
-            out.append(
-                t["sms_warning_unverified"].build(tuple(tag_spans.get("claims_warning", ())))
-            )
+                    claims.extend(spans)
+            out.append(t["sms_warning_unverified"].build(tuple(claims)))
+        # Phrases grouped by category, with the text as written.
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for v, spans in found.items():
+            g = groups.get(cat[v])
+            if g is None:
+                groups[cat[v]] = list(spans)
+            else:
+                g.extend(spans)
         for c in sorted(groups):
             spans = sorted(set(groups[c]))[:MAX_SPANS]
-            words = "、".join(dict.fromkeys(text[s:e] for s, e in spans))
-            out.append(t["sms_phrase_" + _PHRASE_ORDER[c]].build(tuple(spans), phrases=words))
+            words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
+            out.append(self._phrase_templates[c].build(tuple(spans), phrases=words))
         for u in urls:
             span = ((u.start, u.end),)
             if u.official:
