@@ -407,3 +407,46 @@ def test_find_batch_accepts_any_sequence(factory: Factory) -> None:
     a = build(factory, ["微信"], [1])
     assert a.find_batch(()) == []
     assert a.find_batch(("微信", "", "x微.信")) == [[(0, 2, 1)], [], [(1, 4, 1)]]
+
+
+# States with many outgoing edges are searched by bisection rather than a linear
+# scan; the small pattern sets above never reach that, so these draw wide fans.
+WIDE = "包裹藏毒夜邮吃住过食宿租赁车房贷款息金卡号码账户安全验证"
+
+
+@st.composite
+def wide_fans(draw: st.DrawFn) -> tuple[list[str], list[int], list[str]]:
+    """Many patterns sharing a first character (one state with up to 30 edges)."""
+    head = draw(st.sampled_from(WIDE))
+    tails = draw(st.lists(st.text(alphabet=WIDE, min_size=1, max_size=3), min_size=9, max_size=30))
+    patterns = [head + t for t in tails]
+    values = list(range(len(patterns)))
+    texts = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(patterns).map(lambda p: "你的" + p + "。"),
+                st.text(alphabet=WIDE + "的 ", max_size=20),
+            ),
+            max_size=5,
+        )
+    )
+    return patterns, values, texts
+
+
+@pytest.mark.skipif(COMPILED is None, reason="compiled extension not built")
+@given(wide_fans())
+def test_wide_states_agree_with_the_oracle(case: tuple[list[str], list[int], list[str]]) -> None:
+    """States with more edges than the linear-scan limit find every transition."""
+    patterns, values, texts = case
+    compiled = build(COMPILED, patterns, values)
+    expected = [oracle(patterns, values, t) for t in texts]
+    assert [compiled.find_all(t) for t in texts] == expected
+    assert [build(REFERENCE, patterns, values).find_all(t) for t in texts] == expected
+
+
+@pytest.mark.parametrize("factory", IMPLS)
+def test_ninth_sibling_is_found(factory: Factory) -> None:
+    """The bisection keeps its upper bound: 包裹藏毒 among ten sibling words is found."""
+    words = ["包裹藏毒", "包夜", "包邮", "包吃住", "包过", "包食宿", "包住", "包租", "包车", "包装"]
+    automaton = build(factory, words, list(range(len(words))))
+    assert automaton.find_all("包裹藏毒") == [(0, 4, 0)]

@@ -339,11 +339,6 @@ def test_import_works_without_hypothesis():
     assert done.stdout.strip() == "ok"
 
 
-@pytest.mark.xfail(
-    reason="compiled KeywordAutomaton drops edges found by bisection (states with >8 edges);"
-    " the pure-Python twin finds these phrases",
-    strict=True,
-)
 @pytest.mark.parametrize(("text", "category"), [("包裹藏毒", "fraud"), ("特殊服务", "illegal")])
 def test_table_phrases_alone_reach_their_category(text, category):
     """A phrase strong enough for its category on its own is classified so (found by sms())."""

@@ -300,19 +300,23 @@ cdef class KeywordAutomaton:
     # ------------------------------------------------------------------ scanning (nogil)
 
     cdef inline int32_t _step(self, int32_t state, int32_t sym) noexcept nogil:
-        cdef int32_t lo, hi, mid, e
+        cdef int32_t lo, hi, mid, e, end
         while True:
             if state == 0:
                 return self.root[sym]
             lo = self.edge_start[state]
-            hi = self.edge_start[state + 1]
+            end = self.edge_start[state + 1]
+            hi = end
+            # Bisect towards the first edge >= sym, which lies in [lo, hi]:
+            # hi itself may be it, so the scan below runs on to the state's end
+            # (it stops at the first larger symbol).
             while hi - lo > LINEAR_EDGES:
                 mid = lo + (hi - lo) // 2
                 if self.edge_sym[mid] < sym:
                     lo = mid + 1
                 else:
                     hi = mid
-            for e in range(lo, hi):
+            for e in range(lo, end):
                 if self.edge_sym[e] == sym:
                     return self.edge_tgt[e]
                 if self.edge_sym[e] > sym:
