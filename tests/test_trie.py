@@ -174,3 +174,21 @@ def test_memory_is_flat():
     trie = _trie.DigitTrie([("13912345678", 11, 11, 1)])
     assert trie.node_count == 12
     assert trie.nbytes == 12 * 12 + 6
+
+
+def test_canonicaliser_pickles_and_validates():
+    """The C canonicaliser pickles with its trie, and rejects inconsistent inputs."""
+    from fraudnum.engine import _builtin_parser
+
+    canon = _builtin_parser()._canon
+    assert canon is not None
+    clone = pickle.loads(pickle.dumps(canon))
+    for raw in ("+86 400-810-8888", "025-96110", "tel:13912345678", "+1 415 555 0123", "abc"):
+        assert clone.parse(raw) == canon.parse(raw)
+    trie = _trie.DigitTrie([("1", 1, 11, 5)])
+    with pytest.raises(ValueError, match="one byte for every rule"):
+        _trie.Canonicaliser(trie, b"\x00", ())
+    with pytest.raises(ValueError, match="dial prefix 0"):
+        _trie.Canonicaliser(trie, bytes(6), ("17a51",))
+    with pytest.raises(TypeError):
+        _trie.Canonicaliser(None, bytes(6), ())  # type: ignore[arg-type]
