@@ -422,11 +422,6 @@ def test_cli_sms_bad_phrases_file_is_exit_2(tmp_path: Path, capsys: pytest.Captu
     assert "line 2" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="until the fix to KeywordAutomaton._step (it bisected with hi = mid, dropping"
-    " an edge equal to the probe) is built: then this passes; drop the marker",
-)
 def test_compiled_automaton_finds_a_phrase_among_many_siblings():
     """Nine phrases sharing their first character: every one is found, as by the twin."""
     fold = load_fold_table()
