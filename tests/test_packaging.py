@@ -126,16 +126,16 @@ def test_wheel_installs_and_runs_in_a_clean_venv(dist: Path, tmp_path: Path) -> 
     version = _run([str(cli), "--version"], cwd=tmp_path).stdout.strip()
     assert version == f"fraudnum {VERSION} (data {DATA_VERSION})"
 
-    out = _run([str(cli), "classify", "+86 400-810-8888", "96110"], cwd=tmp_path).stdout
-    rows = [json.loads(line) for line in out.splitlines()]
+    classified = _run([str(cli), "classify", "+86 400-810-8888", "96110"], cwd=tmp_path)
+    rows = [json.loads(line) for line in classified.stdout.splitlines()]
     assert [(r["kind"], r["risk"]) for r in rows] == [
         ("enterprise_400", "high"),
         ("anti_fraud_call", "trusted"),
     ]
-    out = _run(
+    sms = _run(
         [str(cli), "sms", "【12381】反诈预警：请立即停止转账", "--sender", "12381"], tmp_path
     )
-    assert json.loads(out.stdout)["category"] == "warning"
+    assert json.loads(sms.stdout)["category"] == "warning"
 
     probe = (
         "import fraudnum, fraudnum._core as c, pathlib;"
@@ -146,5 +146,5 @@ def test_wheel_installs_and_runs_in_a_clean_venv(dist: Path, tmp_path: Path) -> 
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['platlib'])"],
         cwd=tmp_path,
     ).stdout.strip()
-    out = _run([str(python), "-c", probe % site], cwd=tmp_path).stdout.split()
-    assert out == ["True", VERSION, DATA_VERSION, "True"]
+    facts = _run([str(python), "-c", probe % site], cwd=tmp_path).stdout.split()
+    assert facts == ["True", VERSION, DATA_VERSION, "True"]
