@@ -58,7 +58,7 @@ from fraudnum.phrases import (
 )
 from fraudnum.tables import ReasonText
 
-__all__ = ["MAX_SPANS", "SmsEngine", "build_engine"]
+__all__ = ["LONG_TEXT", "MAX_SPANS", "SHORT_TEXT", "SmsEngine", "build_engine"]
 
 #: At most this many spans are reported per reason (the verdict stays small on huge input).
 MAX_SPANS: Final = 16
@@ -77,6 +77,15 @@ _NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*
 _NUMBER_PRECHECK: Final = re.compile(
     "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
 )
+#: A message with fewer characters than this (white space aside) carries the ``short_text``
+#: tag: a bulk advertisement names a sender, an offer and a way to reach it, which takes
+#: more room, so rules can ask a short text for stronger evidence (``data/sms_rules.csv``).
+SHORT_TEXT: Final = 25
+#: A message of at least this many characters carries the ``long_text`` tag: it fills most
+#: of an SMS, as bulk advertising does (an offer, terms, an address, a signature).
+LONG_TEXT: Final = 60
+_SPACE: Final = re.compile(r"\s+")
+
 _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
     0xFF0A: ord("*"),
     ord("X"): ord("x"),
@@ -409,6 +418,11 @@ class SmsEngine:
         num_sig = 0
         if numbers is not None:
             num_sig = (1 if numbers.contact else 0) | (2 if numbers.bank_card else 0)
+        n = len(text)
+        if n < SHORT_TEXT or (n < 2 * SHORT_TEXT and len(_SPACE.sub("", text)) < SHORT_TEXT):
+            num_sig |= 4
+        elif n >= LONG_TEXT and (n >= 2 * LONG_TEXT or len(_SPACE.sub("", text)) >= LONG_TEXT):
+            num_sig |= 8
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
         key = (tuple(found), url_sig, num_sig, sender_tags)
         decision = self._decisions.get(key)
@@ -485,6 +499,10 @@ class SmsEngine:
             tags.add("contact")
         if num_sig & 2:
             tags.add("bank_card")
+        if num_sig & 4:
+            tags.add("short_text")
+        elif num_sig & 8:
+            tags.add("long_text")
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
         tags.update(sender_tags)
