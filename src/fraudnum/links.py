@@ -32,7 +32,7 @@ _MAX_RUN = 512
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _RUN = re.compile(
     f"[{_ALNUM}][{_ALNUM}\\-._~:/?#@$&*+=%\\uff0d\\uff0e\\uff1a\\uff0f\\uff1f\\uff03"
-    "\\uff20\\uff06\\uff0a\\uff0b\\uff1d\\uff05\\u3002\\uff61]*+"
+    "\\uff20\\uff06\\uff0a\\uff0b\\uff1d\\uff05\\u3002\\uff61]*"
 )
 # Full-width ASCII and the ideographic full stops, one character to one character.
 _TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}

@@ -72,7 +72,7 @@ _PHRASE_ORDER: Final = ("fraud", "illegal", "harassment", "marketing", "warning"
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 
 # Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
-_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*+")
+_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*")
 # Seven number characters in a row (hyphens aside): a cheap test before the loop below.
 _NUMBER_PRECHECK: Final = re.compile(
     "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
