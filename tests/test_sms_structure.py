@@ -5,9 +5,14 @@ The example texts are written for these tests (no row of any evaluation data).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import fraudnum
 from fraudnum import SmsCategory
 from fraudnum.sms import LONG_TEXT, SHORT_TEXT
+from fraudnum.tables import TableError
 
 
 def _codes(v: fraudnum.SmsVerdict) -> list[str]:
@@ -60,3 +65,39 @@ def test_a_long_chat_without_sale_words_stays_normal():
     assert len(text) >= LONG_TEXT
     v = fraudnum.classify_sms(text)
     assert v.category is SmsCategory.NORMAL
+
+
+def test_substitute_characters_beside_a_link_make_an_illegal_bulk_text():
+    # 洊 for 存 and 餸 for 送: a casino's deposit bonus written past keyword filters.
+    v = fraudnum.classify_sms("新会员首洊即餸，详见 http://play.example.com 客服 13912345678")
+    assert v.category is SmsCategory.ILLEGAL
+    assert "disguise" in v.tags
+    assert "combo_disguise" in _codes(v)
+
+
+def test_a_substitute_character_alone_is_not_a_verdict():
+    v = fraudnum.classify_sms("今天去饮茶，叫了几个餸，味道不错")
+    assert v.category is SmsCategory.NORMAL
+
+
+def test_a_one_character_phrase_is_a_signal_only(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    path.write_text("phrase,category,tags\n餸,signal,disguise\n", encoding="utf-8")
+    fraudnum.Classifier(phrases=path)  # accepted: a signal counts only through rules
+    for row in ("餸,marketing,", "a,signal,x"):
+        path.write_text("phrase,category,tags\n" + row + "\n", encoding="utf-8")
+        with pytest.raises(TableError, match="two characters"):
+            fraudnum.Classifier(phrases=path)
+
+
+def test_casino_platform_code_with_a_link_and_a_number_is_illegal():
+    v = fraudnum.classify_sms("本周PT电子新游戏上线 http://play.example.com 热线 13912345678")
+    assert v.category is SmsCategory.ILLEGAL
+    plain = fraudnum.classify_sms("本周PT课程调整，请留意 http://gym.example.com")
+    assert plain.category is not SmsCategory.ILLEGAL
+
+
+def test_a_slot_game_title_is_a_gambling_word():
+    v = fraudnum.classify_sms("船长的宝藏本周返水加倍 http://play.example.com")
+    assert v.category is SmsCategory.ILLEGAL
+    assert "gambling" in v.tags

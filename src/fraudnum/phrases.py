@@ -199,7 +199,8 @@ def parse_phrases(
     Raises:
         TableError: with the line number, for the first problem found (unknown
             category or script, bad weight or tag, a phrase that folds to nothing or
-            to fewer than two characters, a duplicate).
+            to fewer than two characters (one non-ASCII character is allowed for a
+            ``signal`` row, which only counts through rules), a duplicate).
     """
     table = load_fold_table() if fold is None else fold
     required = PHRASE_COLUMNS if builtin else ("phrase", "category")
@@ -219,12 +220,16 @@ def parse_phrases(
                 f"category {row['category']!r} is not one of: {', '.join(PHRASE_CATEGORIES)}",
             )
         folded = _fold(phrase, table)
-        if len(folded) < 2:
+        # One character is a phrase only as a signal (a rare substitute character such as
+        # 餸 for 送), never a scoring row, and never a Latin letter or digit.
+        single_ok = len(folded) == 1 and category == "signal" and not folded.isascii()
+        if len(folded) < 2 and not single_ok:
             raise TableError(
                 origin,
                 line,
                 f"phrase {phrase!r} folds to {folded!r}: matching ignores punctuation and"
-                " spaces, and needs at least two characters",
+                " spaces, and needs at least two characters (one non-ASCII character for"
+                " a signal row)",
             )
         script = row.get("script", "").lower() or "mixed"
         if script not in SCRIPTS:
