@@ -101,3 +101,32 @@ def test_a_slot_game_title_is_a_gambling_word():
     v = fraudnum.classify_sms("船长的宝藏本周返水加倍 http://play.example.com")
     assert v.category is SmsCategory.ILLEGAL
     assert "gambling" in v.tags
+
+
+def test_a_bare_card_number_and_a_name_is_a_transfer_request():
+    v = fraudnum.classify_sms("6222021234567890123 王红梅")
+    assert v.category is SmsCategory.FRAUD
+    assert "combo_bare_account" in _codes(v)
+
+
+def test_a_shop_coupon_expiry_with_an_opt_out_line_is_not_phishing():
+    text = "会员积分月底失效，登录 http://shop.example.com 兑换好礼"
+    assert fraudnum.classify_sms(text).category is SmsCategory.FRAUD
+    v = fraudnum.classify_sms(text + "，回T退订")
+    assert v.category is SmsCategory.MARKETING
+    assert "combo_optout_ad" in _codes(v)
+    # the same wording from a 'bank' is still phishing
+    bank = fraudnum.classify_sms("工商银行：账户即将失效，登录 http://icbc-vip.cc 验证，回T退订")
+    assert bank.category is SmsCategory.FRAUD
+
+
+def test_a_carriers_data_gift_is_its_own_promotion():
+    v = fraudnum.classify_sms("恭喜您获得500M流量红包，点击 http://wap.example.com 领取")
+    assert v.category is not SmsCategory.FRAUD
+    assert "combo_carrier_prize" in _codes(v)
+
+
+def test_stock_tip_group_lure_is_fraud():
+    v = fraudnum.classify_sms("敢死队今晚建群，免费公布好股，人满即封，加微信 gp8888")
+    assert v.category is SmsCategory.FRAUD
+    assert "investment" in v.tags

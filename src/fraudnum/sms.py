@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._core import KeywordAutomaton
@@ -84,7 +84,15 @@ SHORT_TEXT: Final = 25
 #: A message of at least this many characters carries the ``long_text`` tag: it fills most
 #: of an SMS, as bulk advertising does (an offer, terms, an address, a signature).
 LONG_TEXT: Final = 60
-_SPACE: Final = re.compile(r"\s+")
+_OTHER_BLANK: Final = re.compile(r"[^\S ]")
+
+
+def _count_blanks(text: str) -> int:
+    """White space other than the plain space (tabs, newlines, full-width spaces)."""
+    if text.isprintable():
+        return 0  # str.isprintable: the plain space is the only blank it allows
+    return len(_OTHER_BLANK.findall(text))
+
 
 _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
     0xFF0A: ord("*"),
@@ -125,7 +133,7 @@ _Decision = tuple[
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[tuple[str, frozenset[str]], ...],
+    tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
     bool,
 ]
 
@@ -418,16 +426,20 @@ class SmsEngine:
         num_sig = 0
         if numbers is not None:
             num_sig = (1 if numbers.contact else 0) | (2 if numbers.bank_card else 0)
+        # Length in characters, blanks aside (counted only when they could matter).
         n = len(text)
-        if n < SHORT_TEXT or (n < 2 * SHORT_TEXT and len(_SPACE.sub("", text)) < SHORT_TEXT):
-            num_sig |= 4
-        elif n >= LONG_TEXT and (n >= 2 * LONG_TEXT or len(_SPACE.sub("", text)) >= LONG_TEXT):
+        if n < 2 * SHORT_TEXT:
+            if n < SHORT_TEXT or n - text.count(" ") - _count_blanks(text) < SHORT_TEXT:
+                num_sig |= 4
+        elif n >= LONG_TEXT and (
+            n >= 2 * LONG_TEXT or n - text.count(" ") - _count_blanks(text) >= LONG_TEXT
+        ):
             num_sig |= 8
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
         key = (tuple(found), url_sig, num_sig, sender_tags)
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decision(found, url_sig, num_sig, sender_tags)
+            decision = self._decision(key[0], url_sig, num_sig, sender_tags)
             if len(self._decisions) >= _DECISION_CACHE_SIZE:
                 self._decisions.clear()
             self._decisions[key] = decision
@@ -477,7 +489,7 @@ class SmsEngine:
 
     def _decision(
         self,
-        found: Iterable[int],
+        found: Sequence[int],
         url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
         num_sig: int,
         sender_tags: tuple[str, ...],
@@ -546,12 +558,17 @@ class SmsEngine:
         pooled: dict[str, set[str]] = {}
         for rule in fired:
             pooled.setdefault(rule.reason, set()).update(rule.require)
+        # The phrase rows whose spans each reason reports, found once per signature.
+        rows = found
         return (
             category,
             risk,
             tuple(sorted(tags)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
-            tuple((code, frozenset(req)) for code, req in pooled.items()),
+            tuple(
+                (code, frozenset(req), tuple(v for v in rows if not req.isdisjoint(ptags[v])))
+                for code, req in pooled.items()
+            ),
             unverified_warning,
         )
 
@@ -579,7 +596,7 @@ class SmsEngine:
         self,
         text: str,
         found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[tuple[str, frozenset[str]], ...],
+        pooled: tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
         urls: tuple[UrlFinding, ...],
         numbers: _Numbers | None,
         unverified_warning: bool,
@@ -588,11 +605,10 @@ class SmsEngine:
         out: list[Reason] = []
         cat, tags = self._cat, self._tags
         # Rules: each reason code with the spans of the tags its rules required.
-        for code, required in pooled:
+        for code, required, rows in pooled:
             acc: set[tuple[int, int]] = set()
-            for v, spans in found.items():
-                if not required.isdisjoint(tags[v]):
-                    acc.update(spans)
+            for v in rows:
+                acc.update(found[v])
             for url in urls:
                 own = "link_official" if url.official else "link"
                 flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
