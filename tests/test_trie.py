@@ -178,10 +178,15 @@ def test_memory_is_flat():
 
 def test_canonicaliser_pickles_and_validates():
     """The C canonicaliser pickles with its trie, and rejects inconsistent inputs."""
-    from fraudnum.engine import _builtin_parser
+    from fraudnum.numbers import _class_bits
+    from fraudnum.tables import builtin_dial_prefixes, builtin_rules
 
-    canon = _builtin_parser()._canon
-    assert canon is not None
+    # Built here as the parser builds it (with FRAUDNUM_NO_EXTENSIONS the parser has none).
+    rules = builtin_rules()
+    trie = _trie.DigitTrie((r.prefix, r.min_len, r.max_len, i) for i, r in enumerate(rules))
+    classes = bytes(_class_bits(r.kind) for r in rules)
+    canon = _trie.Canonicaliser(trie, classes, builtin_dial_prefixes())
+    assert canon.parse("+86 400-810-8888") is not None
     clone = pickle.loads(pickle.dumps(canon))
     for raw in ("+86 400-810-8888", "025-96110", "tel:13912345678", "+1 415 555 0123", "abc"):
         assert clone.parse(raw) == canon.parse(raw)
