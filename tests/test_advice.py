@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from importlib import resources
 
 import attrs
@@ -407,3 +408,15 @@ def test_shipped_csvs_are_well_formed() -> None:
     assert len({r["code"] for r in steps}) == len(steps)
     rules = _csv("advice_rules.csv")
     assert all(r["source"] for r in rules)
+
+
+def test_advice_names_the_number_as_the_report_sends_it():
+    """The SMS the advice tells you to write carries the same number the report sends."""
+    v = fraudnum.classify("+86-10-12308")
+    r = fraudnum.report(
+        v, when=datetime(2026, 11, 20, 14, 3), reporter="13912345678", now=datetime(2026, 11, 21)
+    )
+    to_12321 = next(a for a in v.advice if a.code == "report_to_12321")
+    assert v.number.national == "01012308"
+    assert r.sms[0][1].startswith("01012308*")
+    assert "01012308*" in to_12321.zh

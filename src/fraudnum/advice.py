@@ -306,7 +306,7 @@ def _verdict_params(verdict: Verdict | SmsVerdict) -> dict[str, str]:
     number = verdict if isinstance(verdict, Verdict) else verdict.sender
     params = {"reported": "", "org_zh": "", "org_en": ""}
     if number is not None:
-        params["reported"] = number.number.digits
+        params["reported"] = number.number.national
         if number.organisation is not None:
             params["org_zh"] = number.organisation.zh
             params["org_en"] = number.organisation.en

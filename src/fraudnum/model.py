@@ -204,6 +204,17 @@ class NumberInfo:
     dial_prefix: str | None = None
     flags: frozenset[str] = frozenset()
 
+    @property
+    def national(self) -> str:
+        """The number in national form as it was shown, for reports and advice.
+
+        The canonical digits, with the area code a service number was written
+        with: ``+86-10-12308`` gives ``01012308``; ``12308`` stays ``12308``.
+        """
+        if self.area_code and not self.digits.startswith("0"):
+            return self.area_code + self.digits
+        return self.digits
+
     def location(self, lang: str = "zh") -> str | None:
         """Describe where the number is registered (province/city or country).
 

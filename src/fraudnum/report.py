@@ -635,7 +635,7 @@ def report(
             "the SMS verdict has no sender number, so there is no 'number*content' to send;"
             " report it through the 12321 website or app",
         )
-    reported = _shown_number(number)
+    reported = number.number.national
     if not reported:
         hidden = number.kind is NumberKind.HIDDEN
         raise ReportError(
@@ -787,18 +787,6 @@ def report(
         notes=tuple(notes),
         advice=advice_for(verdict),
     )
-
-
-def _shown_number(v: Verdict) -> str:
-    """The number as reported: canonical digits, with the area code a service number showed.
-
-    ``+86-10-12308`` is reported as ``01012308``, the national form of what the
-    phone showed; ``12308`` stays ``12308``.
-    """
-    info = v.number
-    if info.area_code and not info.digits.startswith("0"):
-        return info.area_code + info.digits
-    return info.digits
 
 
 def _truncated_note() -> ReportNote:
