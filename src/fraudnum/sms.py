@@ -70,6 +70,12 @@ _TEXT_CACHE_SIZE: Final = 4096
 _SCORED: Final = ("fraud", "illegal", "harassment", "marketing")
 _PHRASE_ORDER: Final = ("fraud", "illegal", "harassment", "marketing", "warning", "signal")
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
+_ILLEGAL: Final = _CAT_INDEX["illegal"]
+_SCORED_ILLEGAL: Final = _SCORED.index("illegal")
+# Categories no evasion signal can change (fraud outranks illegal).
+_DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
+# Tags of the evasion signals (see _find_evasions).
+_EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 # Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
 _NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*")
@@ -136,6 +142,14 @@ _Decision = tuple[
     tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
     bool,
 ]
+# The signature of a message: phrase rows found, link flags, number/length/evasion bits and
+# the sender's tags.
+_Signature = tuple[
+    tuple[int, ...],
+    tuple[tuple[bool, tuple[str, ...]], ...],
+    int,
+    tuple[str, ...],
+]
 
 
 @functools.lru_cache(maxsize=256)
@@ -183,6 +197,95 @@ def _find_numbers(text: str) -> _Numbers | None:
             found.bank_card.append((start, end))
         elif masked or n <= 13:
             found.contact.append((start, end))
+    return found
+
+
+# Syllables of standard Mandarin pinyin (tones aside; ü written v), by initial. A bulk
+# sender writes one for a character to break a keyword: "lao会员cai" (老会员彩金).
+_PINYIN_FINALS: Final = {
+    "": "a o e ai ei ao ou an en ang eng er",
+    "y": "i a o e ao ou an in ang ing ong u ue uan un",
+    "w": "u a o ai ei an en ang eng",
+    "b": "a o ai ei ao an en ang eng i ie iao ian in ing u",
+    "p": "a o ai ei ao ou an en ang eng i ie iao ian in ing u",
+    "m": "a o e ai ei ao ou an en ang eng i ie iao iu ian in ing u",
+    "f": "a o ei ou an en ang eng u",
+    "d": "a e ai ei ao ou an en ang eng ong i ie iao iu ian ing u uo ui uan un",
+    "t": "a e ai ao ou an ang eng ong i ie iao ian ing u uo ui uan un",
+    "n": "a e ai ei ao ou an en ang eng ong i ie iao iu ian in iang ing u uo uan v ve",
+    "l": "a e ai ei ao ou an ang eng ong i ia ie iao iu ian in iang ing u uo uan un v ve",
+    "g": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "k": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "h": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "j": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "q": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "x": "i ia ie iao iu ian in iang ing iong u ue uan un",
+    "zh": "a e i ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "ch": "a e i ai ao ou an en ang eng ong u ua uo uai ui uan un uang",
+    "sh": "a e i ai ei ao ou an en ang eng u ua uo uai ui uan un uang",
+    "r": "e i ao ou an en ang eng ong u uo ui uan un",
+    "z": "a e i ai ei ao ou an en ang eng ong u uo ui uan un",
+    "c": "a e i ai ao ou an en ang eng ong u uo ui uan un",
+    "s": "a e i ai ao ou an en ang eng ong u uo ui uan un",
+}
+_PINYIN: Final = frozenset(i + f for i, fs in _PINYIN_FINALS.items() for f in fs.split())
+# A whole run of 2-6 Latin letters (a syllable is never longer).
+_LATIN_RUN: Final = re.compile("(?<![A-Za-z])[A-Za-z]{2,6}(?![A-Za-z])")
+# "Deposit N, get M": 充100送50, 存8送8, 冲仟送佰 (the amount in digits or numerals).
+_DEPOSIT_BONUS: Final = re.compile(
+    "[充冲存入铳洊侟拵][值植]?[ ]?"
+    "[0-9\uff10-\uff19一二两三四五六七八九十百千万仟佰萬壹贰叁肆伍陆柒捌玖拾]+"
+    "[ ]?[元块]?[送赠增曾憎餸囎]"
+)
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class _Evasions:
+    """Evasive writing found in a message (looked for only beside illegal-service words)."""
+
+    __slots__ = ("deposit", "pinyin")
+
+    def __init__(self) -> None:
+        self.pinyin: list[tuple[int, int]] = []
+        self.deposit: list[tuple[int, int]] = []
+
+    @property
+    def sig(self) -> int:
+        """Bits of the signature: 16 pinyin, 32 deposit bonus."""
+        return (16 if self.pinyin else 0) | (32 if self.deposit else 0)
+
+
+def _find_evasions(
+    text: str, urls: tuple[UrlFinding, ...], words: Sequence[tuple[int, int]]
+) -> _Evasions:
+    """Pinyin syllables glued to illegal-service words, and "deposit N get M" offers.
+
+    ``words`` are the spans of the illegal-service phrases found: a syllable counts only
+    when it touches one of them or stands one character away (``lao会员cai``,
+    ``xin葡京``, ``代开发piao``), so a brand or a level (``wo音乐``, ``lv会员``) written
+    elsewhere in an advertisement does not.
+    """
+    found = _Evasions()
+    if not text.isascii():
+        n = len(text)
+        for m in _LATIN_RUN.finditer(text):
+            s, e = m.span()
+            if m.group().lower() not in _PINYIN:
+                continue
+            if not ((s > 0 and _cjk(text[s - 1])) or (e < n and _cjk(text[e]))):
+                continue
+            if not any(0 <= s - we <= 1 or 0 <= ws - e <= 1 for ws, we in words):
+                continue
+            if any(u.start <= s and e <= u.end for u in urls):
+                continue  # a host or path in a link is not prose
+            if len(found.pinyin) < MAX_SPANS:
+                found.pinyin.append((s, e))
+        for m in _DEPOSIT_BONUS.finditer(text):
+            if len(found.deposit) < MAX_SPANS:
+                found.deposit.append(m.span())
     return found
 
 
@@ -279,6 +382,12 @@ class SmsEngine:
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
         self._flen = tuple(len(p.folded) for p in self._phrases)
+        # Rows beside which evasive writing is looked for (illegal services, disguises).
+        self._evasion_gate = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if p.category == "illegal" or "disguise" in p.tags or "game_platform" in p.tags
+        )
         # Combos indexed by one required tag each, so only candidates are checked.
         self._combo_cat = tuple(
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
@@ -297,16 +406,20 @@ class SmsEngine:
         self._decide = tuple(
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
+        # The illegal score below which the evasion rules cannot reach the threshold.
+        illegal = self._policy.get(SmsCategory.ILLEGAL)
+        lift = sum(
+            max(rule.weight, 0.0)
+            for rule in self._combos
+            if rule.category == "illegal" and not rule.require.isdisjoint(_EVASION_TAGS)
+        )
+        self._evasion_floor = (
+            float("inf")
+            if illegal is None or illegal.threshold is None
+            else illegal.threshold - lift
+        )
         self._sender_cache: dict[str, Verdict] = {}
-        self._decisions: dict[
-            tuple[
-                tuple[int, ...],
-                tuple[tuple[bool, tuple[str, ...]], ...],
-                int,
-                tuple[str, ...],
-            ],
-            _Decision,
-        ] = {}
+        self._decisions: dict[_Signature, _Decision] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         self._normal = SmsVerdict(
@@ -437,17 +550,40 @@ class SmsEngine:
             num_sig |= 8
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
         key = (tuple(found), url_sig, num_sig, sender_tags)
-        decision = self._decisions.get(key)
-        if decision is None:
-            decision = self._decision(key[0], url_sig, num_sig, sender_tags)
-            if len(self._decisions) >= _DECISION_CACHE_SIZE:
-                self._decisions.clear()
-            self._decisions[key] = decision
+        decision = self._decided(key)
+        # Evasive writing is looked for only where it could still tip the verdict to
+        # illegal: beside an illegal-service word, in a message not already fraud or
+        # illegal whose illegal score the evasion rules could lift over the threshold.
+        evasions: _Evasions | None = None
+        if (
+            decision[0] not in _DECIDED
+            and decision[3][_SCORED_ILLEGAL][1] >= self._evasion_floor
+            and not self._evasion_gate.isdisjoint(found)
+        ):
+            gate, cat = self._evasion_gate, self._cat
+            words = [
+                sp for v, spans in found.items() if v in gate and cat[v] == _ILLEGAL for sp in spans
+            ]
+            evasions = _find_evasions(text, urls, words)
+            if evasions.sig:
+                num_sig |= evasions.sig
+                key = (key[0], url_sig, num_sig, sender_tags)
+                decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
-        reasons = self._reasons(text, found, pooled, urls, numbers, unverified_warning)
+        reasons = self._reasons(text, found, pooled, urls, numbers, evasions, unverified_warning)
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
         return SmsVerdict(category, risk, tuple(reasons), tags, sv, urls, scores)
+
+    def _decided(self, key: _Signature) -> _Decision:
+        """The decision for a signature of signals, from the cache or made now."""
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decision(*key)
+            if len(self._decisions) >= _DECISION_CACHE_SIZE:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        return decision
 
     def _found(
         self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
@@ -515,6 +651,10 @@ class SmsEngine:
             tags.add("short_text")
         elif num_sig & 8:
             tags.add("long_text")
+        if num_sig & 16:
+            tags.add("pinyin_mix")
+        if num_sig & 32:
+            tags.add("deposit_bonus")
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
         tags.update(sender_tags)
@@ -599,6 +739,7 @@ class SmsEngine:
         pooled: tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
         urls: tuple[UrlFinding, ...],
         numbers: _Numbers | None,
+        evasions: _Evasions | None,
         unverified_warning: bool,
     ) -> list[Reason]:
         t = self._templates
@@ -619,6 +760,11 @@ class SmsEngine:
                     acc.update(numbers.contact)
                 if "bank_card" in required:
                     acc.update(numbers.bank_card)
+            if evasions is not None:
+                if "pinyin_mix" in required:
+                    acc.update(evasions.pinyin)
+                if "deposit_bonus" in required:
+                    acc.update(evasions.deposit)
             out.append(t[code].build(tuple(sorted(acc)[:MAX_SPANS])))
         if unverified_warning:
             claims: list[tuple[int, int]] = []
