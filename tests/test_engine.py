@@ -377,3 +377,25 @@ def test_classifier_pickles_with_its_user_rules(tmp_path: Path):
     assert clone.user_rules == clf.user_rules
     text = "【工商银行】您的账户存在异常，请点击 http://icbc-vip.cc 验证"
     assert clone.classify_sms(text) == clf.classify_sms(text)
+
+
+@pytest.mark.parametrize("expect", [False, True])
+@pytest.mark.parametrize("direction", ["incoming", "outgoing"])
+def test_batch_international_rows_match_classify(expect, direction):
+    """International rows take their own batch path; it answers as classify() does."""
+    numbers = [
+        "+234 803 123 4567",
+        "+1 415 555 0123",
+        "0096110",
+        "+96110",
+        "+44 20 7946 0958",
+        "+852 2123 4567",
+        "+999 1234567",
+        "00234 803 123 4567",
+    ]
+    clf = Classifier(block=["00234"])
+    batch = clf.classify_batch(numbers, direction=direction, expect_international=expect)
+    assert list(batch) == [
+        clf.classify(n, direction=direction, expect_international=expect) for n in numbers
+    ]
+    assert batch.tiers[0] is Tier.USER

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import fraudnum
 from fraudnum import NumberKind
-from fraudnum.numbers import INTERNATIONAL_FLAG, MAX_INPUT_LEN, list_entry_key
+from fraudnum.numbers import MAX_INPUT_LEN, ROW_INTERNATIONAL, list_entry_key
 
 FULL_WIDTH = str.maketrans("0123456789+-() ", "０１２３４５６７８９＋－（）　")
 
@@ -318,16 +318,17 @@ def test_c_canonicaliser_parses_like_the_python_parser(raw):
 
 @given(st.lists(CALLER_IDS, max_size=20))
 def test_batch_parsing_matches_one_by_one(raws):
-    """The C rule columns (GIL released) name the rule that parse() finds for each input."""
+    """The C row codes (GIL released) name the rule that parse() finds for each input."""
     from fraudnum.engine import _builtin_parser
 
     parser = _builtin_parser()
-    rules, flags, users = parser.rule_columns(raws)
-    for raw, index, bits in zip(raws, rules, flags, strict=True):
+    for raw, code in zip(raws, parser.row_codes(raws), strict=True):
         # International answers still need their calling code checked in Python.
-        if index >= 0 and not bits & INTERNATIONAL_FLAG:
-            assert parser.parse(raw).rule is parser._rules[index]
-    assert users == [-1] * len(raws)
+        if code >= 0:
+            assert parser.parse(raw).rule is parser._rules[code >> 32]
+            assert code & 0xFFFFFFFF == 0  # no user trie: no user rule
+        elif code == ROW_INTERNATIONAL:
+            assert parser.parse(raw).info.digits.startswith("00") or parser.parse(raw).rule is None
     assert fraudnum.default_classifier().classify_many(raws) == [fraudnum.classify(r) for r in raws]
 
 

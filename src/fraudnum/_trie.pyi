@@ -27,10 +27,8 @@ class Canonicaliser:
     def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
     def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
-    def classify_rows(
-        self, raws: Sequence[str], user: DigitTrie | None = None
-    ) -> tuple[list[int], list[int], list[int]]:
-        """Rule indexes for many caller IDs, as columns (-1: the Python parser decides)."""
+    def classify_rows(self, raws: Sequence[str], user: DigitTrie | None = None) -> list[int]:
+        """Per caller ID ``rule << 32 | (user_rule + 1)``; -1: Python decides; -2: international."""
     def __reduce__(
         self,
     ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -716,7 +716,7 @@ cdef class Canonicaliser:
         return _result(buf, text, &res)
 
     def classify_rows(self, raws, DigitTrie user=None):
-        """Rule indexes for many caller IDs, as columns: no per-row tuples or strings.
+        """One int per caller ID saying which rules it matched: no tuples or strings.
 
         For batch classification, which needs only which rows matched: the
         canonical digits are not built (call :meth:`parse` for a row that needs
@@ -727,9 +727,10 @@ cdef class Canonicaliser:
             user: a second trie (the user's rules) to look the canonical digits up in.
 
         Returns:
-            ``(rules, flags, user_rules)``: three lists of ints, one entry per
-            input; ``rules[i]`` is -1 where the Python parser must decide, and
-            ``user_rules[i]`` is -1 where the user trie has no entry (or none was given).
+            A list with, per input, ``rule << 32 | (user_rule + 1)`` (``user_rule``
+            is -1 where the user trie has no entry, or none was given); -1 where
+            the Python parser must decide; -2 for an international number (its
+            calling code is checked in Python).
         """
         cdef list items = list(raws)
         cdef Py_ssize_t count = len(items), i, n
@@ -774,9 +775,11 @@ cdef class Canonicaliser:
                                 u.rule_min, u.rule_max, u.rule_value,
                                 bufs + i * (MAX_RAW + 2) + results[i].key_off,
                                 results[i].key_len)
-            return ([rule_out[i] for i in range(count)],
-                    [results[i].flags if rule_out[i] >= 0 else 0 for i in range(count)],
-                    [user_out[i] for i in range(count)])
+            return [
+                -1 if rule_out[i] < 0
+                else -2 if results[i].flags & F_INTERNATIONAL
+                else (<long long>rule_out[i] << 32) | (user_out[i] + 1)
+                for i in range(count)]
         finally:
             PyMem_Free(text)
             PyMem_Free(bufs)

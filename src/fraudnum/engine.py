@@ -22,7 +22,7 @@ import string
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fraudnum._core import DigitTrie
 from fraudnum.batch import VerdictBatch
@@ -38,7 +38,7 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
-from fraudnum.numbers import INTERNATIONAL_FLAG, NumberParser, ParsedNumber, list_entry_key
+from fraudnum.numbers import ROW_INTERNATIONAL, NumberParser, ParsedNumber, list_entry_key
 from fraudnum.phrases import Phrase, load_phrases
 from fraudnum.tables import (
     MAX_NUMBER_LEN,
@@ -385,43 +385,43 @@ class Classifier:
         expect = bool(expect_international)
         items = numbers if isinstance(numbers, list) else list(numbers)
         parser = self._parser
-        rule_idx, flags, user_idx = parser.rule_columns(
-            items, self._user.trie if self._user is not None else None
-        )
-        rules = self._builtin.rules
-        user_rules = self._user.rules if self._user is not None else ()
+        codes = parser.row_codes(items, self._user.trie if self._user is not None else None)
+        # Rows whose code names rules already seen get their shared outcome in one
+        # C-level pass; the rest (new rule pairs, international numbers, inputs the
+        # Python parser decides) are filled in below.
         cache = self._batch_outcomes.setdefault((ch, di), {})
-        outcomes: list[_Outcome] = []
+        outcomes: list[_Outcome | None] = list(map(cache.get, codes))
         parsed_rows: dict[int, ParsedNumber] = {}
-        for i, r in enumerate(rule_idx):
-            if r < 0 or flags[i] & INTERNATIONAL_FLAG:
-                # Forms the C canonicaliser leaves to Python, and international
-                # numbers (region, imitation checks): the general path.
-                parsed = parser.parse(items[i])
-                parsed_rows[i] = parsed
-                outcomes.append(self._outcome_of(parsed, ch, di, expect))
+        deferred: set[int] = set()  # malformed rows: reasons built when the row is read
+        for i in [i for i, o in enumerate(outcomes) if o is None]:
+            code = codes[i]
+            if code >= 0:
+                outcomes[i] = cache[code] = self._code_outcome(code, ch, di)
                 continue
-            u = user_idx[i]
-            key = r << 32 | (u + 1)
-            outcome = cache.get(key)
-            if outcome is None:
-                rule = rules[r]
-                info = NumberInfo(raw="", digits="", carrier=rule.carrier, region="CN")
-                outcome = self._outcome(
-                    rule, user_rules[u] if u >= 0 else None, info, ch, di, False, None
-                )
-                cache[key] = outcome
-            outcomes.append(outcome)
+            if code == ROW_INTERNATIONAL:
+                outcome = self._international_outcome(items[i], ch, di, expect)
+                if outcome is not None:
+                    outcomes[i] = outcome
+                    continue
+            parsed = parser.parse(items[i])
+            parsed_rows[i] = parsed
+            if parsed.status == "malformed":
+                deferred.add(i)
+                outcomes[i] = self._malformed_column(parsed)
+            else:
+                outcomes[i] = self._outcome_of(parsed, ch, di, expect)
+        done = cast("list[_Outcome]", outcomes)
 
         def build(i: int) -> Verdict:
             parsed = parsed_rows.get(i) or parser.parse(items[i])
-            return outcomes[i].verdict(parsed.info, ch, di)
+            outcome = self._outcome_of(parsed, ch, di, expect) if i in deferred else done[i]
+            return outcome.verdict(parsed.info, ch, di)
 
         return VerdictBatch(
             items,
-            [o.kind for o in outcomes],
-            [o.risk for o in outcomes],
-            [o.tier for o in outcomes],
+            [o.kind for o in done],
+            [o.risk for o in done],
+            [o.tier for o in done],
             build,
         )
 
@@ -549,6 +549,53 @@ class Classifier:
             rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
         )
 
+    def _code_outcome(self, code: int, channel: Channel, direction: Direction) -> _Outcome:
+        """The outcome of a batch row code (built-in rule << 32 | user rule + 1)."""
+        rule = self._builtin.rules[code >> 32]
+        u = (code & 0xFFFFFFFF) - 1
+        user_rule = self._user.rules[u] if self._user is not None and u >= 0 else None
+        info = NumberInfo(raw="", digits="", carrier=rule.carrier, region="CN")
+        return self._outcome(rule, user_rule, info, channel, direction, False, None)
+
+    def _international_outcome(
+        self, raw: str, channel: Channel, direction: Direction, expect_intl: bool
+    ) -> _Outcome | None:
+        """A batch row's outcome for an international number, without building its NumberInfo.
+
+        None when the Python parser must decide (an unknown calling code).
+        """
+        # Imported here: it loads phonenumbers, which `import fraudnum` must not.
+        from fraudnum._regions import country_code_and_region
+
+        found = self._parser.canonical(raw)
+        if found is None:
+            return None
+        country = country_code_and_region(found[0][2:])
+        if country is None:
+            return None
+        rule = self._builtin.rules[found[1]]
+        user_rule = self._user.lookup(found[0]) if self._user is not None else None
+        incoming = direction is Direction.INCOMING
+        imitated = self._imitated_warning(found[0]) if incoming else None
+        key = (id(rule), id(user_rule), channel, direction, expect_intl, imitated, country[1])
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            info = NumberInfo(raw="", digits=found[0], region=country[1])
+            outcome = self._outcome(
+                rule, user_rule, info, channel, direction, expect_intl and incoming, imitated
+            )
+            self._outcomes[key] = outcome
+        return outcome
+
+    def _malformed_column(self, parsed: ParsedNumber) -> _Outcome:
+        """Kind, risk and tier of a malformed row, without formatting its reasons."""
+        risk = Risk.HIGH if self._malformed_imitation(parsed) else Risk.MEDIUM
+        return _Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
+
+    def _malformed_imitation(self, parsed: ParsedNumber) -> str | None:
+        """The warning number a malformed caller ID's digits dress up as, if any."""
+        return self._imitated_warning(_NON_DIGITS.sub("", _nfkc(parsed.info.raw)))
+
     @functools.cached_property
     def _hidden_outcome(self) -> _Outcome:
         reasons = (self.reason("hidden_caller"),)
@@ -564,7 +611,7 @@ class Classifier:
             )
         ]
         risk = Risk.MEDIUM
-        imitated = self._imitated_warning(_NON_DIGITS.sub("", _nfkc(parsed.info.raw)))
+        imitated = self._malformed_imitation(parsed)
         if imitated:
             risk = Risk.HIGH
             reasons.append(self.reason("imitates_warning_number", imitated=imitated))

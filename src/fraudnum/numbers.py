@@ -410,6 +410,9 @@ _FLAG_NAMES = (
 )
 # Set in a canonicaliser answer whose key is "00" + an international number.
 INTERNATIONAL_FLAG = 64
+# Row codes of NumberParser.row_codes that are not rule matches.
+ROW_PARSE = -1
+ROW_INTERNATIONAL = -2
 
 
 def _class_bits(kind: NumberKind | None) -> int:
@@ -476,28 +479,31 @@ class NumberParser:
             raw, self._lookup, hidden_markers=self._markers, dial_prefixes=self._dial_prefixes
         )
 
-    def rule_columns(
-        self, raws: Sequence[str], user_trie: Any = None
-    ) -> tuple[list[int], list[int], list[int]]:
-        """Which rule each caller ID matched, as columns, for batch classification.
+    def row_codes(self, raws: Sequence[str], user_trie: Any = None) -> list[int]:
+        """Which rules each caller ID matched, one int a row, for batch classification.
 
         Returns:
-            ``(rules, flags, user_rules)``: rule indexes (-1 where :meth:`parse`
-            must decide), the canonicaliser's flag bits, and the index of the
-            matching row in ``user_trie`` (-1 for none).
+            Per row ``rule << 32 | (user_rule + 1)`` (``user_rule`` -1 for no match
+            in ``user_trie``); :data:`ROW_PARSE` where :meth:`parse` must decide;
+            :data:`ROW_INTERNATIONAL` for an international number.
         """
         if self._canon is None:
             for i, raw in enumerate(raws):
                 if not isinstance(raw, str):
                     raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
-            minus = [-1] * len(raws)
-            return minus, [0] * len(raws), list(minus)
-        rules, flags, users = self._canon.classify_rows(raws, user_trie)
+            return [ROW_PARSE] * len(raws)
+        codes = self._canon.classify_rows(raws, user_trie)
         if self._c_markers:
-            for i, r in enumerate(rules):
-                if r >= 0 and raws[i].strip().casefold() in self._c_markers:
-                    rules[i] = -1
-        return rules, flags, users
+            for i, code in enumerate(codes):
+                if code != ROW_PARSE and raws[i].strip().casefold() in self._c_markers:
+                    codes[i] = ROW_PARSE
+        return codes
+
+    def canonical(self, raw: str) -> tuple[str, int, str, int, str] | None:
+        """The C canonicaliser's answer for one caller ID, or None (or no compiled core)."""
+        if self._canon is None:
+            return None
+        return self._canon.parse(raw)
 
     def from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
         """Build the parsed number from a :class:`~fraudnum._trie.Canonicaliser` answer."""
