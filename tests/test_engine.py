@@ -399,3 +399,13 @@ def test_batch_international_rows_match_classify(expect, direction):
         clf.classify(n, direction=direction, expect_international=expect) for n in numbers
     ]
     assert batch.tiers[0] is Tier.USER
+
+
+def test_international_reasons_name_each_numbers_region():
+    """Shared outcomes never mix up regions: each international number names its own."""
+    for direction in ("incoming", "outgoing"):
+        clf = Classifier()
+        first = clf.classify("+44 20 7946 0958", direction=direction)
+        second = clf.classify("+49 30 1234567", direction=direction)
+        assert "(GB)" in first.reasons[0].en
+        assert "(DE)" in second.reasons[0].en

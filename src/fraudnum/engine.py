@@ -436,9 +436,8 @@ class Classifier:
             _FORMAT.format(text.en, **params).strip(),
         )
 
-    def _rule_reason(self, rule: PrefixRule, info: NumberInfo) -> Reason:
-        carriers = builtin_carriers()
-        carrier = carriers.get(info.carrier or "")
+    def _rule_reason(self, rule: PrefixRule, region: str | None) -> Reason:
+        carrier = builtin_carriers().get(rule.carrier or "")
         org = rule.organisation
         return self.reason(
             rule.reason,
@@ -446,7 +445,7 @@ class Classifier:
             carrier_en=carrier.en if carrier else "carrier unknown",
             org_zh=org.zh if org else "",
             org_en=org.en if org else "",
-            region=(org.en if org else None) or info.region or "unknown region",
+            region=(org.en if org else None) or region or "unknown region",
             rule=f"{rule.origin}:{rule.line}",
         )
 
@@ -466,19 +465,39 @@ class Classifier:
             return self._hidden_outcome
         if parsed.status != "ok" or parsed.rule is None:
             return self._malformed_outcome(parsed)
-        rule = parsed.rule
         user_rule = self._user.lookup(info.digits) if self._user is not None else None
-        incoming_intl = rule.kind is NumberKind.INTERNATIONAL and direction is Direction.INCOMING
-        imitated = self._imitated_warning(info.digits) if incoming_intl else None
-        # Everything but the number itself depends on these few things, so the
-        # explained outcome is built once per combination and shared.
+        return self._shared_outcome(
+            parsed.rule, user_rule, info.digits, info.region, channel, direction, expect_intl
+        )
+
+    def _shared_outcome(
+        self,
+        rule: PrefixRule,
+        user_rule: PrefixRule | None,
+        digits: str,
+        region: str | None,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+    ) -> _Outcome:
+        """The outcome for a matched number, built once per combination and shared.
+
+        Everything but the number itself depends on the rows, the context and,
+        for an international number, its region and the warning it may imitate.
+        """
         key: tuple[object, ...] = (id(rule), id(user_rule), channel, direction)
-        if incoming_intl:
-            key += (expect_intl, imitated, info.region)
+        imitated = None
+        if rule.kind is NumberKind.INTERNATIONAL:
+            incoming = direction is Direction.INCOMING
+            imitated = self._imitated_warning(digits) if incoming else None
+            expect_intl = expect_intl and incoming
+            key += (expect_intl, imitated, region)
+        else:
+            expect_intl = False
         outcome = self._outcomes.get(key)
         if outcome is None:
             outcome = self._outcome(
-                rule, user_rule, info, channel, direction, expect_intl and incoming_intl, imitated
+                rule, user_rule, region, channel, direction, expect_intl, imitated
             )
             if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
                 self._outcomes.clear()
@@ -489,14 +508,14 @@ class Classifier:
         self,
         rule: PrefixRule,
         user_rule: PrefixRule | None,
-        info: NumberInfo,
+        region: str | None,
         channel: Channel,
         direction: Direction,
         expect_intl: bool,
         imitated: str | None,
     ) -> _Outcome:
         assert rule.kind is not None  # built-in rows always have a kind
-        main = self._rule_reason(rule, info)
+        main = self._rule_reason(rule, region)
         if rule.never_block:
             reasons = [main]
             if rule.urgent:
@@ -554,8 +573,7 @@ class Classifier:
         rule = self._builtin.rules[code >> 32]
         u = (code & 0xFFFFFFFF) - 1
         user_rule = self._user.rules[u] if self._user is not None and u >= 0 else None
-        info = NumberInfo(raw="", digits="", carrier=rule.carrier, region="CN")
-        return self._outcome(rule, user_rule, info, channel, direction, False, None)
+        return self._outcome(rule, user_rule, "CN", channel, direction, False, None)
 
     def _international_outcome(
         self, raw: str, channel: Channel, direction: Direction, expect_intl: bool
@@ -575,17 +593,9 @@ class Classifier:
             return None
         rule = self._builtin.rules[found[1]]
         user_rule = self._user.lookup(found[0]) if self._user is not None else None
-        incoming = direction is Direction.INCOMING
-        imitated = self._imitated_warning(found[0]) if incoming else None
-        key = (id(rule), id(user_rule), channel, direction, expect_intl, imitated, country[1])
-        outcome = self._outcomes.get(key)
-        if outcome is None:
-            info = NumberInfo(raw="", digits=found[0], region=country[1])
-            outcome = self._outcome(
-                rule, user_rule, info, channel, direction, expect_intl and incoming, imitated
-            )
-            self._outcomes[key] = outcome
-        return outcome
+        return self._shared_outcome(
+            rule, user_rule, found[0], country[1], channel, direction, expect_intl
+        )
 
     def _malformed_column(self, parsed: ParsedNumber) -> _Outcome:
         """Kind, risk and tier of a malformed row, without formatting its reasons."""

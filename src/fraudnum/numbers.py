@@ -484,8 +484,8 @@ class NumberParser:
 
         Returns:
             Per row ``rule << 32 | (user_rule + 1)`` (``user_rule`` -1 for no match
-            in ``user_trie``); :data:`ROW_PARSE` where :meth:`parse` must decide;
-            :data:`ROW_INTERNATIONAL` for an international number.
+            in ``user_trie``); ``ROW_PARSE`` where :meth:`parse` must decide;
+            ``ROW_INTERNATIONAL`` for an international number.
         """
         if self._canon is None:
             for i, raw in enumerate(raws):
