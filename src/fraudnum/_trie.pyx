@@ -416,6 +416,7 @@ cdef enum:
     B_ZHUAN = 0x81
     B_FEN = 0x82
     B_JI = 0x83
+    B_INVISIBLE = 0x84     # zero-width and soft-hyphen characters
 
 
 cdef inline bint _is_space(unsigned char c) noexcept nogil:
@@ -665,9 +666,9 @@ cdef class Canonicaliser:
         res.ext_len = 0
         # As the Python parser: strip, a tel: URI without parameters, then the
         # leftmost trailing extension (not at the very start).
-        while start < end and _is_space(raw[start]):
+        while start < end and (_is_space(raw[start]) or raw[start] == B_INVISIBLE):
             start += 1
-        while end > start and _is_space(raw[end - 1]):
+        while end > start and (_is_space(raw[end - 1]) or raw[end - 1] == B_INVISIBLE):
             end -= 1
         if (end - start >= 4 and _lower(raw[start]) == c't' and _lower(raw[start + 1]) == c'e'
                 and _lower(raw[start + 2]) == c'l' and raw[start + 3] == c':'):
@@ -693,11 +694,48 @@ cdef class Canonicaliser:
             elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
                 res.flags |= F_PLUS
             elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
-                      or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C):
+                      or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
+                      or c == B_INVISIBLE):
                 return False
         if m == 0:
             return False
         return self.resolve(buf, m, res)
+
+    cdef bint scan_or_dash(self, const unsigned char* raw, Py_ssize_t n, bint normalised,
+                           unsigned char* buf, Parsed* res) noexcept nogil:
+        """:meth:`scan`, then, if that fails, the parser's dash-extension retry.
+
+        ``010-65612308-8001``: when the digits fit no number, fraudnum.numbers
+        reads a last dash group of 1-5 digits as the extension (its
+        ``_DASH_EXTENSION``) and parses the rest, which must carry no extension
+        of its own. Mirrored here step for step; invisible characters, which that
+        pattern does not take for whitespace, end the attempt.
+        """
+        cdef Py_ssize_t j = n, k, t, u
+        if self.scan(raw, n, normalised, buf, res):
+            return True
+        while j > 0 and _is_space(raw[j - 1]):
+            j -= 1
+        k = j
+        while k > 0 and raw[k - 1] >= c'0' and raw[k - 1] <= c'9':
+            k -= 1
+        if not 1 <= j - k <= 5:
+            return False
+        t = k
+        while t > 0 and _is_space(raw[t - 1]):
+            t -= 1
+        if t == 0 or raw[t - 1] != c'-':
+            return False
+        u = t - 1
+        while u > 0 and _is_space(raw[u - 1]):
+            u -= 1
+        if u == 0 or not (raw[u - 1] >= c'0' and raw[u - 1] <= c'9'):
+            return False
+        if not self.scan(raw, u, normalised, buf, res) or res.ext_len:
+            return False
+        res.ext_off = k
+        res.ext_len = j - k
+        return True
 
     def parse(self, str raw not None):
         """Canonicalise one caller ID.
@@ -711,7 +749,7 @@ cdef class Canonicaliser:
         cdef Parsed res
         cdef bint normalised = False
         cdef Py_ssize_t n = _fold_to_ascii(raw, text, MAX_RAW, &normalised)
-        if n < 0 or not self.scan(text, n, normalised, buf, &res):
+        if n < 0 or not self.scan_or_dash(text, n, normalised, buf, &res):
             return None
         return _result(buf, text, &res)
 
@@ -766,7 +804,7 @@ cdef class Canonicaliser:
                     normalised = rule_out[i]
                     rule_out[i] = -1
                     user_out[i] = -1
-                    if n >= 0 and self.scan(text + i * MAX_RAW, n, normalised,
+                    if n >= 0 and self.scan_or_dash(text + i * MAX_RAW, n, normalised,
                                             bufs + i * (MAX_RAW + 2), &results[i]):
                         rule_out[i] = results[i].rule
                         if has_user:
@@ -829,9 +867,11 @@ cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint
             out[i] = c')'
         elif c == 0xFF0E:
             out[i] = c'.'
-        elif (c == 0x3000 or c == 0x00A0 or c == 0x200B or c == 0x200C or c == 0x200D
-              or c == 0x2060 or c == 0xFEFF or c == 0x00AD):
-            out[i] = c' '                    # spaces, and invisibles the parser drops
+        elif c == 0x3000 or c == 0x00A0:
+            out[i] = c' '                    # spaces
+        elif (c == 0x200B or c == 0x200C or c == 0x200D or c == 0x2060 or c == 0xFEFF
+              or c == 0x00AD):
+            out[i] = B_INVISIBLE             # dropped by the parser, yet not whitespace
         else:
             out[i] = 0xFF
     return n

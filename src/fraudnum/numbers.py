@@ -139,7 +139,8 @@ def parse_number(
                 m.group(1), lookup, hidden_markers=markers, dial_prefixes=prefixes, _fast=_fast
             )
             if head.status == "ok" and head.info.extension is None:
-                info = attrs.evolve(head.info, raw=raw, extension=m.group(2))
+                extension = unicodedata.normalize("NFKC", m.group(2))  # full-width digits too
+                info = attrs.evolve(head.info, raw=raw, extension=extension)
                 return head._replace(info=info)
         return ParsedNumber(
             _info(state, ""),
