@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import fraudnum
 from fraudnum import NumberKind
-from fraudnum.numbers import MAX_INPUT_LEN, ROW_INTERNATIONAL, list_entry_key
+from fraudnum.numbers import MAX_INPUT_LEN, ROW_INTERNATIONAL, ROW_MALFORMED, list_entry_key
 
 FULL_WIDTH = str.maketrans("0123456789+-() ", "０１２３４５６７８９＋－（）　")
 
@@ -334,6 +334,8 @@ def test_batch_parsing_matches_one_by_one(raws):
             assert code & 0xFFFFFFFF == 0  # no user trie: no user rule
         elif code == ROW_INTERNATIONAL:
             assert parser.parse(raw).info.digits.startswith("00") or parser.parse(raw).rule is None
+        elif code == ROW_MALFORMED:
+            assert parser.parse_fallback(raw).status in ("malformed", "hidden")
     assert fraudnum.default_classifier().classify_many(raws) == [fraudnum.classify(r) for r in raws]
 
 

@@ -28,7 +28,7 @@ class Canonicaliser:
     def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
     def classify_rows(self, raws: Sequence[str], user: DigitTrie | None = None) -> list[int]:
-        """Per caller ID ``rule << 32 | (user_rule + 1)``; -1: Python decides; -2: international."""
+        """Per caller ID ``rule << 32 | (user_rule + 1)``, or -1, -2, -3 (see the .pyx)."""
     def __reduce__(
         self,
     ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -408,6 +408,7 @@ cdef struct Parsed:
     Py_ssize_t ext_len
     int32_t rule
     int flags
+    bint clean             # every character was read: a failure is then the digits'
 
 
 # Folded bytes for the CJK extension markers 转/轉 and 分机/分機 (NFKC leaves
@@ -664,6 +665,7 @@ cdef class Canonicaliser:
         cdef unsigned char c
         res.flags = F_NORMALISED if normalised else 0
         res.ext_len = 0
+        res.clean = False
         # As the Python parser: strip, a tel: URI without parameters, then the
         # leftmost trailing extension (not at the very start).
         while start < end and (_is_space(raw[start]) or raw[start] == B_INVISIBLE):
@@ -699,6 +701,7 @@ cdef class Canonicaliser:
                 return False
         if m == 0:
             return False
+        res.clean = True
         return self.resolve(buf, m, res)
 
     cdef bint scan_or_dash(self, const unsigned char* raw, Py_ssize_t n, bint normalised,
@@ -712,8 +715,19 @@ cdef class Canonicaliser:
         pattern does not take for whitespace, end the attempt.
         """
         cdef Py_ssize_t j = n, k, t, u
+        cdef bint clean
         if self.scan(raw, n, normalised, buf, res):
             return True
+        clean = res.clean
+        if not self.dash_retry(raw, n, normalised, buf, res):
+            # Whether the digits were all read decides "malformed" versus "ask Python".
+            res.clean = clean
+            return False
+        return True
+
+    cdef bint dash_retry(self, const unsigned char* raw, Py_ssize_t n, bint normalised,
+                         unsigned char* buf, Parsed* res) noexcept nogil:
+        cdef Py_ssize_t j = n, k, t, u
         while j > 0 and _is_space(raw[j - 1]):
             j -= 1
         k = j
@@ -768,7 +782,9 @@ cdef class Canonicaliser:
             A list with, per input, ``rule << 32 | (user_rule + 1)`` (``user_rule``
             is -1 where the user trie has no entry, or none was given); -1 where
             the Python parser must decide; -2 for an international number (its
-            calling code is checked in Python).
+            calling code is checked in Python); -3 where every character was read
+            but the digits are no number (malformed, unless the input is a
+            hidden-number marker, which the caller checks).
         """
         cdef list items = list(raws)
         cdef Py_ssize_t count = len(items), i, n
@@ -804,6 +820,7 @@ cdef class Canonicaliser:
                     normalised = rule_out[i]
                     rule_out[i] = -1
                     user_out[i] = -1
+                    results[i].clean = False  # too long to read: Python's to explain
                     if n >= 0 and self.scan_or_dash(text + i * MAX_RAW, n, normalised,
                                             bufs + i * (MAX_RAW + 2), &results[i]):
                         rule_out[i] = results[i].rule
@@ -814,7 +831,7 @@ cdef class Canonicaliser:
                                 bufs + i * (MAX_RAW + 2) + results[i].key_off,
                                 results[i].key_len)
             return [
-                -1 if rule_out[i] < 0
+                (-3 if results[i].clean else -1) if rule_out[i] < 0
                 else -2 if results[i].flags & F_INTERNATIONAL
                 else (<long long>rule_out[i] << 32) | (user_out[i] + 1)
                 for i in range(count)]

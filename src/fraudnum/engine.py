@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fraudnum._core import DigitTrie
+from fraudnum._regions import country_code_and_region
 from fraudnum.batch import VerdictBatch
 from fraudnum.model import (
     Channel,
@@ -38,7 +39,13 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
-from fraudnum.numbers import ROW_INTERNATIONAL, NumberParser, ParsedNumber, list_entry_key
+from fraudnum.numbers import (
+    ROW_INTERNATIONAL,
+    ROW_MALFORMED,
+    NumberParser,
+    ParsedNumber,
+    list_entry_key,
+)
 from fraudnum.phrases import Phrase, load_phrases
 from fraudnum.tables import (
     MAX_NUMBER_LEN,
@@ -403,6 +410,12 @@ class Classifier:
                 if outcome is not None:
                     outcomes[i] = outcome
                     continue
+            elif code == ROW_MALFORMED and not parser.is_hidden_marker(items[i]):
+                # Digits that are no number: kind and risk now, the parse (for the
+                # reason's detail) only if the row is read.
+                deferred.add(i)
+                outcomes[i] = self._malformed_risk_column(items[i])
+                continue
             parsed = parser.parse(items[i])
             parsed_rows[i] = parsed
             if parsed.status == "malformed":
@@ -582,9 +595,6 @@ class Classifier:
 
         None when the Python parser must decide (an unknown calling code).
         """
-        # Imported here: it loads phonenumbers, which `import fraudnum` must not.
-        from fraudnum._regions import country_code_and_region
-
         found = self._parser.canonical(raw)
         if found is None:
             return None
@@ -599,12 +609,15 @@ class Classifier:
 
     def _malformed_column(self, parsed: ParsedNumber) -> _Outcome:
         """Kind, risk and tier of a malformed row, without formatting its reasons."""
-        risk = Risk.HIGH if self._malformed_imitation(parsed) else Risk.MEDIUM
+        return self._malformed_risk_column(parsed.info.raw)
+
+    def _malformed_risk_column(self, raw: str) -> _Outcome:
+        risk = Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
         return _Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
 
-    def _malformed_imitation(self, parsed: ParsedNumber) -> str | None:
+    def _malformed_imitation(self, raw: str) -> str | None:
         """The warning number a malformed caller ID's digits dress up as, if any."""
-        return self._imitated_warning(_NON_DIGITS.sub("", _nfkc(parsed.info.raw)))
+        return self._imitated_warning(_NON_DIGITS.sub("", _nfkc(raw)))
 
     @functools.cached_property
     def _hidden_outcome(self) -> _Outcome:
@@ -621,7 +634,7 @@ class Classifier:
             )
         ]
         risk = Risk.MEDIUM
-        imitated = self._malformed_imitation(parsed)
+        imitated = self._malformed_imitation(parsed.info.raw)
         if imitated:
             risk = Risk.HIGH
             reasons.append(self.reason("imitates_warning_number", imitated=imitated))

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from fraudnum._regions import country_code_and_region
 from fraudnum.model import NumberInfo, NumberKind
 from fraudnum.tables import PrefixRule, builtin_dial_prefixes, builtin_hidden_markers
 
@@ -242,8 +243,6 @@ def _after_international_prefix(d: str, lookup: Lookup, state: _State) -> Parsed
 
 
 def _international(d: str, lookup: Lookup, state: _State) -> ParsedNumber:
-    from fraudnum._regions import country_code_and_region
-
     if not 4 <= len(d) <= 17:
         raise _Malformed(
             "an international number needs 4 to 17 digits after the prefix",
@@ -414,6 +413,7 @@ INTERNATIONAL_FLAG = 64
 # Row codes of NumberParser.row_codes that are not rule matches.
 ROW_PARSE = -1
 ROW_INTERNATIONAL = -2
+ROW_MALFORMED = -3
 
 
 def _class_bits(kind: NumberKind | None) -> int:
@@ -486,7 +486,9 @@ class NumberParser:
         Returns:
             Per row ``rule << 32 | (user_rule + 1)`` (``user_rule`` -1 for no match
             in ``user_trie``); ``ROW_PARSE`` where :meth:`parse` must decide;
-            ``ROW_INTERNATIONAL`` for an international number.
+            ``ROW_INTERNATIONAL`` for an international number; ``ROW_MALFORMED``
+            for input the parser will call malformed, unless it is a hidden
+            marker (check :meth:`is_hidden_marker`).
         """
         if self._canon is None:
             for i, raw in enumerate(raws):
@@ -496,9 +498,13 @@ class NumberParser:
         codes = self._canon.classify_rows(raws, user_trie)
         if self._c_markers:
             for i, code in enumerate(codes):
-                if code != ROW_PARSE and raws[i].strip().casefold() in self._c_markers:
+                if code >= 0 and raws[i].strip().casefold() in self._c_markers:
                     codes[i] = ROW_PARSE
         return codes
+
+    def is_hidden_marker(self, raw: str) -> bool:
+        """Does ``raw`` say the number was withheld (``Unknown``, ``匿名``, ``-2`` ...)?"""
+        return raw.strip().casefold() in self._markers
 
     def canonical(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """The C canonicaliser's answer for one caller ID, or None (or no compiled core)."""
@@ -519,8 +525,6 @@ class NumberParser:
         dial = bits >> 8
         dial_prefix = self._dial_prefixes[dial - 1] if dial else None
         if bits & INTERNATIONAL_FLAG:
-            from fraudnum._regions import country_code_and_region
-
             country = country_code_and_region(key[2:])
             if country is None:
                 return self.parse_fallback(raw)
