@@ -103,3 +103,20 @@ def test_classify_streams_large_inputs_in_order():
     assert status == 0
     assert [r["input"] for r in rows] == numbers
     assert rows[-1]["kind"] == "anti_fraud_call"
+
+
+def test_closed_pipe_is_not_an_error():
+    """Piping into `head` ends quietly with status 0, as Unix tools do."""
+    numbers = "\n".join(f"139{i:08d}" for i in range(20000)) + "\n"
+    proc = subprocess.run(
+        f"{sys.executable} -m fraudnum classify | head -n 1",
+        shell=True,
+        input=numbers,
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
+    )
+    assert proc.stdout.count("\n") == 1
+    assert "error" not in proc.stderr
+    assert "Broken pipe" not in proc.stderr
