@@ -20,13 +20,20 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import attrs
 
 from fraudnum.folding import SKIP, FoldTable, load_fold_table
 from fraudnum.model import Risk, SmsCategory
-from fraudnum.tables import ReasonText, TableError, _data_text, _risk, _rows, builtin_reasons
+from fraudnum.tables import (
+    ReasonText,
+    TableError,
+    _data_text,
+    _risk,
+    _rows,
+    builtin_reasons,
+    read_user_file,
+)
 
 __all__ = [
     "PHRASE_CATEGORIES",
@@ -283,11 +290,7 @@ def load_phrases(path: str | os.PathLike[str]) -> tuple[Phrase, ...]:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"phrases must be a path, not {type(path).__name__}")
-    origin = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise TableError(origin, None, f"cannot read the file: {e}") from None
+    origin, text = read_user_file(path)
     return parse_phrases(text, origin=origin)
 
 

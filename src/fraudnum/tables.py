@@ -33,6 +33,7 @@ __all__ = [
     "load_number_list",
     "load_rules",
     "parse_rules",
+    "read_user_file",
 ]
 
 # Longest number the plan can hold: ITU E.164 allows 15 digits, plus "00" and slack.
@@ -306,6 +307,19 @@ def parse_rules(
     return tuple(rules)
 
 
+def read_user_file(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Read a file a user hands us as UTF-8: ``(name for error messages, text)``.
+
+    Raises:
+        TableError: the file cannot be read or is not UTF-8.
+    """
+    origin = os.fspath(path)
+    try:
+        return origin, Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise TableError(origin, None, f"cannot read the file: {e}") from None
+
+
 def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
     """Read a user's prefix rules file (the ``prefixes.csv`` format).
 
@@ -313,11 +327,7 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
         TableError: the file is unreadable or invalid (with the line number).
 
     """
-    origin = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise TableError(origin, None, f"cannot read the file: {e}") from None
+    origin, text = read_user_file(path)
     return parse_rules(text, origin=origin)
 
 
@@ -333,11 +343,7 @@ def load_number_list(path: str | os.PathLike[str]) -> list[str]:
     """
     from fraudnum.numbers import list_entry_key
 
-    origin = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise TableError(origin, None, f"cannot read the file: {e}") from None
+    origin, text = read_user_file(path)
     entries = []
     for line, raw in enumerate(text.splitlines(), start=1):
         entry = raw.split("#", 1)[0].strip()
