@@ -414,13 +414,13 @@ class Classifier:
                 # Digits that are no number: kind and risk now, the parse (for the
                 # reason's detail) only if the row is read.
                 deferred.add(i)
-                outcomes[i] = self._malformed_risk_column(items[i])
+                outcomes[i] = self._malformed_column(items[i])
                 continue
             parsed = parser.parse(items[i])
             parsed_rows[i] = parsed
             if parsed.status == "malformed":
                 deferred.add(i)
-                outcomes[i] = self._malformed_column(parsed)
+                outcomes[i] = self._malformed_column(items[i])
             else:
                 outcomes[i] = self._outcome_of(parsed, ch, di, expect)
         done = cast("list[_Outcome]", outcomes)
@@ -607,11 +607,8 @@ class Classifier:
             rule, user_rule, found[0], country[1], channel, direction, expect_intl
         )
 
-    def _malformed_column(self, parsed: ParsedNumber) -> _Outcome:
+    def _malformed_column(self, raw: str) -> _Outcome:
         """Kind, risk and tier of a malformed row, without formatting its reasons."""
-        return self._malformed_risk_column(parsed.info.raw)
-
-    def _malformed_risk_column(self, raw: str) -> _Outcome:
         risk = Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
         return _Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
 

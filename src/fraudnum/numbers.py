@@ -512,10 +512,6 @@ class NumberParser:
             return None
         return self._canon.parse(raw)
 
-    def from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
-        """Build the parsed number from a :class:`~fraudnum._trie.Canonicaliser` answer."""
-        return self._from_canonical(raw, found)
-
     def _from_canonical(self, raw: str, found: tuple[str, int, str, int, str]) -> ParsedNumber:
         key, index, area, bits, extension = found
         flags = self._flag_sets.get(bits)
