@@ -112,12 +112,18 @@ COMPILED_MODULES = ("fraudnum._trie", "fraudnum._automaton")
 
 
 def public_modules() -> list[str]:
-    """Every public submodule of the installed package (no leading underscore)."""
-    names = [
-        f"fraudnum.{m.name}"
-        for m in pkgutil.iter_modules(fraudnum.__path__)
-        if not m.name.startswith("_")
-    ]
+    """Every public submodule of the installed package (no leading underscore).
+
+    Old module paths kept as re-exports for a release (they set ``__moved_to__``)
+    are left out: their names are documented where they live now.
+    """
+    names = []
+    for m in pkgutil.walk_packages(fraudnum.__path__, prefix="fraudnum."):
+        if any(part.startswith("_") for part in m.name.split(".")[1:]):
+            continue
+        if getattr(importlib.import_module(m.name), "__moved_to__", None):
+            continue
+        names.append(m.name)
     return sorted(names)
 
 
@@ -210,9 +216,17 @@ def _stub_signatures(modname: str) -> dict[str, tuple[str, str | None, str]]:
     spec = importlib.util.find_spec(modname)
     if spec is None or spec.origin is None:
         return {}
-    stub = Path(spec.origin).parent / (modname.rpartition(".")[2] + ".pyi")
-    if not stub.exists():
+    # Beside the compiled module, or (an editable install keeps the .so apart from the
+    # sources) in the package's source folder.
+    stub_name = modname.rpartition(".")[2] + ".pyi"
+    package, _, _ = modname.rpartition(".")
+    folders = [Path(spec.origin).parent]
+    parent = importlib.import_module(package)
+    folders += [Path(p) for p in parent.__path__]
+    stubs = [f / stub_name for f in folders if (f / stub_name).exists()]
+    if not stubs:
         return {}
+    stub = stubs[0]
     tree = ast.parse(stub.read_text(encoding="utf-8"))
     out: dict[str, tuple[str, str | None, str]] = {}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from importlib import resources
 
 import attrs
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 import fraudnum
 from fraudnum import Risk, Verdict
+from fraudnum._tables import data_text
 from fraudnum.advice import (
     Advice,
     AdviceRule,
@@ -24,8 +24,8 @@ from fraudnum.advice import (
     parse_advice_rules,
     verdict_facts,
 )
-from fraudnum.model import Reason, SmsCategory, SmsVerdict, UrlFinding
 from fraudnum.tables import TableError, builtin_rules
+from fraudnum.types import Reason, SmsCategory, SmsVerdict, UrlFinding
 
 
 def codes(v: Verdict | SmsVerdict, *, money_lost: bool = False) -> list[str]:
@@ -259,7 +259,7 @@ def test_classify_sms_when_available() -> None:
 
 
 def _csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("fraudnum").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    text = data_text(name)
     return [r for r in csv.DictReader(io.StringIO(text)) if not r[next(iter(r))].startswith("#")]
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import fraudnum
 from fraudnum import Channel, Classifier, Direction, NumberKind, Risk, TableError, Tier
 from fraudnum import strategies as fst
+from fraudnum._tables import data_text
 from fraudnum.tables import builtin_reasons, builtin_rules
 
 HIGH, MEDIUM, LOW, TRUSTED = Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.TRUSTED
@@ -306,7 +307,7 @@ def test_builtin_table_covers_domain_kinds():
 
 def test_builtin_rows_have_sources():
     """Every built-in row names its source."""
-    text = (Path(fraudnum.__file__).parent / "data" / "prefixes.csv").read_text(encoding="utf-8")
+    text = data_text("prefixes.csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
     assert all(row["source"].strip() for row in rows)

@@ -17,7 +17,6 @@ import fraudnum
 from fraudnum import NothingToReport, Report, ReportError, Risk, Verdict
 from fraudnum.cli import main
 from fraudnum.engine import default_lookup
-from fraudnum.model import NumberKind, Reason, SmsCategory, SmsVerdict
 from fraudnum.report import (
     BEIJING,
     SMS_MAX_UNITS,
@@ -26,6 +25,7 @@ from fraudnum.report import (
     sms_units,
 )
 from fraudnum.tables import builtin_carriers, builtin_rules
+from fraudnum.types import NumberKind, Reason, SmsCategory, SmsVerdict
 
 WHEN = datetime(2026, 11, 20, 14, 3)
 NOW = datetime(2026, 11, 21, 9, 0)

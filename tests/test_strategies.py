@@ -23,8 +23,8 @@ from hypothesis.errors import InvalidArgument
 import fraudnum
 from fraudnum import NumberKind, SmsCategory
 from fraudnum import strategies as fst
-from fraudnum.model import Organisation, Reason, UrlFinding
 from fraudnum.tables import builtin_rules
+from fraudnum.types import Organisation, Reason, UrlFinding
 
 T = TypeVar("T")
 MANY = settings(suppress_health_check=[HealthCheck.too_slow])

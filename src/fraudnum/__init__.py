@@ -22,7 +22,9 @@ from importlib.metadata import version as _dist_version
 from fraudnum.advice import Advice, advice_for
 from fraudnum.batch import VerdictBatch
 from fraudnum.engine import Classifier
-from fraudnum.model import (
+from fraudnum.report import NothingToReport, Report, ReportError, report
+from fraudnum.tables import TableError, data_version, load_number_list
+from fraudnum.types import (
     Channel,
     Direction,
     NumberInfo,
@@ -35,8 +37,6 @@ from fraudnum.model import (
     Tier,
     Verdict,
 )
-from fraudnum.report import NothingToReport, Report, ReportError, report
-from fraudnum.tables import TableError, data_version, load_number_list
 
 try:
     __version__ = _dist_version("fraudnum")

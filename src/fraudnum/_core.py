@@ -1,33 +1,78 @@
-"""Chooses the compiled core or its pure-Python twin.
+"""Chooses the compiled core or its pure-Python twins.
 
-Set ``FRAUDNUM_NO_EXTENSIONS=1`` to force the pure-Python structures (for
-debugging, or on a platform without a compiler); results are identical.
+``FRAUDNUM_IMPLEMENTATION`` says which:
+
+- ``auto`` (the default): the compiled extensions; where they are missing (a
+  source checkout never built, a platform without a compiler) the pure-Python
+  twins, with one :class:`RuntimeWarning` that says so.
+- ``compiled``: the extensions, or an ImportError.
+- ``python``: the twins (for debugging, and to test that both give the same
+  answers).
+
+``FRAUDNUM_NO_EXTENSIONS=1`` is the older spelling of ``python``. Results are
+identical either way; only speed differs.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fraudnum._trie import Canonicaliser as _CompiledCanonicaliser
 
-__all__ = ["USING_EXTENSIONS", "Canonicaliser", "DigitTrie", "KeywordAutomaton"]
+__all__ = ["IMPLEMENTATION", "USING_EXTENSIONS", "Canonicaliser", "DigitTrie", "KeywordAutomaton"]
+
+_CHOICES = ("auto", "compiled", "python")
+
+
+def _requested() -> str:
+    if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
+        return "python"
+    value = os.environ.get("FRAUDNUM_IMPLEMENTATION", "auto").strip().lower() or "auto"
+    if value not in _CHOICES:
+        raise ImportError(
+            f"FRAUDNUM_IMPLEMENTATION must be one of {', '.join(_CHOICES)}, got {value!r}"
+        )
+    return value
+
 
 Canonicaliser: type[_CompiledCanonicaliser] | None
 
-if os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0"):
+_wanted = _requested()
+_loaded = False
+if _wanted != "python":
+    try:
+        from fraudnum import _automaton as _compiled_automaton
+        from fraudnum import _trie as _compiled_trie
+
+        _loaded = True
+    except ImportError as e:
+        if _wanted == "compiled":
+            raise ImportError(
+                f"FRAUDNUM_IMPLEMENTATION=compiled, but the compiled core is missing: {e}"
+            ) from e
+        warnings.warn(
+            f"fraudnum's compiled core is not available ({e}); using the pure-Python"
+            " twins, which give the same answers more slowly. Reinstall fraudnum with"
+            " a C compiler to get it, or set FRAUDNUM_IMPLEMENTATION=python to silence this.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+
+if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
     Canonicaliser = None
     USING_EXTENSIONS = False
+    IMPLEMENTATION = "python"
 else:
-    from fraudnum import _automaton, _trie
-
     # The twins share their API; the compiled classes stand in for the Python ones.
-    KeywordAutomaton = _automaton.KeywordAutomaton  # type: ignore[assignment,misc]
-    DigitTrie = _trie.DigitTrie  # type: ignore[assignment,misc]
-    Canonicaliser = _trie.Canonicaliser
+    KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
+    DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
+    Canonicaliser = _compiled_trie.Canonicaliser
     USING_EXTENSIONS = True
+    IMPLEMENTATION = "compiled"

@@ -19,14 +19,23 @@ from __future__ import annotations
 import functools
 import re
 import string
-import types
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from fraudnum.model import Channel, Direction, NumberKind, Risk, SmsVerdict, Tier, Verdict
-from fraudnum.tables import TableError, _data_text, _rows
+from fraudnum._tables import TableError, data_text, read_table
+from fraudnum.types import (
+    Advice,
+    Channel,
+    Direction,
+    NumberKind,
+    Risk,
+    SmsVerdict,
+    Tier,
+    Verdict,
+)
 
 __all__ = [
     "Advice",
@@ -41,33 +50,7 @@ __all__ = [
 
 
 def _frozen_params(value: Mapping[str, str] | None) -> Mapping[str, str]:
-    return types.MappingProxyType(dict(value or {}))
-
-
-@attrs.frozen
-class Advice:
-    """One step a person should take, with a stable code and text in Chinese and English.
-
-    Attributes:
-        code: stable machine-readable identifier (``"hang_up"``,
-            ``"verify_via_official_number"``, ``"call_110_first"`` ...).
-        zh: the step in Chinese, its template filled.
-        en: the step in English, its template filled.
-        params: the values filled into the template, by field name: for example
-            ``{"official": "+86-10-12308"}`` for ``verify_via_official_number`` or
-            ``{"reported": "4008108888"}`` for ``report_to_12321``. Read-only.
-        source: where the wording comes from (a seed file, or ``ours``).
-    """
-
-    code: str
-    zh: str
-    en: str
-    params: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_params, hash=False)
-    source: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        return {"code": self.code, "zh": self.zh, "en": self.en, "params": dict(self.params)}
+    return MappingProxyType(dict(value or {}))
 
 
 @attrs.frozen
@@ -171,7 +154,7 @@ def _check_condition(cond: str, origin: str, line: int) -> None:
 
 def _parse_steps(text: str, origin: str) -> Mapping[str, AdviceStep]:
     out: dict[str, AdviceStep] = {}
-    for line, row in _rows(text, origin, ("code", "zh", "en", "source")):
+    for line, row in read_table(text, origin, ("code", "zh", "en", "source")):
         code = row["code"]
         if code in out:
             raise TableError(origin, line, f"duplicate code {code!r}")
@@ -183,7 +166,7 @@ def _parse_steps(text: str, origin: str) -> Mapping[str, AdviceStep]:
         if _fields(step.zh) != _fields(step.en):
             raise TableError(origin, line, "zh and en must use the same {fields}")
         out[code] = step
-    return types.MappingProxyType(out)
+    return MappingProxyType(out)
 
 
 def parse_advice_rules(
@@ -208,7 +191,7 @@ def parse_advice_rules(
     """
     steps = builtin_advice_steps() if steps is None else steps
     rules: list[AdviceRule] = []
-    for line, row in _rows(text, origin, ("when", "steps", "params", "source")):
+    for line, row in read_table(text, origin, ("when", "steps", "params", "source")):
         when = tuple(row["when"].split())
         codes = tuple(row["steps"].split())
         if not when or not codes:
@@ -245,13 +228,13 @@ def parse_advice_rules(
 @functools.cache
 def builtin_advice_steps() -> Mapping[str, AdviceStep]:
     """The advice steps shipped in ``data/advice.csv``, by code."""
-    return _parse_steps(_data_text("advice.csv"), "advice.csv")
+    return _parse_steps(data_text("advice.csv"), "advice.csv")
 
 
 @functools.cache
 def builtin_advice_rules() -> tuple[AdviceRule, ...]:
     """The rules shipped in ``data/advice_rules.csv``, in order."""
-    return parse_advice_rules(_data_text("advice_rules.csv"), origin="advice_rules.csv")
+    return parse_advice_rules(data_text("advice_rules.csv"), origin="advice_rules.csv")
 
 
 def _number_facts(v: Verdict) -> Iterable[str]:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
-from fraudnum.model import NumberKind, Risk, Tier, Verdict
+from fraudnum.types import NumberKind, Risk, Tier, Verdict
 
 __all__ = ["VerdictBatch"]
 

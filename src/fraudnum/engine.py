@@ -26,19 +26,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from fraudnum._core import DigitTrie
 from fraudnum._regions import country_code_and_region
+from fraudnum.advice import advice_for
 from fraudnum.batch import VerdictBatch
-from fraudnum.model import (
-    Channel,
-    Direction,
-    NumberInfo,
-    NumberKind,
-    Organisation,
-    Reason,
-    Risk,
-    SmsVerdict,
-    Tier,
-    Verdict,
-)
 from fraudnum.numbers import (
     ROW_INTERNATIONAL,
     ROW_MALFORMED,
@@ -55,6 +44,18 @@ from fraudnum.tables import (
     builtin_reasons,
     builtin_rules,
     load_rules,
+)
+from fraudnum.types import (
+    Channel,
+    Direction,
+    NumberInfo,
+    NumberKind,
+    Organisation,
+    Reason,
+    Risk,
+    SmsVerdict,
+    Tier,
+    Verdict,
 )
 
 if TYPE_CHECKING:
@@ -151,6 +152,7 @@ class _Outcome(NamedTuple):
             urgent=self.urgent,
             organisation=self.organisation,
             rule_source=self.rule_source,
+            advisor=advice_for,
         )
 
 
@@ -300,7 +302,9 @@ class Classifier:
             if self._sms is None:
                 from fraudnum.sms import build_engine
 
-                self._sms = build_engine(self._sms_sender, self._reasons, self._user_phrases)
+                self._sms = build_engine(
+                    self._sms_sender, self._reasons, self._user_phrases, advisor=advice_for
+                )
             return self._sms
 
     def _sms_sender(self, sender: str) -> Verdict:

@@ -13,11 +13,12 @@ Importing this module reads nothing: the table is read and validated on the firs
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Final, NoReturn
+
+from fraudnum._tables import data_dir
 
 __all__ = ["MAX_CODEPOINT", "SKIP", "FoldTable", "fold_char", "fold_text", "load_fold_table"]
 
@@ -289,8 +290,7 @@ def load_fold_table() -> FoldTable:
         ValueError: If the packaged file is malformed (the message names the line).
 
     """
-    res = importlib.resources.files("fraudnum").joinpath("data").joinpath(_RESOURCE)
-    with res.open("r", encoding="utf-8") as fh:
+    with (data_dir() / _RESOURCE).open("r", encoding="utf-8") as fh:
         return parse_fold_tsv(fh, name=f"fraudnum/data/{_RESOURCE}")
 
 

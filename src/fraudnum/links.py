@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 import attrs
 
-from fraudnum.model import UrlFinding
-from fraudnum.tables import TableError, _data_text, _rows
+from fraudnum._tables import TableError, data_text, read_table
+from fraudnum.types import UrlFinding
 
 __all__ = ["UrlRules", "builtin_url_rules", "extract_urls", "parse_url_rules"]
 
@@ -80,7 +80,7 @@ def parse_url_rules(text: str, *, origin: str = "url_rules.csv") -> UrlRules:
     official: dict[str, str] = {}
     tokens: dict[str, str] = {}
     lists: dict[str, set[str]] = {"shortener": set(), "unusual_tld": set(), "tld": set()}
-    for line, row in _rows(text, origin, ("kind", "value", "brand", "source")):
+    for line, row in read_table(text, origin, ("kind", "value", "brand", "source")):
         kind, value, brand = row["kind"], row["value"].lower(), row["brand"]
         if kind not in _KINDS:
             raise TableError(origin, line, f"kind {kind!r} is not one of: {', '.join(_KINDS)}")
@@ -115,7 +115,7 @@ def parse_url_rules(text: str, *, origin: str = "url_rules.csv") -> UrlRules:
 @functools.cache
 def builtin_url_rules() -> UrlRules:
     """The link lists shipped in ``data/url_rules.csv``."""
-    return parse_url_rules(_data_text("url_rules.csv"))
+    return parse_url_rules(data_text("url_rules.csv"))
 
 
 def _official(host: str, rules: UrlRules) -> str | None:

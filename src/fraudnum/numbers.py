@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 import attrs
 
 from fraudnum._regions import country_code_and_region
-from fraudnum.model import NumberInfo, NumberKind
 from fraudnum.tables import PrefixRule, builtin_dial_prefixes, builtin_hidden_markers
+from fraudnum.types import NumberInfo, NumberKind
 
 __all__ = ["NumberParser", "ParsedNumber", "list_entry_key", "parse_number"]
 

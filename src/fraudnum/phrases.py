@@ -23,17 +23,11 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from fraudnum._tables import TableError, data_text, read_table, read_user_file
+from fraudnum._tables import parse_risk as _risk
 from fraudnum.folding import SKIP, FoldTable, load_fold_table
-from fraudnum.model import Risk, SmsCategory
-from fraudnum.tables import (
-    ReasonText,
-    TableError,
-    _data_text,
-    _risk,
-    _rows,
-    builtin_reasons,
-    read_user_file,
-)
+from fraudnum.texts import ReasonText, builtin_reasons
+from fraudnum.types import Risk, SmsCategory
 
 __all__ = [
     "PHRASE_CATEGORIES",
@@ -213,7 +207,7 @@ def parse_phrases(
     required = PHRASE_COLUMNS if builtin else ("phrase", "category")
     rows: list[Phrase] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, row in _rows(text, origin, required):
+    for line, row in read_table(text, origin, required):
         phrase = row["phrase"]
         if not phrase:
             raise TableError(origin, line, "phrase is empty")
@@ -316,7 +310,7 @@ def merge_phrases(builtin: Iterable[Phrase], user: Iterable[Phrase]) -> tuple[Ph
 @functools.cache
 def builtin_phrases() -> tuple[Phrase, ...]:
     """The phrases shipped in ``data/phrases.csv``."""
-    return parse_phrases(_data_text("phrases.csv"), origin="phrases.csv", builtin=True)
+    return parse_phrases(data_text("phrases.csv"), origin="phrases.csv", builtin=True)
 
 
 def parse_combos(
@@ -342,7 +336,7 @@ def parse_combos(
     cols = ("rule", "when", "category", "weight", "risk", "tags", "reason", "source")
     out: list[ComboRule] = []
     names: dict[str, int] = {}
-    for line, row in _rows(text, origin, cols):
+    for line, row in read_table(text, origin, cols):
         name = row["rule"]
         if not _TAG.fullmatch(name):
             raise TableError(origin, line, f"rule name {name!r} must be lower-case ASCII")
@@ -406,7 +400,7 @@ def parse_policy(
     """
     cols = ("category", "priority", "threshold", "risk", "source")
     out: dict[SmsCategory, CategoryPolicy] = {}
-    for line, row in _rows(text, origin, cols):
+    for line, row in read_table(text, origin, cols):
         try:
             cat = SmsCategory(row["category"])
         except ValueError:
@@ -438,10 +432,10 @@ def parse_policy(
 @functools.cache
 def builtin_combos() -> tuple[ComboRule, ...]:
     """The co-occurrence rules shipped in ``data/sms_rules.csv``."""
-    return parse_combos(_data_text("sms_rules.csv"))
+    return parse_combos(data_text("sms_rules.csv"))
 
 
 @functools.cache
 def builtin_policy() -> Mapping[SmsCategory, CategoryPolicy]:
     """The category policy shipped in ``data/sms_policy.csv``."""
-    return parse_policy(_data_text("sms_policy.csv"))
+    return parse_policy(data_text("sms_policy.csv"))

@@ -44,8 +44,10 @@ from typing import Any
 
 import attrs
 
+from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.advice import Advice, advice_for
-from fraudnum.model import (
+from fraudnum.tables import Carrier, builtin_carriers
+from fraudnum.types import (
     Channel,
     NumberInfo,
     NumberKind,
@@ -53,7 +55,6 @@ from fraudnum.model import (
     SmsVerdict,
     Verdict,
 )
-from fraudnum.tables import Carrier, TableError, _data_text, _rows, builtin_carriers
 
 __all__ = [
     "BEIJING",
@@ -342,7 +343,7 @@ def builtin_report_channels() -> tuple[ReportChannel, ...]:
     origin = "report_channels.csv"
     cols = ("code", "kind", "address", "zh", "en", "use_zh", "use_en", "source")
     out: list[ReportChannel] = []
-    for line, row in _rows(_data_text(origin), origin, cols):
+    for line, row in read_table(data_text(origin), origin, cols):
         if any(not row[c] for c in cols):
             raise TableError(origin, line, "every column is required")
         if any(ch.code == row["code"] for ch in out):

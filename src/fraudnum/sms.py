@@ -23,7 +23,7 @@ How a message is judged (every step is data in ``data/``, none of it is buried h
    its threshold wins; it gives the risk. The user's block or allow list on the sender has
    the last word on the risk (never on a genuine warning).
 
-Every contributing signal is a :class:`~fraudnum.model.Reason` whose spans are offsets into
+Every contributing signal is a :class:`~fraudnum.types.Reason` whose spans are offsets into
 the original text.
 """
 
@@ -37,16 +37,6 @@ from typing import Final
 from fraudnum._core import KeywordAutomaton
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.links import UrlRules, builtin_url_rules, extract_urls
-from fraudnum.model import (
-    NumberKind,
-    Reason,
-    Risk,
-    SmsCategory,
-    SmsVerdict,
-    Tier,
-    UrlFinding,
-    Verdict,
-)
 from fraudnum.phrases import (
     CategoryPolicy,
     ComboRule,
@@ -56,7 +46,18 @@ from fraudnum.phrases import (
     builtin_policy,
     merge_phrases,
 )
-from fraudnum.tables import ReasonText
+from fraudnum.texts import ReasonText
+from fraudnum.types import (
+    Advisor,
+    NumberKind,
+    Reason,
+    Risk,
+    SmsCategory,
+    SmsVerdict,
+    Tier,
+    UrlFinding,
+    Verdict,
+)
 
 __all__ = ["LONG_TEXT", "MAX_SPANS", "SHORT_TEXT", "SmsEngine", "build_engine"]
 
@@ -362,8 +363,10 @@ class SmsEngine:
         url_rules: UrlRules | None = None,
         fold: FoldTable | None = None,
         automaton: type[KeywordAutomaton] | None = None,
+        advisor: Advisor | None = None,
     ) -> None:
         self._classify_sender = classify_sender
+        self._advisor = advisor
         self._templates = {code: _Template(t) for code, t in reasons.items()}
         self._fold = load_fold_table() if fold is None else fold
         self._phrases = tuple(phrases)
@@ -426,6 +429,7 @@ class SmsEngine:
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
             (self._templates["sms_no_signal"].build(),),
+            advisor=advisor,
         )
 
     # -- set-up helpers ----------------------------------------------------
@@ -512,6 +516,7 @@ class SmsEngine:
                 ("fake_warning",),
                 sv,
                 urls,
+                advisor=self._advisor,
             )
         return SmsVerdict(
             SmsCategory.WARNING,
@@ -520,6 +525,7 @@ class SmsEngine:
             ("official_warning",),
             sv,
             (),
+            advisor=self._advisor,
         )
 
     def _judge(
@@ -573,7 +579,9 @@ class SmsEngine:
         reasons = self._reasons(text, found, pooled, urls, numbers, evasions, unverified_warning)
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
-        return SmsVerdict(category, risk, tuple(reasons), tags, sv, urls, scores)
+        return SmsVerdict(
+            category, risk, tuple(reasons), tags, sv, urls, scores, advisor=self._advisor
+        )
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -826,6 +834,7 @@ def build_engine(
     classify_sender: Callable[[str], Verdict],
     reasons: Mapping[str, ReasonText],
     user_phrases: Sequence[Phrase] = (),
+    advisor: Advisor | None = None,
 ) -> SmsEngine:
     """Build the SMS machinery from the built-in tables and the user's phrases.
 
@@ -834,8 +843,14 @@ def build_engine(
         reasons: the reason texts by code.
         user_phrases: the user's validated phrase rows (they replace built-in rows with
             the same folded phrase and category, and add the others).
+        advisor: what the verdicts' ``advice`` calls (the classifier's advice rules).
 
     Returns:
         The engine.
     """
-    return SmsEngine(classify_sender, reasons, merge_phrases(builtin_phrases(), user_phrases))
+    return SmsEngine(
+        classify_sender,
+        reasons,
+        merge_phrases(builtin_phrases(), user_phrases),
+        advisor=advisor,
+    )

@@ -42,7 +42,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import fraudnum
-from fraudnum.model import (
+from fraudnum.tables import (
+    PrefixRule,
+    builtin_dial_prefixes,
+    builtin_hidden_markers,
+    builtin_rules,
+)
+from fraudnum.types import (
     Channel,
     Direction,
     NumberInfo,
@@ -50,12 +56,6 @@ from fraudnum.model import (
     SmsCategory,
     SmsVerdict,
     Verdict,
-)
-from fraudnum.tables import (
-    PrefixRule,
-    builtin_dial_prefixes,
-    builtin_hidden_markers,
-    builtin_rules,
 )
 
 __all__ = [

@@ -7,17 +7,19 @@ exception, so a classifier built before stays as it was.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import os
-from collections.abc import Iterable, Mapping
-from importlib import resources
-from pathlib import Path
+from collections.abc import Mapping
 
 import attrs
 
-from fraudnum.model import NumberKind, Organisation, Risk
+from fraudnum._tables import TableError, data_text, data_version, read_table, read_user_file
+from fraudnum._tables import parse_bool as _bool
+from fraudnum._tables import parse_int as _int
+from fraudnum._tables import parse_kind as _kind
+from fraudnum._tables import parse_risk as _risk
+from fraudnum.texts import ReasonText, builtin_reasons
+from fraudnum.types import NumberKind, Organisation, Risk
 
 __all__ = [
     "Carrier",
@@ -38,7 +40,6 @@ __all__ = [
 
 # Longest number the plan can hold: ITU E.164 allows 15 digits, plus "00" and slack.
 MAX_NUMBER_LEN = 32
-_YES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
 
 PREFIX_COLUMNS = (
     "prefix",
@@ -57,17 +58,6 @@ PREFIX_COLUMNS = (
     "carrier",
     "source",
 )
-
-
-class TableError(ValueError):
-    """A data file is invalid; the message names the file and the line."""
-
-    def __init__(self, origin: str, line: int | None, message: str) -> None:
-        self.origin = origin
-        self.line = line
-        self.message = message
-        where = origin if line is None else f"{origin}, line {line}"
-        super().__init__(f"{where}: {message}")
 
 
 @attrs.frozen
@@ -97,15 +87,6 @@ class PrefixRule:
 
 
 @attrs.frozen
-class ReasonText:
-    """The zh/en templates of one reason code."""
-
-    code: str
-    zh: str
-    en: str
-
-
-@attrs.frozen
 class Carrier:
     """A mobile carrier, with the SMS port its own subscribers report spam to."""
 
@@ -113,76 +94,6 @@ class Carrier:
     zh: str
     en: str
     report_port: str | None
-
-
-def _data_text(name: str) -> str:
-    return resources.files("fraudnum").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
-def _rows(text: str, origin: str, required: Iterable[str]) -> Iterable[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from CSV text, checking the header first."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise TableError(origin, None, "the file is empty; expected a header line") from None
-    except csv.Error as e:
-        raise TableError(origin, 1, f"unreadable CSV: {e}") from None
-    header = [h.strip() for h in header]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise TableError(origin, 1, f"missing column(s): {', '.join(missing)}")
-    dupes = {h for h in header if header.count(h) > 1}
-    if dupes:
-        raise TableError(origin, 1, f"repeated column(s): {', '.join(sorted(dupes))}")
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise TableError(origin, reader.line_num, f"unreadable CSV: {e}") from None
-        line = reader.line_num
-        if not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        if len(cells) != len(header):
-            raise TableError(
-                origin, line, f"expected {len(header)} fields as in the header, got {len(cells)}"
-            )
-        yield line, {h: c.strip() for h, c in zip(header, cells, strict=True)}
-
-
-def _risk(value: str, column: str, origin: str, line: int) -> Risk:
-    try:
-        return Risk(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in Risk)
-        raise TableError(origin, line, f"{column} {value!r} is not one of: {allowed}") from None
-
-
-def _kind(value: str, origin: str, line: int) -> NumberKind:
-    try:
-        return NumberKind(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in NumberKind)
-        raise TableError(origin, line, f"kind {value!r} is not one of: {allowed}") from None
-
-
-def _bool(value: str, column: str, origin: str, line: int, default: bool) -> bool:
-    if value == "":
-        return default
-    try:
-        return _YES[value.lower()]
-    except KeyError:
-        raise TableError(origin, line, f"{column} must be yes or no, got {value!r}") from None
-
-
-def _int(value: str, column: str, origin: str, line: int) -> int:
-    if not value.isascii() or not value.isdigit():
-        raise TableError(origin, line, f"{column} must be a whole number, got {value!r}")
-    return int(value)
 
 
 def parse_rules(
@@ -221,7 +132,7 @@ def parse_rules(
     required = PREFIX_COLUMNS if builtin else ("prefix",)
     rules: list[PrefixRule] = []
     seen: dict[str, list[tuple[int, int, int]]] = {}
-    for line, row in _rows(text, origin, required):
+    for line, row in read_table(text, origin, required):
         prefix = row.get("prefix", "")
         if not prefix or not prefix.isascii() or not prefix.isdigit():
             raise TableError(origin, line, f"prefix must be ASCII digits, got {prefix!r}")
@@ -307,19 +218,6 @@ def parse_rules(
     return tuple(rules)
 
 
-def read_user_file(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """Read a file a user hands us as UTF-8: ``(name for error messages, text)``.
-
-    Raises:
-        TableError: the file cannot be read or is not UTF-8.
-    """
-    origin = os.fspath(path)
-    try:
-        return origin, Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise TableError(origin, None, f"cannot read the file: {e}") from None
-
-
 def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
     """Read a user's prefix rules file (the ``prefixes.csv`` format).
 
@@ -358,26 +256,12 @@ def load_number_list(path: str | os.PathLike[str]) -> list[str]:
 
 
 @functools.cache
-def builtin_reasons() -> Mapping[str, ReasonText]:
-    """The reason texts shipped in ``data/reasons.csv``, by code."""
-    origin = "reasons.csv"
-    out: dict[str, ReasonText] = {}
-    for line, row in _rows(_data_text(origin), origin, ("code", "zh", "en")):
-        if row["code"] in out:
-            raise TableError(origin, line, f"duplicate code {row['code']!r}")
-        if not (row["code"] and row["zh"] and row["en"]):
-            raise TableError(origin, line, "code, zh and en are all required")
-        out[row["code"]] = ReasonText(row["code"], row["zh"], row["en"])
-    return out
-
-
-@functools.cache
 def builtin_carriers() -> Mapping[str, Carrier]:
     """The carriers shipped in ``data/carriers.csv``, by code."""
     origin = "carriers.csv"
     out: dict[str, Carrier] = {}
     cols = ("code", "zh", "en", "report_port", "source")
-    for line, row in _rows(_data_text(origin), origin, cols):
+    for line, row in read_table(data_text(origin), origin, cols):
         if row["code"] in out:
             raise TableError(origin, line, f"duplicate code {row['code']!r}")
         port = row["report_port"] or None
@@ -390,7 +274,7 @@ def builtin_carriers() -> Mapping[str, Carrier]:
 @functools.cache
 def builtin_rules() -> tuple[PrefixRule, ...]:
     """The numbering plan shipped in ``data/prefixes.csv``."""
-    return parse_rules(_data_text("prefixes.csv"), origin="prefixes.csv", builtin=True)
+    return parse_rules(data_text("prefixes.csv"), origin="prefixes.csv", builtin=True)
 
 
 @functools.cache
@@ -399,7 +283,7 @@ def builtin_hidden_markers() -> frozenset[str]:
     origin = "hidden_markers.csv"
     return frozenset(
         row["marker"].casefold()
-        for _, row in _rows(_data_text(origin), origin, ("marker", "source"))
+        for _, row in read_table(data_text(origin), origin, ("marker", "source"))
     )
 
 
@@ -408,14 +292,8 @@ def builtin_dial_prefixes() -> tuple[str, ...]:
     """IP long-distance prefixes (``17951`` ...) that may precede a number, longest first."""
     origin = "dial_prefixes.csv"
     prefixes = []
-    for line, row in _rows(_data_text(origin), origin, ("prefix", "carrier", "source")):
+    for line, row in read_table(data_text(origin), origin, ("prefix", "carrier", "source")):
         if not row["prefix"].isdigit():
             raise TableError(origin, line, f"prefix must be digits, got {row['prefix']!r}")
         prefixes.append(row["prefix"])
     return tuple(sorted(prefixes, key=len, reverse=True))
-
-
-@functools.cache
-def data_version() -> str:
-    """The date of the bundled numbering and phrase tables (``YYYY-MM-DD``)."""
-    return _data_text("VERSION.txt").strip()

@@ -53,18 +53,18 @@ def main() -> None:
     if TYPE_CHECKING:
         reveal_type(fraudnum.__version__)  # revealed: str
         reveal_type(fraudnum.data_version())  # revealed: str
-        reveal_type(v)  # revealed: fraudnum.model.Verdict
-        reveal_type(v.kind)  # revealed: fraudnum.model.NumberKind
-        reveal_type(v.risk)  # revealed: fraudnum.model.Risk
+        reveal_type(v)  # revealed: fraudnum.types.Verdict
+        reveal_type(v.kind)  # revealed: fraudnum.types.NumberKind
+        reveal_type(v.risk)  # revealed: fraudnum.types.Risk
         reveal_type(v.codes)  # revealed: tuple[str, ...]
         reveal_type(v.number.digits)  # revealed: str
         reveal_type(v.number.e164)  # revealed: str | None
-        reveal_type(v.organisation)  # revealed: fraudnum.model.Organisation | None
-        reveal_type(v.advice)  # revealed: tuple[fraudnum.advice.Advice, ...]
+        reveal_type(v.organisation)  # revealed: fraudnum.types.Organisation | None
+        reveal_type(v.advice)  # revealed: tuple[fraudnum.types.Advice, ...]
         reveal_type(v.to_dict())  # revealed: dict[str, Any]
-        reveal_type(clf.classify_many(["95588"]))  # revealed: list[fraudnum.model.Verdict]
-        reveal_type(s)  # revealed: fraudnum.model.SmsVerdict
-        reveal_type(s.category)  # revealed: fraudnum.model.SmsCategory
+        reveal_type(clf.classify_many(["95588"]))  # revealed: list[fraudnum.types.Verdict]
+        reveal_type(s)  # revealed: fraudnum.types.SmsVerdict
+        reveal_type(s.category)  # revealed: fraudnum.types.SmsCategory
         reveal_type(report.sms)  # revealed: tuple[tuple[str, str], ...]
         reveal_type(trie.lookup("4008108888"))  # revealed: int
         reveal_type(trie.lookup_batch(["95588"]))  # revealed: list[int]

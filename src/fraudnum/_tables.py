@@ -1,0 +1,178 @@
+"""The one reader of CSV tables, built-in and the user's, and the errors it raises.
+
+Every table fraudnum reads — the numbering plan, phrases, advice, report texts,
+and the rules and lists users hand us — goes through :func:`read_table`, so all
+of them accept the same things (a UTF-8 BOM, ``#`` comment lines, blank lines)
+and report problems the same way: a :class:`TableError` naming the file and the
+line. Nothing is half-loaded: a caller gets complete rows or an exception.
+
+Built-in tables are found by :func:`data_text`. In a source checkout (the
+package imported from ``src/fraudnum`` beside the repository's ``data/``, as an
+editable install does) it reads ``data/`` where it is, so editing a row needs no
+rebuild; an installed wheel carries a copy in ``fraudnum/data``.
+
+This module sits just above :mod:`fraudnum.types` and imports nothing else of
+fraudnum.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+from fraudnum.types import NumberKind, Risk
+
+__all__ = [
+    "TableError",
+    "data_dir",
+    "data_text",
+    "data_version",
+    "parse_bool",
+    "parse_int",
+    "parse_kind",
+    "parse_risk",
+    "read_table",
+    "read_user_file",
+]
+
+_YES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
+
+
+class TableError(ValueError):
+    """A data file is invalid; the message names the file and the line."""
+
+    def __init__(self, origin: str, line: int | None, message: str) -> None:
+        self.origin = origin
+        self.line = line
+        self.message = message
+        where = origin if line is None else f"{origin}, line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+@functools.cache
+def data_dir() -> Path:
+    """The folder the built-in tables are read from.
+
+    The repository's ``data/`` when fraudnum runs from a source checkout (so a
+    row edited there takes effect at once), else the copy inside the package.
+    """
+    package = Path(__file__).resolve().parent
+    checkout = package.parent.parent
+    if package.parent.name == "src" and (checkout / "data" / "prefixes.csv").is_file():
+        return checkout / "data"
+    bundled = resources.files("fraudnum").joinpath("data")
+    return Path(str(bundled))
+
+
+def data_text(name: str) -> str:
+    """The text of the built-in table ``name`` (``"prefixes.csv"`` ...)."""
+    return (data_dir() / name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def data_version() -> str:
+    """The date of the bundled numbering and phrase tables (``YYYY-MM-DD``)."""
+    return data_text("VERSION.txt").strip()
+
+
+def read_table(
+    text: str, origin: str, required: Iterable[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line number, row)`` from CSV text, checking the header first.
+
+    Cells are stripped; blank lines and lines whose first cell starts with
+    ``#`` are skipped; a leading BOM is ignored.
+
+    Args:
+        text: the whole CSV text, header first.
+        origin: the file name used in error messages.
+        required: the columns the header must have.
+
+    Raises:
+        TableError: the header lacks or repeats a column, or a line is not CSV
+            or has another number of fields than the header.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise TableError(origin, None, "the file is empty; expected a header line") from None
+    except csv.Error as e:
+        raise TableError(origin, 1, f"unreadable CSV: {e}") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise TableError(origin, 1, f"missing column(s): {', '.join(missing)}")
+    dupes = {h for h in header if header.count(h) > 1}
+    if dupes:
+        raise TableError(origin, 1, f"repeated column(s): {', '.join(sorted(dupes))}")
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise TableError(origin, reader.line_num, f"unreadable CSV: {e}") from None
+        line = reader.line_num
+        if not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if len(cells) != len(header):
+            raise TableError(
+                origin, line, f"expected {len(header)} fields as in the header, got {len(cells)}"
+            )
+        yield line, {h: c.strip() for h, c in zip(header, cells, strict=True)}
+
+
+def read_user_file(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Read a file a user hands us as UTF-8: ``(name for error messages, text)``.
+
+    Raises:
+        TableError: the file cannot be read or is not UTF-8.
+    """
+    origin = os.fspath(path)
+    try:
+        return origin, Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise TableError(origin, None, f"cannot read the file: {e}") from None
+
+
+def parse_risk(value: str, column: str, origin: str, line: int) -> Risk:
+    """A cell naming a :class:`~fraudnum.Risk`, or a TableError listing the valid ones."""
+    try:
+        return Risk(value.lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in Risk)
+        raise TableError(origin, line, f"{column} {value!r} is not one of: {allowed}") from None
+
+
+def parse_kind(value: str, origin: str, line: int) -> NumberKind:
+    """A cell naming a :class:`~fraudnum.NumberKind`, or a TableError listing the valid ones."""
+    try:
+        return NumberKind(value.lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in NumberKind)
+        raise TableError(origin, line, f"kind {value!r} is not one of: {allowed}") from None
+
+
+def parse_bool(value: str, column: str, origin: str, line: int, default: bool) -> bool:
+    """A yes/no cell (``yes``, ``no``, ``true``, ``false``, ``1``, ``0``); blank is ``default``."""
+    if value == "":
+        return default
+    try:
+        return _YES[value.lower()]
+    except KeyError:
+        raise TableError(origin, line, f"{column} must be yes or no, got {value!r}") from None
+
+
+def parse_int(value: str, column: str, origin: str, line: int) -> int:
+    """A cell holding a whole number in ASCII digits."""
+    if not value.isascii() or not value.isdigit():
+        raise TableError(origin, line, f"{column} must be a whole number, got {value!r}")
+    return int(value)
