@@ -182,7 +182,7 @@ class FraudnumModules(SphinxDirective):
                 for cls in classes:
                     args = _stub_for_module(name)[cls][0]
                     lines += [f".. autoclass:: {name}.{cls}{args}", ""]
-            elif getattr(fraudnum, name.rpartition(".")[2], module) is not module:
+            elif name.count(".") == 1 and getattr(fraudnum, name[9:], module) is not module:
                 # The package attribute of that name is not this module (``fraudnum.report``
                 # is the function): a module entry would clash with it, so the module's text
                 # is shown unindexed and its members one by one.

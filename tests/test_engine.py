@@ -14,7 +14,8 @@ import fraudnum
 from fraudnum import Channel, Classifier, Direction, NumberKind, Risk, TableError, Tier
 from fraudnum import strategies as fst
 from fraudnum._tables import data_text
-from fraudnum.tables import builtin_reasons, builtin_rules
+from fraudnum.numbers.plan import builtin_rules
+from fraudnum.texts import builtin_reasons
 
 HIGH, MEDIUM, LOW, TRUSTED = Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.TRUSTED
 

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 import fraudnum
 from fraudnum import NumberKind
-from fraudnum.numbers import MAX_INPUT_LEN, ROW_INTERNATIONAL, ROW_MALFORMED, list_entry_key
+from fraudnum.numbers.lists import list_entry_key
+from fraudnum.numbers.parse import MAX_INPUT_LEN, ROW_INTERNATIONAL, ROW_MALFORMED
 
 FULL_WIDTH = str.maketrans("0123456789+-() ", "０１２３４５６７８９＋－（）　")
 
@@ -163,7 +164,7 @@ def formatted(draw: st.DrawFn, digits: str, national: str) -> str:
 
 
 MOBILE_PREFIXES = sorted(
-    r.prefix for r in fraudnum.tables.builtin_rules() if r.kind is NumberKind.MOBILE
+    r.prefix for r in fraudnum.numbers.plan.builtin_rules() if r.kind is NumberKind.MOBILE
 )
 
 
@@ -227,10 +228,10 @@ def test_bad_list_entries(entry):
 )
 def test_fast_path_parses_like_the_full_parser(raw):
     """The ASCII fast path gives exactly what the full parser gives."""
-    from fraudnum.engine import default_lookup
-    from fraudnum.numbers import parse_number
+    from fraudnum.numbers.parse import parse_number
+    from fraudnum.numbers.plan import builtin_table
 
-    lookup = default_lookup()
+    lookup = builtin_table().lookup
     assert parse_number(raw, lookup) == parse_number(raw, lookup, _fast=False)
 
 
@@ -315,18 +316,18 @@ CALLER_IDS = st.one_of(
 @given(CALLER_IDS)
 def test_c_canonicaliser_parses_like_the_python_parser(raw):
     """The compiled canonicaliser (where it answers) agrees with the full Python parser."""
-    from fraudnum.engine import _builtin_parser, default_lookup
-    from fraudnum.numbers import parse_number
+    from fraudnum.numbers.parse import builtin_parser, parse_number
+    from fraudnum.numbers.plan import builtin_table
 
-    assert _builtin_parser().parse(raw) == parse_number(raw, default_lookup(), _fast=False)
+    assert builtin_parser().parse(raw) == parse_number(raw, builtin_table().lookup, _fast=False)
 
 
 @given(st.lists(CALLER_IDS, max_size=20))
 def test_batch_parsing_matches_one_by_one(raws):
     """The C row codes (GIL released) name the rule that parse() finds for each input."""
-    from fraudnum.engine import _builtin_parser
+    from fraudnum.numbers.parse import builtin_parser
 
-    parser = _builtin_parser()
+    parser = builtin_parser()
     for raw, code in zip(raws, parser.row_codes(raws), strict=True):
         # International answers still need their calling code checked in Python.
         if code >= 0:
@@ -363,7 +364,7 @@ def test_surrounding_newlines_are_whitespace():
 
 def test_every_hidden_marker_reads_as_hidden():
     """Each marker in data/hidden_markers.csv gives a hidden verdict, in any case and padding."""
-    from fraudnum.tables import builtin_hidden_markers
+    from fraudnum.numbers.plan import builtin_hidden_markers
 
     for marker in builtin_hidden_markers():
         for written in (marker, marker.upper(), f"  {marker}\n"):

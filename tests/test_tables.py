@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from fraudnum.tables import (
-    TableError,
+from fraudnum._tables import TableError, data_version
+from fraudnum.numbers.plan import (
     builtin_carriers,
     builtin_dial_prefixes,
     builtin_hidden_markers,
-    builtin_reasons,
     builtin_rules,
-    data_version,
     parse_rules,
 )
+from fraudnum.texts import builtin_reasons
 
 HEADER = (
     "prefix,min_len,max_len,kind,risk_call,risk_sms,risk_out,calls_out,never_block,urgent,"

@@ -178,22 +178,23 @@ def test_memory_is_flat():
 
 def test_canonicaliser_pickles_and_validates():
     """The C canonicaliser pickles with its trie, and rejects inconsistent inputs."""
-    from fraudnum.numbers import _class_bits
-    from fraudnum.tables import builtin_dial_prefixes, builtin_rules
+    from fraudnum import _canon
+    from fraudnum.numbers.parse import _class_bits
+    from fraudnum.numbers.plan import builtin_dial_prefixes, builtin_rules
 
     # Built here as the parser builds it (with FRAUDNUM_NO_EXTENSIONS the parser has none).
     rules = builtin_rules()
     trie = _trie.DigitTrie((r.prefix, r.min_len, r.max_len, i) for i, r in enumerate(rules))
-    classes = bytes(_class_bits(r.kind) for r in rules)
-    canon = _trie.Canonicaliser(trie, classes, builtin_dial_prefixes())
+    classes = bytes(_class_bits(r.kind, _canon) for r in rules)
+    canon = _canon.Canonicaliser(trie, classes, builtin_dial_prefixes())
     assert canon.parse("+86 400-810-8888") is not None
     clone = pickle.loads(pickle.dumps(canon))
     for raw in ("+86 400-810-8888", "025-96110", "tel:13912345678", "+1 415 555 0123", "abc"):
         assert clone.parse(raw) == canon.parse(raw)
     trie = _trie.DigitTrie([("1", 1, 11, 5)])
     with pytest.raises(ValueError, match="one byte for every rule"):
-        _trie.Canonicaliser(trie, b"\x00", ())
+        _canon.Canonicaliser(trie, b"\x00", ())
     with pytest.raises(ValueError, match="dial prefix 0"):
-        _trie.Canonicaliser(trie, bytes(6), ("17a51",))
+        _canon.Canonicaliser(trie, bytes(6), ("17a51",))
     with pytest.raises(TypeError):
-        _trie.Canonicaliser(None, bytes(6), ())  # type: ignore[arg-type]
+        _canon.Canonicaliser(None, bytes(6), ())  # type: ignore[arg-type]

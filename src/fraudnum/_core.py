@@ -20,9 +20,18 @@ import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fraudnum._trie import Canonicaliser as _CompiledCanonicaliser
+    from types import ModuleType
 
-__all__ = ["IMPLEMENTATION", "USING_EXTENSIONS", "Canonicaliser", "DigitTrie", "KeywordAutomaton"]
+    from fraudnum._canon import Canonicaliser as _CompiledCanonicaliser
+
+__all__ = [
+    "IMPLEMENTATION",
+    "USING_EXTENSIONS",
+    "Canonicaliser",
+    "DigitTrie",
+    "KeywordAutomaton",
+    "canon",
+]
 
 _CHOICES = ("auto", "compiled", "python")
 
@@ -39,12 +48,15 @@ def _requested() -> str:
 
 
 Canonicaliser: type[_CompiledCanonicaliser] | None
+#: The compiled canonicaliser module (its constants), or None with the twins.
+canon: ModuleType | None
 
 _wanted = _requested()
 _loaded = False
 if _wanted != "python":
     try:
         from fraudnum import _automaton as _compiled_automaton
+        from fraudnum import _canon as _compiled_canon
         from fraudnum import _trie as _compiled_trie
 
         _loaded = True
@@ -67,12 +79,14 @@ if not _loaded:
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
     Canonicaliser = None
+    canon = None
     USING_EXTENSIONS = False
     IMPLEMENTATION = "python"
 else:
     # The twins share their API; the compiled classes stand in for the Python ones.
     KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
-    Canonicaliser = _compiled_trie.Canonicaliser
+    Canonicaliser = _compiled_canon.Canonicaliser
+    canon = _compiled_canon
     USING_EXTENSIONS = True
     IMPLEMENTATION = "compiled"

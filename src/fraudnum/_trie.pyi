@@ -20,15 +20,3 @@ class DigitTrie:
     def nbytes(self) -> int:
         """Bytes held by the flat arrays (the object header not included)."""
     def __reduce__(self) -> tuple[type[DigitTrie], tuple[list[tuple[str, int, int, int]]]]: ...
-
-class Canonicaliser:
-    """Resolves common caller-ID forms to canonical digits and a rule, in C."""
-
-    def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
-    def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
-        """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
-    def classify_rows(self, raws: Sequence[str], user: DigitTrie | None = None) -> list[int]:
-        """Per caller ID ``rule << 32 | (user_rule + 1)``, or -1, -2, -3 (see the .pyx)."""
-    def __reduce__(
-        self,
-    ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import fraudnum
-from fraudnum.engine import Classifier
-from fraudnum.tables import builtin_carriers
+from fraudnum.classifier import Classifier
+from fraudnum.numbers.plan import builtin_carriers
 
 __all__ = ["main"]
 

@@ -1,27 +1,29 @@
-"""Loading and validating the data tables: the built-in ones and the user's.
+"""Old home of the numbering-plan tables; see :mod:`fraudnum.numbers.plan`.
 
-Every problem is reported as a :class:`TableError` naming the file and line, and
-nothing is half-loaded: a caller either gets complete, valid tables or an
-exception, so a classifier built before stays as it was.
+Kept as a re-export for one release. The CSV reader and its errors live in
+``fraudnum._tables``, reason texts in :mod:`fraudnum.texts`, list files in
+:mod:`fraudnum.numbers.lists`.
 """
 
-from __future__ import annotations
-
-import functools
-import os
-from collections.abc import Mapping
-
-import attrs
-
-from fraudnum._tables import TableError, data_text, data_version, read_table, read_user_file
-from fraudnum._tables import parse_bool as _bool
-from fraudnum._tables import parse_int as _int
-from fraudnum._tables import parse_kind as _kind
-from fraudnum._tables import parse_risk as _risk
+from fraudnum._tables import TableError, data_version, read_user_file
+from fraudnum.numbers.lists import load_number_list
+from fraudnum.numbers.plan import (
+    MAX_NUMBER_LEN,
+    PREFIX_COLUMNS,
+    Carrier,
+    PrefixRule,
+    builtin_carriers,
+    builtin_dial_prefixes,
+    builtin_hidden_markers,
+    builtin_rules,
+    load_rules,
+    parse_rules,
+)
 from fraudnum.texts import ReasonText, builtin_reasons
-from fraudnum.types import NumberKind, Organisation, Risk
 
 __all__ = [
+    "MAX_NUMBER_LEN",
+    "PREFIX_COLUMNS",
     "Carrier",
     "PrefixRule",
     "ReasonText",
@@ -37,263 +39,4 @@ __all__ = [
     "parse_rules",
     "read_user_file",
 ]
-
-# Longest number the plan can hold: ITU E.164 allows 15 digits, plus "00" and slack.
-MAX_NUMBER_LEN = 32
-
-PREFIX_COLUMNS = (
-    "prefix",
-    "min_len",
-    "max_len",
-    "kind",
-    "risk_call",
-    "risk_sms",
-    "risk_out",
-    "calls_out",
-    "never_block",
-    "urgent",
-    "reason",
-    "org_zh",
-    "org_en",
-    "carrier",
-    "source",
-)
-
-
-@attrs.frozen
-class PrefixRule:
-    """One row of a prefix table: what numbers under ``prefix`` are and how risky.
-
-    A ``None`` risk means the row says nothing for that context (user rules
-    only); the built-in table always gives all three.
-    """
-
-    prefix: str
-    min_len: int
-    max_len: int
-    kind: NumberKind | None
-    risk_call: Risk | None
-    risk_sms: Risk | None
-    risk_out: Risk | None
-    calls_out: bool
-    never_block: bool
-    urgent: bool
-    reason: str
-    organisation: Organisation | None
-    carrier: str | None
-    source: str
-    origin: str
-    line: int
-
-
-@attrs.frozen
-class Carrier:
-    """A mobile carrier, with the SMS port its own subscribers report spam to."""
-
-    code: str
-    zh: str
-    en: str
-    report_port: str | None
-
-
-def parse_rules(
-    text: str,
-    *,
-    origin: str = "<rules>",
-    builtin: bool = False,
-    reasons: Mapping[str, ReasonText] | None = None,
-    carriers: Mapping[str, Carrier] | None = None,
-) -> tuple[PrefixRule, ...]:
-    """Parse and validate a prefix table in the ``prefixes.csv`` format.
-
-    The built-in table must fill every column. A user's table needs only
-    ``prefix`` plus whatever it wants to say: blank lengths admit any number
-    under the prefix, a blank kind keeps the built-in kind, a ``risk`` column
-    sets all three risks, and a blank risk leaves that context to the
-    built-in table. Users cannot mark rows ``never_block`` or ``urgent``:
-    only official warnings and emergency numbers are.
-
-    Args:
-        text: the CSV text, header first.
-        origin: the file name used in error messages.
-        builtin: validate as the built-in table (every column required).
-        reasons: the reason codes a row may name (defaults to the built-in ones).
-        carriers: the carrier codes a row may name (defaults to the built-in ones).
-
-    Returns:
-        The rows, in file order.
-
-    Raises:
-        TableError: with the line number, for the first problem found.
-
-    """
-    reasons = builtin_reasons() if reasons is None else reasons
-    carriers = builtin_carriers() if carriers is None else carriers
-    required = PREFIX_COLUMNS if builtin else ("prefix",)
-    rules: list[PrefixRule] = []
-    seen: dict[str, list[tuple[int, int, int]]] = {}
-    for line, row in read_table(text, origin, required):
-        prefix = row.get("prefix", "")
-        if not prefix or not prefix.isascii() or not prefix.isdigit():
-            raise TableError(origin, line, f"prefix must be ASCII digits, got {prefix!r}")
-        if len(prefix) > MAX_NUMBER_LEN:
-            raise TableError(origin, line, f"prefix longer than {MAX_NUMBER_LEN} digits")
-        lo_text, hi_text = row.get("min_len", ""), row.get("max_len", "")
-        lo = _int(lo_text, "min_len", origin, line) if lo_text else len(prefix)
-        hi = _int(hi_text, "max_len", origin, line) if hi_text else MAX_NUMBER_LEN
-        if not len(prefix) <= lo <= hi <= MAX_NUMBER_LEN:
-            raise TableError(
-                origin,
-                line,
-                f"lengths must satisfy len(prefix)={len(prefix)} <= min_len <= max_len"
-                f" <= {MAX_NUMBER_LEN}, got {lo}..{hi}",
-            )
-        for other_lo, other_hi, other_line in seen.get(prefix, ()):
-            if lo <= other_hi and other_lo <= hi:
-                raise TableError(
-                    origin,
-                    line,
-                    f"prefix {prefix} with lengths {lo}..{hi} duplicates line {other_line}"
-                    f" ({other_lo}..{other_hi})",
-                )
-        seen.setdefault(prefix, []).append((lo, hi, line))
-        kind_text = row.get("kind", "")
-        kind = _kind(kind_text, origin, line) if kind_text else None
-        if kind in (NumberKind.HIDDEN, NumberKind.MALFORMED):
-            raise TableError(origin, line, f"kind {kind_text!r} describes input, not a prefix")
-        risks: dict[str, Risk | None] = {}
-        shared = row.get("risk", "")
-        for col in ("risk_call", "risk_sms", "risk_out"):
-            value = row.get(col, "") or shared
-            risks[col] = _risk(value, col, origin, line) if value else None
-        never_block = _bool(row.get("never_block", ""), "never_block", origin, line, False)
-        urgent = _bool(row.get("urgent", ""), "urgent", origin, line, False)
-        if not builtin and (never_block or urgent):
-            raise TableError(
-                origin,
-                line,
-                "never_block and urgent are reserved for the built-in table (official"
-                " warnings and emergency numbers); use an allow list instead",
-            )
-        if builtin and kind is None:
-            raise TableError(origin, line, "kind is required")
-        if not builtin and kind is None and all(v is None for v in risks.values()):
-            raise TableError(origin, line, "the row sets neither a kind nor a risk")
-        reason = row.get("reason", "") or ("" if builtin else "user_rule")
-        if reason not in reasons:
-            raise TableError(origin, line, f"unknown reason code {reason!r}")
-        carrier = row.get("carrier", "") or None
-        if carrier is not None and carrier not in carriers:
-            raise TableError(
-                origin,
-                line,
-                f"unknown carrier {carrier!r}; known: {', '.join(sorted(carriers))}",
-            )
-        org_zh, org_en = row.get("org_zh", ""), row.get("org_en", "")
-        if bool(org_zh) != bool(org_en):
-            raise TableError(origin, line, "org_zh and org_en must be given together")
-        source = row.get("source", "")
-        if builtin and not source:
-            raise TableError(origin, line, "every built-in row needs a source")
-        rules.append(
-            PrefixRule(
-                prefix=prefix,
-                min_len=lo,
-                max_len=hi,
-                kind=kind,
-                risk_call=risks["risk_call"],
-                risk_sms=risks["risk_sms"],
-                risk_out=risks["risk_out"],
-                calls_out=_bool(row.get("calls_out", ""), "calls_out", origin, line, True),
-                never_block=never_block,
-                urgent=urgent,
-                reason=reason,
-                organisation=Organisation(org_zh, org_en) if org_zh else None,
-                carrier=carrier,
-                source=source or origin,
-                origin=origin,
-                line=line,
-            )
-        )
-    return tuple(rules)
-
-
-def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
-    """Read a user's prefix rules file (the ``prefixes.csv`` format).
-
-    Raises:
-        TableError: the file is unreadable or invalid (with the line number).
-
-    """
-    origin, text = read_user_file(path)
-    return parse_rules(text, origin=origin)
-
-
-def load_number_list(path: str | os.PathLike[str]) -> list[str]:
-    """Read a block or allow list: one number or digit prefix a line, ``#`` comments.
-
-    Each entry is checked the way :class:`fraudnum.Classifier` checks list
-    entries, so a bad line is reported with its number here rather than later.
-
-    Raises:
-        TableError: the file is unreadable or a line is not a number or prefix.
-
-    """
-    from fraudnum.numbers import list_entry_key
-
-    origin, text = read_user_file(path)
-    entries = []
-    for line, raw in enumerate(text.splitlines(), start=1):
-        entry = raw.split("#", 1)[0].strip()
-        if not entry:
-            continue
-        try:
-            list_entry_key(entry)
-        except ValueError as e:
-            raise TableError(origin, line, str(e)) from None
-        entries.append(entry)
-    return entries
-
-
-@functools.cache
-def builtin_carriers() -> Mapping[str, Carrier]:
-    """The carriers shipped in ``data/carriers.csv``, by code."""
-    origin = "carriers.csv"
-    out: dict[str, Carrier] = {}
-    cols = ("code", "zh", "en", "report_port", "source")
-    for line, row in read_table(data_text(origin), origin, cols):
-        if row["code"] in out:
-            raise TableError(origin, line, f"duplicate code {row['code']!r}")
-        port = row["report_port"] or None
-        if port is not None and not port.isdigit():
-            raise TableError(origin, line, f"report_port must be digits, got {port!r}")
-        out[row["code"]] = Carrier(row["code"], row["zh"], row["en"], port)
-    return out
-
-
-@functools.cache
-def builtin_rules() -> tuple[PrefixRule, ...]:
-    """The numbering plan shipped in ``data/prefixes.csv``."""
-    return parse_rules(data_text("prefixes.csv"), origin="prefixes.csv", builtin=True)
-
-
-@functools.cache
-def builtin_hidden_markers() -> frozenset[str]:
-    """Caller-ID texts that mean the number is withheld, case-folded."""
-    origin = "hidden_markers.csv"
-    return frozenset(
-        row["marker"].casefold()
-        for _, row in read_table(data_text(origin), origin, ("marker", "source"))
-    )
-
-
-@functools.cache
-def builtin_dial_prefixes() -> tuple[str, ...]:
-    """IP long-distance prefixes (``17951`` ...) that may precede a number, longest first."""
-    origin = "dial_prefixes.csv"
-    prefixes = []
-    for line, row in read_table(data_text(origin), origin, ("prefix", "carrier", "source")):
-        if not row["prefix"].isdigit():
-            raise TableError(origin, line, f"prefix must be digits, got {row['prefix']!r}")
-        prefixes.append(row["prefix"])
-    return tuple(sorted(prefixes, key=len, reverse=True))
+__moved_to__ = "fraudnum.numbers.plan"

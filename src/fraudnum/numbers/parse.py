@@ -14,6 +14,7 @@ number. That is why parsing takes a ``lookup`` function over the table.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
@@ -21,34 +22,33 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from fraudnum._regions import country_code_and_region
-from fraudnum.tables import PrefixRule, builtin_dial_prefixes, builtin_hidden_markers
+from fraudnum import _core
+from fraudnum.numbers.kinds import MOBILE_KINDS, SERVICE_KINDS, WEAK_AFTER_CC
+from fraudnum.numbers.plan import (
+    PrefixRule,
+    RuleTable,
+    builtin_dial_prefixes,
+    builtin_hidden_markers,
+    builtin_table,
+)
+from fraudnum.numbers.regions import country_code_and_region
 from fraudnum.types import NumberInfo, NumberKind
 
-__all__ = ["NumberParser", "ParsedNumber", "list_entry_key", "parse_number"]
+__all__ = [
+    "MAX_INPUT_LEN",
+    "Lookup",
+    "NumberParser",
+    "ParsedNumber",
+    "builtin_parser",
+    "parse_number",
+]
 
+#: Canonical digits -> the matching numbering-plan row, or None.
 Lookup = Callable[[str], "PrefixRule | None"]
 
-# No caller ID is this long; longer input is malformed without further work,
-# which also bounds the cost of everything below.
+#: No caller ID is this long; longer input is malformed without further work,
+#: which also bounds the cost of everything below.
 MAX_INPUT_LEN = 128
-
-# Kinds a ``+86`` number only falls back to when it is not a landline: after
-# +86, "10 6561 2308" is a Beijing line, not the 106 port 1065612308.
-_WEAK_AFTER_CC = frozenset({NumberKind.SERVICE_95_LONG, NumberKind.SERVICE_96, NumberKind.SMS_PORT})
-# Kinds that may follow an area code ("025-96110", "010-12308", "0755-95588").
-_SERVICE_KINDS = frozenset(
-    {
-        NumberKind.SERVICE_95,
-        NumberKind.SERVICE_96,
-        NumberKind.ANTI_FRAUD_CALL,
-        NumberKind.ANTI_FRAUD_SMS,
-        NumberKind.GOV_HOTLINE,
-        NumberKind.EMERGENCY,
-        NumberKind.CARRIER_SERVICE,
-    }
-)
-_MOBILE_KINDS = frozenset({NumberKind.MOBILE, NumberKind.MOBILE_VIRTUAL})
 
 _SEPARATORS = re.compile(
     r"[\s\-\u2010-\u2015\u2212.\u00b7\u30fb()\[\]{}\uff08\uff09\u3010\u3011/\\_'\"]+"
@@ -296,7 +296,7 @@ def _domestic_after_country_code(nsn: str, lookup: Lookup, state: _State) -> Par
     if not nsn:
         raise _Malformed("nothing after the country code 86", "国家代码 86 之后没有号码")
     rule = lookup(nsn)
-    if rule is not None and rule.kind not in _WEAK_AFTER_CC:
+    if rule is not None and rule.kind not in WEAK_AFTER_CC:
         return _domestic(nsn, rule, state)
     try:
         return _national("0" + nsn, lookup, state)
@@ -322,14 +322,14 @@ def _with_trunk_zero(s: str, lookup: Lookup, state: _State) -> ParsedNumber:
     if len(s) == 12 and s[1] == "1":
         # A mobile dialled with a leading 0, as landlines in another city show it.
         rule = lookup(s[1:])
-        if rule is not None and rule.kind in _MOBILE_KINDS:
+        if rule is not None and rule.kind in MOBILE_KINDS:
             state.flags.add("trunk_zero_mobile")
             return _domestic(s[1:], rule, state)
     area = s[:3] if s[1:2] in ("1", "2") else s[:4]
     rest = s[len(area) :]
     if rest[:1] in ("1", "9"):
         rule = lookup(rest)
-        if rule is not None and rule.kind in _SERVICE_KINDS:
+        if rule is not None and rule.kind in SERVICE_KINDS:
             return _domestic(rest, rule, state, area_code=area)
     rule = lookup(s)
     if rule is None:
@@ -378,7 +378,7 @@ def _mainland(
         e164 = "+86" + key[1:]
         if area_code is None:
             area_code = key[:3] if key[1:2] in ("1", "2") else key[:4]
-    elif rule.kind in _MOBILE_KINDS or rule.kind is NumberKind.IOT:
+    elif rule.kind in MOBILE_KINDS or rule.kind is NumberKind.IOT:
         e164 = "+86" + key
     return ParsedNumber(
         NumberInfo(
@@ -398,40 +398,29 @@ def _mainland(
     )
 
 
-# The canonicaliser's result flags (see _trie.pyx), as NumberInfo.flags names.
-_FLAG_NAMES = (
-    (1, "plus"),
-    (2, "00"),
-    (4, "country_code_86"),
-    (8, "trunk_zero_mobile"),
-    (16, "redundant_trunk_zero"),
-    (32, "normalised"),
-    (128, "tel_uri"),
-)
-# Set in a canonicaliser answer whose key is "00" + an international number.
-INTERNATIONAL_FLAG = 64
-# Row codes of NumberParser.row_codes that are not rule matches.
-ROW_PARSE = -1
-ROW_INTERNATIONAL = -2
-ROW_MALFORMED = -3
-
-
-def _class_bits(kind: NumberKind | None) -> int:
-    """What the C canonicaliser must know of a rule's kind (bits of _trie.pyx)."""
+def _class_bits(kind: NumberKind | None, canon: Any) -> int:
+    """What the C canonicaliser must know of a rule's kind (its ``CLASS_*`` bits)."""
     bits = 0
-    if kind in _MOBILE_KINDS:
-        bits |= 1
+    if kind in MOBILE_KINDS:
+        bits |= canon.CLASS_MOBILE
     if kind is NumberKind.FIXED_LINE:
-        bits |= 2
-    if kind in _SERVICE_KINDS:
-        bits |= 4
-    if kind in _WEAK_AFTER_CC:
-        bits |= 8
+        bits |= canon.CLASS_FIXED
+    if kind in SERVICE_KINDS:
+        bits |= canon.CLASS_SERVICE
+    if kind in WEAK_AFTER_CC:
+        bits |= canon.CLASS_WEAK
     if kind is NumberKind.INTERNATIONAL:
-        bits |= 16
+        bits |= canon.CLASS_INTERNATIONAL
     if kind is NumberKind.IOT:
-        bits |= 32
+        bits |= canon.CLASS_IOT
     return bits
+
+
+# Batch row codes that are not rule matches: the compiled canonicaliser's own
+# values (it produces them); without it every row is ROW_PARSE.
+ROW_PARSE: int = _core.canon.ROW_PARSE if _core.canon is not None else -1
+ROW_INTERNATIONAL: int = _core.canon.ROW_INTERNATIONAL if _core.canon is not None else -2
+ROW_MALFORMED: int = _core.canon.ROW_MALFORMED if _core.canon is not None else -3
 
 
 class NumberParser:
@@ -442,27 +431,36 @@ class NumberParser:
     core) goes through :func:`parse_number`. Both give the same answers.
 
     Args:
-        rules: the table's rows, indexed as the trie's values.
-        trie: the table's :class:`~fraudnum._trie.DigitTrie`.
-        lookup: digits -> row, over the same table.
+        table: the numbering table (the built-in one for :func:`builtin_parser`).
     """
 
-    def __init__(self, rules: Sequence[PrefixRule], trie: Any, lookup: Lookup) -> None:
-        from fraudnum._core import Canonicaliser
-
-        self._rules = tuple(rules)
-        self._lookup = lookup
+    def __init__(self, table: RuleTable) -> None:
+        self._rules = table.rules
+        self._lookup: Lookup = table.lookup
         self._markers = builtin_hidden_markers()
         self._dial_prefixes = builtin_dial_prefixes()
         self._flag_sets: dict[int, frozenset[str]] = {}
         self._canon = None
+        self._flag_names: tuple[tuple[int, str], ...] = ()
+        self._international_flag = 0
         # Hidden markers the C path would read as a number; normally none, so
         # the hot path skips the marker check after a C answer.
         self._c_markers: frozenset[str] = frozenset()
-        if Canonicaliser is not None:
-            classes = bytes(_class_bits(r.kind) for r in self._rules)
-            self._canon = Canonicaliser(trie, classes, self._dial_prefixes)
+        canon = _core.canon
+        if _core.Canonicaliser is not None and canon is not None:
+            if canon.MAX_INPUT_LEN > MAX_INPUT_LEN:
+                raise RuntimeError("the C canonicaliser reads more than the parser allows")
+            classes = bytes(_class_bits(r.kind, canon) for r in self._rules)
+            trie: Any = table.trie  # the compiled DigitTrie whenever a Canonicaliser exists
+            self._canon = _core.Canonicaliser(trie, classes, self._dial_prefixes)
+            self._flag_names = canon.FLAG_NAMES
+            self._international_flag = canon.FLAG_INTERNATIONAL
             self._c_markers = frozenset(m for m in self._markers if self._canon.parse(m))
+
+    @property
+    def lookup(self) -> Lookup:
+        """Canonical digits -> the matching table row, or None."""
+        return self._lookup
 
     def parse(self, raw: str) -> ParsedNumber:
         """Parse one caller ID; see :func:`parse_number`."""
@@ -516,11 +514,11 @@ class NumberParser:
         key, index, area, bits, extension = found
         flags = self._flag_sets.get(bits)
         if flags is None:
-            flags = frozenset(name for bit, name in _FLAG_NAMES if bits & bit)
+            flags = frozenset(name for bit, name in self._flag_names if bits & bit)
             self._flag_sets[bits] = flags
         dial = bits >> 8
         dial_prefix = self._dial_prefixes[dial - 1] if dial else None
-        if bits & INTERNATIONAL_FLAG:
+        if bits & self._international_flag:
             country = country_code_and_region(key[2:])
             if country is None:
                 return self.parse_fallback(raw)
@@ -538,31 +536,7 @@ class NumberParser:
         )
 
 
-def list_entry_key(entry: str, lookup: Lookup | None = None) -> str:
-    """Turn a block/allow list entry into the canonical digits it matches.
-
-    A bare run of digits (``"1709"``, ``"4008108888"``) is a prefix of the
-    canonical form and is kept as it is; anything else (``"+86 139 1234 5678"``)
-    is parsed as a number and must parse.
-
-    Raises:
-        TypeError: ``entry`` is not a ``str``.
-        ValueError: the entry is neither a digit prefix nor a valid number.
-
-    """
-    if not isinstance(entry, str):
-        raise TypeError(f"a list entry must be a str, not {type(entry).__name__}")
-    stripped = entry.strip()
-    if stripped.isascii() and stripped.isdigit():
-        if len(stripped) > 32:
-            raise ValueError(f"{entry!r} is longer than 32 digits")
-        return stripped
-    if lookup is None:
-        from fraudnum.engine import default_lookup
-
-        lookup = default_lookup()
-    parsed = parse_number(entry, lookup)
-    if parsed.status != "ok":
-        what = parsed.detail or "it is a hidden-number marker"
-        raise ValueError(f"{entry!r} is neither a digit prefix nor a valid number: {what}")
-    return parsed.info.digits
+@functools.cache
+def builtin_parser() -> NumberParser:
+    """The parser over the built-in numbering plan (built once)."""
+    return NumberParser(builtin_table())

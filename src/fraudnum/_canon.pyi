@@ -1,0 +1,31 @@
+"""Type stubs for the compiled caller-ID canonicaliser (see ``_canon.pyx``)."""
+
+from collections.abc import Sequence
+from typing import Final
+
+from fraudnum._trie import DigitTrie
+
+CLASS_MOBILE: Final[int]
+CLASS_FIXED: Final[int]
+CLASS_SERVICE: Final[int]
+CLASS_WEAK: Final[int]
+CLASS_INTERNATIONAL: Final[int]
+CLASS_IOT: Final[int]
+FLAG_NAMES: Final[tuple[tuple[int, str], ...]]
+FLAG_INTERNATIONAL: Final[int]
+ROW_PARSE: Final[int]
+ROW_INTERNATIONAL: Final[int]
+ROW_MALFORMED: Final[int]
+MAX_INPUT_LEN: Final[int]
+
+class Canonicaliser:
+    """Resolves common caller-ID forms to canonical digits and a rule, in C."""
+
+    def __init__(self, trie: DigitTrie, classes: bytes, dial_prefixes: Sequence[str]) -> None: ...
+    def parse(self, raw: str) -> tuple[str, int, str, int, str] | None:
+        """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
+    def classify_rows(self, raws: Sequence[str], user: DigitTrie | None = None) -> list[int]:
+        """Per caller ID ``rule << 32 | (user_rule + 1)``, or -1, -2, -3 (see the .pyx)."""
+    def __reduce__(
+        self,
+    ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -1,0 +1,316 @@
+"""Precedence tiers: from the matched rows to a verdict's kind, risk and reasons.
+
+Strongest first (a verdict names the tier that decided it):
+
+1. ``never_block`` - built-in rows marked ``never_block`` (96110, 12381,
+   emergency numbers) are TRUSTED whatever the user's lists and rules say.
+2. ``user`` - the user's block/allow lists and rules file; the longest matching
+   prefix wins among them.
+3. ``builtin`` - the numbering plan in ``data/prefixes.csv``.
+
+Everything in a verdict but the number itself is an :class:`Outcome`, which
+depends only on the rows that matched and the context; outcomes are built once
+and shared between verdicts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from fraudnum.numbers.parse import NumberParser, ParsedNumber
+from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
+from fraudnum.numbers.regions import country_code_and_region
+from fraudnum.texts import ReasonText, fill
+from fraudnum.types import (
+    Advisor,
+    Channel,
+    Direction,
+    NumberInfo,
+    NumberKind,
+    Organisation,
+    Reason,
+    Risk,
+    Tier,
+    Verdict,
+)
+
+__all__ = ["Outcome", "Precedence"]
+
+_NON_DIGITS = re.compile(r"\D+")
+# Distinct outcomes are few (rules x user rules x contexts); the bound only
+# matters for huge user lists.
+_OUTCOME_CACHE_SIZE = 65536
+
+
+class Outcome(NamedTuple):
+    """Everything in a verdict except the number: shared between verdicts."""
+
+    kind: NumberKind
+    risk: Risk
+    reasons: tuple[Reason, ...]
+    tier: Tier
+    urgent: bool
+    organisation: Organisation | None
+    rule_source: str | None
+
+    def verdict(
+        self, info: NumberInfo, channel: Channel, direction: Direction, advisor: Advisor | None
+    ) -> Verdict:
+        """The verdict on ``info`` with this outcome."""
+        return Verdict(
+            self.kind,
+            self.risk,
+            self.reasons,
+            info,
+            tier=self.tier,
+            channel=channel,
+            direction=direction,
+            urgent=self.urgent,
+            organisation=self.organisation,
+            rule_source=self.rule_source,
+            advisor=advisor,
+        )
+
+
+class Precedence:
+    """Decides outcomes from the built-in table and the user's rules, with caches.
+
+    Args:
+        builtin: the numbering plan.
+        user: the user's rules and list entries, or None.
+        reasons: the reason texts by code.
+    """
+
+    def __init__(
+        self, builtin: RuleTable, user: RuleTable | None, reasons: Mapping[str, ReasonText]
+    ) -> None:
+        self.builtin = builtin
+        self.user = user
+        self._reasons = reasons
+        self._outcomes: dict[tuple[object, ...], Outcome] = {}
+        #: Outcomes of batch row codes, per context (see :meth:`of_code`).
+        self.code_outcomes: dict[tuple[Channel, Direction], dict[int, Outcome]] = {}
+        self._urgent_numbers = tuple(
+            r.prefix for r in builtin.rules if r.urgent and r.min_len == len(r.prefix)
+        )
+
+    def reason(self, code: str, **params: object) -> Reason:
+        """Build a :class:`~fraudnum.Reason` from the reason table, filling its template."""
+        text = self._reasons[code]
+        return Reason(code, fill(text.zh, **params).strip(), fill(text.en, **params).strip())
+
+    def _rule_reason(self, rule: PrefixRule, region: str | None) -> Reason:
+        carrier = builtin_carriers().get(rule.carrier or "")
+        org = rule.organisation
+        return self.reason(
+            rule.reason,
+            carrier_zh=carrier.zh if carrier else "运营商未知",
+            carrier_en=carrier.en if carrier else "carrier unknown",
+            org_zh=org.zh if org else "",
+            org_en=org.en if org else "",
+            region=(org.en if org else None) or region or "unknown region",
+            rule=f"{rule.origin}:{rule.line}",
+        )
+
+    def of_parsed(
+        self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
+    ) -> Outcome:
+        """The outcome of a parsed number."""
+        info = parsed.info
+        if parsed.status == "hidden":
+            return self.hidden
+        if parsed.status != "ok" or parsed.rule is None:
+            return self.malformed(parsed)
+        user_rule = self.user.lookup(info.digits) if self.user is not None else None
+        return self.shared(
+            parsed.rule, user_rule, info.digits, info.region, channel, direction, expect_intl
+        )
+
+    def shared(
+        self,
+        rule: PrefixRule,
+        user_rule: PrefixRule | None,
+        digits: str,
+        region: str | None,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+    ) -> Outcome:
+        """The outcome for a matched number, built once per combination and shared.
+
+        Everything but the number itself depends on the rows, the context and,
+        for an international number, its region and the warning it may imitate.
+        """
+        key: tuple[object, ...] = (id(rule), id(user_rule), channel, direction)
+        imitated = None
+        if rule.kind is NumberKind.INTERNATIONAL:
+            incoming = direction is Direction.INCOMING
+            imitated = self.imitated_warning(digits) if incoming else None
+            expect_intl = expect_intl and incoming
+            key += (expect_intl, imitated, region)
+        else:
+            expect_intl = False
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = self.decide(
+                rule, user_rule, region, channel, direction, expect_intl, imitated
+            )
+            if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
+                self._outcomes.clear()
+            self._outcomes[key] = outcome
+        return outcome
+
+    def decide(
+        self,
+        rule: PrefixRule,
+        user_rule: PrefixRule | None,
+        region: str | None,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+        imitated: str | None,
+    ) -> Outcome:
+        """Apply the tiers to a built-in row and the user's row for the same number."""
+        assert rule.kind is not None  # built-in rows always have a kind
+        main = self._rule_reason(rule, region)
+        if rule.never_block:
+            reasons = [main]
+            if rule.urgent:
+                reasons.append(self.reason("urgent_warning"))
+            if user_rule is not None:
+                reasons.append(self.reason("never_block_overrides_user", rule=describe(user_rule)))
+            return Outcome(
+                rule.kind,
+                Risk.TRUSTED,
+                tuple(reasons),
+                Tier.NEVER_BLOCK,
+                rule.urgent,
+                rule.organisation,
+                rule.source,
+            )
+        user_risk = context_risk(user_rule, channel, direction) if user_rule else None
+        if user_rule is not None and (user_risk is not None or user_rule.kind is not None):
+            decided = user_risk or context_risk(rule, channel, direction)
+            assert decided is not None  # built-in rows give every context a risk
+            return Outcome(
+                user_rule.kind or rule.kind,
+                decided,
+                (self.reason(user_rule.reason, rule=describe(user_rule)), main),
+                Tier.USER,
+                False,
+                user_rule.organisation or rule.organisation,
+                user_rule.source,
+            )
+        builtin_risk = context_risk(rule, channel, direction)
+        assert builtin_risk is not None  # built-in rows give every context a risk
+        risk: Risk = builtin_risk
+        reasons = [main]
+        if direction is Direction.INCOMING and channel is Channel.CALL and not rule.calls_out:
+            risk = max(risk, Risk.HIGH)
+            org = rule.organisation
+            reasons.append(
+                self.reason(
+                    "inbound_only_number",
+                    who_zh=org.zh if org else "这类号码",
+                    who_en=f"The {org.en}" if org else "A number of this kind",
+                )
+            )
+        if imitated:
+            risk = Risk.HIGH
+            reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+        elif expect_intl:
+            risk = min(risk, Risk.LOW)
+            reasons.append(self.reason("international_expected"))
+        return Outcome(
+            rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
+        )
+
+    def of_code(self, code: int, channel: Channel, direction: Direction) -> Outcome:
+        """The outcome of a batch row code (built-in rule << 32 | user rule + 1)."""
+        rule = self.builtin.rules[code >> 32]
+        u = (code & 0xFFFFFFFF) - 1
+        user_rule = self.user.rules[u] if self.user is not None and u >= 0 else None
+        return self.decide(rule, user_rule, "CN", channel, direction, False, None)
+
+    def international(
+        self,
+        raw: str,
+        parser: NumberParser,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+    ) -> Outcome | None:
+        """A batch row's outcome for an international number, without building its NumberInfo.
+
+        None when the Python parser must decide (an unknown calling code).
+        """
+        found = parser.canonical(raw)
+        if found is None:
+            return None
+        country = country_code_and_region(found[0][2:])
+        if country is None:
+            return None
+        rule = self.builtin.rules[found[1]]
+        user_rule = self.user.lookup(found[0]) if self.user is not None else None
+        return self.shared(rule, user_rule, found[0], country[1], channel, direction, expect_intl)
+
+    def malformed_column(self, raw: str) -> Outcome:
+        """Kind, risk and tier of a malformed row, without formatting its reasons."""
+        risk = Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
+        return Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
+
+    def _malformed_imitation(self, raw: str) -> str | None:
+        """The warning number a malformed caller ID's digits dress up as, if any."""
+        return self.imitated_warning(_NON_DIGITS.sub("", _nfkc(raw)))
+
+    @functools.cached_property
+    def hidden(self) -> Outcome:
+        """The outcome of a withheld number."""
+        reasons = (self.reason("hidden_caller"),)
+        return Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
+
+    def malformed(self, parsed: ParsedNumber) -> Outcome:
+        """The outcome of input that is no number, with what was wrong."""
+        template = self._reasons["malformed_number"]
+        reasons = [
+            Reason(
+                "malformed_number",
+                fill(template.zh, detail=parsed.detail_zh),
+                fill(template.en, detail=parsed.detail),
+            )
+        ]
+        risk = Risk.MEDIUM
+        imitated = self._malformed_imitation(parsed.info.raw)
+        if imitated:
+            risk = Risk.HIGH
+            reasons.append(self.reason("imitates_warning_number", imitated=imitated))
+        return Outcome(NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None)
+
+    def imitated_warning(self, digits: str) -> str | None:
+        """The warning number (96110, 12381) these digits dress up as, if any."""
+        for urgent in self._urgent_numbers:
+            if digits.endswith(urgent) and len(digits) > len(urgent):
+                return urgent
+        return None
+
+
+def _nfkc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
+def context_risk(rule: PrefixRule, channel: Channel, direction: Direction) -> Risk | None:
+    """The risk a row gives a number in this context (None: the row says nothing)."""
+    if direction is Direction.OUTGOING:
+        return rule.risk_out
+    if channel is Channel.SMS:
+        return rule.risk_sms
+    return rule.risk_call
+
+
+def describe(rule: PrefixRule) -> str:
+    """How a reason cites a user's row: its prefix, file and line."""
+    return f"{rule.prefix} ({rule.origin}, line {rule.line})"
