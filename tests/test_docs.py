@@ -22,6 +22,8 @@ import pytest
 
 import fraudnum
 
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 _OFFLINE = {
     "HTTP_PROXY": "http://127.0.0.1:9",

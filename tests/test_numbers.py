@@ -10,6 +10,7 @@ import fraudnum
 from fraudnum import NumberKind
 from fraudnum.numbers.lists import list_entry_key
 from fraudnum.numbers.parse import MAX_INPUT_LEN, ROW_INTERNATIONAL, ROW_MALFORMED
+from fraudnum.numbers.plan import builtin_rules
 
 FULL_WIDTH = str.maketrans("0123456789+-() ", "０１２３４５６７８９＋－（）　")
 
@@ -163,9 +164,7 @@ def formatted(draw: st.DrawFn, digits: str, national: str) -> str:
     return national.translate(FULL_WIDTH)
 
 
-MOBILE_PREFIXES = sorted(
-    r.prefix for r in fraudnum.numbers.plan.builtin_rules() if r.kind is NumberKind.MOBILE
-)
+MOBILE_PREFIXES = sorted(r.prefix for r in builtin_rules() if r.kind is NumberKind.MOBILE)
 
 
 @given(st.data())

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 _PYPROJECT = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 

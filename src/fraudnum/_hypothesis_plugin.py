@@ -28,7 +28,7 @@ def _hypothesis_setup_hook() -> None:
     """
     from hypothesis import strategies as st
 
-    from fraudnum import model
+    from fraudnum import types as model
 
     def deferred(name: str) -> st.SearchStrategy[object]:
         def build() -> st.SearchStrategy[object]:

@@ -7,6 +7,7 @@ when ``FRAUDNUM_NO_EXTENSIONS=1``; it favours plainness over speed.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable, Sequence
 
 _MAX_KEY_LEN = 255
@@ -87,6 +88,11 @@ class DigitTrie:
         """Number of trie nodes, the root included."""
         return len(self._children)
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the node and rule containers (their contents' objects not included)."""
+        return sum(map(sys.getsizeof, self._children)) + sum(map(sys.getsizeof, self._rules))
+
     def __reduce__(self) -> tuple[type[DigitTrie], tuple[list[_Entry]]]:
         return (DigitTrie, (self.entries(),))
 
@@ -95,6 +101,7 @@ class DigitTrie:
 
 
 def _validated(entries: Iterable[_Entry]) -> list[_Entry]:
+    """Check entries and return them sorted by prefix (shared with the compiled trie)."""
     rows = []
     for i, entry in enumerate(entries):
         try:

@@ -19,6 +19,9 @@ from libc.stdint cimport int32_t, uint8_t, uint16_t
 
 from libc.string cimport memcmp, memset
 
+# One validation for both twins: the pure-Python trie's checks and messages.
+from fraudnum._pytrie import _validated
+
 cdef Py_ssize_t _key_to_ascii(str key, unsigned char* out, Py_ssize_t cap):
     """Copy key into out as ASCII, mapping non-ASCII code points to 0xFF.
 
@@ -276,34 +279,3 @@ cdef class DigitTrie:
 
     def __repr__(self):
         return f"DigitTrie(<{self.n_rules} entries, {self.n_nodes} nodes>)"
-
-
-def _validated(entries):
-    """Check entries and return them as a list of tuples sorted by prefix."""
-    rows = []
-    for i, entry in enumerate(entries):
-        try:
-            prefix, lo, hi, value = entry
-        except (TypeError, ValueError):
-            raise TypeError(f"entry {i} must be (prefix, min_len, max_len, value), got {entry!r}") from None
-        if not isinstance(prefix, str):
-            raise TypeError(f"entry {i}: prefix must be str, not {type(prefix).__name__}")
-        if not prefix or not prefix.isascii() or not prefix.isdigit():
-            raise ValueError(f"entry {i}: prefix must be a non-empty string of ASCII digits, got {prefix!r}")
-        if len(prefix) > MAX_KEY_LEN:
-            raise ValueError(f"entry {i}: prefix longer than {MAX_KEY_LEN} digits")
-        for name, v in (("min_len", lo), ("max_len", hi), ("value", value)):
-            if not isinstance(v, int) or isinstance(v, bool):
-                raise TypeError(f"entry {i}: {name} must be int, not {type(v).__name__}")
-        if not 0 <= lo <= hi <= MAX_KEY_LEN:
-            raise ValueError(f"entry {i}: need 0 <= min_len <= max_len <= {MAX_KEY_LEN}, got {lo}..{hi}")
-        if not 0 <= value <= 0x7FFFFFFF:
-            raise ValueError(f"entry {i}: value must be a non-negative int32, got {value}")
-        rows.append((prefix, lo, hi, value, i))
-    rows.sort()
-    for a, b in zip(rows, rows[1:]):
-        if a[0] == b[0] and b[1] <= a[2]:
-            raise ValueError(
-                f"entries {a[4]} and {b[4]}: prefix {a[0]!r} has overlapping lengths "
-                f"{a[1]}..{a[2]} and {b[1]}..{b[2]}")
-    return [r[:4] for r in rows]

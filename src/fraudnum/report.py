@@ -46,7 +46,8 @@ import attrs
 
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.advice import Advice, advice_for
-from fraudnum.tables import Carrier, builtin_carriers
+from fraudnum.numbers.parse import parse_number
+from fraudnum.numbers.plan import Carrier, builtin_carriers, builtin_table
 from fraudnum.types import (
     Channel,
     NumberInfo,
@@ -443,10 +444,7 @@ def _check_type(value: object, types: type | tuple[type, ...], name: str, what: 
 
 
 def _reporter_info(reporter: str) -> NumberInfo:
-    from fraudnum.engine import default_lookup
-    from fraudnum.numbers import parse_number
-
-    parsed = parse_number(reporter, default_lookup())
+    parsed = parse_number(reporter, builtin_table().lookup)
     rule = parsed.rule
     if parsed.status != "ok" or rule is None or rule.kind not in _MOBILE:
         raise ReportError(
@@ -527,9 +525,7 @@ def _carrier(info: NumberInfo, override: str | None) -> tuple[Carrier | None, li
 
 
 def _reporter_kind(info: NumberInfo) -> NumberKind | None:
-    from fraudnum.engine import default_lookup
-
-    rule = default_lookup()(info.digits)
+    rule = builtin_table().lookup(info.digits)
     return None if rule is None else rule.kind
 
 

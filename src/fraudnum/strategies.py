@@ -41,12 +41,13 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-import fraudnum
-from fraudnum.tables import (
+from fraudnum.classifier import classify, classify_sms
+from fraudnum.numbers.plan import (
     PrefixRule,
     builtin_dial_prefixes,
     builtin_hidden_markers,
     builtin_rules,
+    builtin_table,
 )
 from fraudnum.types import (
     Channel,
@@ -133,9 +134,7 @@ class _Shape:
 
 
 def _lookup() -> Callable[[str], PrefixRule | None]:
-    from fraudnum.engine import default_lookup
-
-    found: Callable[[str], PrefixRule | None] = default_lookup()
+    found: Callable[[str], PrefixRule | None] = builtin_table().lookup
     return found
 
 
@@ -641,8 +640,8 @@ def caller_ids() -> st.SearchStrategy[str]:
 def _verdict(draw: st.DrawFn, numbers_: st.SearchStrategy[str], contexts: bool) -> Verdict:
     number = draw(numbers_)
     if not contexts:
-        return fraudnum.classify(number)
-    return fraudnum.classify(
+        return classify(number)
+    return classify(
         number,
         channel=draw(st.sampled_from(list(Channel))),
         direction=draw(st.sampled_from(list(Direction))),
@@ -1095,10 +1094,8 @@ def sms_verdicts(*, category: SmsCategory | str | None = None) -> st.SearchStrat
         ...     assert v.reasons
 
     """
-    with_sender = sms_pairs(category=category).map(
-        lambda p: fraudnum.classify_sms(p[1], sender=p[0])
-    )
-    without = sms(category=category).map(fraudnum.classify_sms)
+    with_sender = sms_pairs(category=category).map(lambda p: classify_sms(p[1], sender=p[0]))
+    without = sms(category=category).map(classify_sms)
     return st.one_of(without, with_sender)
 
 
@@ -1118,7 +1115,7 @@ def _url_findings() -> st.SearchStrategy[object]:
     texts = st.tuples(sms(category="fraud"), st.sampled_from(_FRAUD_HOSTS)).map(
         lambda t: t[0] + " http://" + t[1]
     )
-    return texts.flatmap(lambda text: st.sampled_from(fraudnum.classify_sms(text).urls))
+    return texts.flatmap(lambda text: st.sampled_from(classify_sms(text).urls))
 
 
 def _all_kinds() -> st.SearchStrategy[object]:
