@@ -106,3 +106,76 @@ def test_bom_and_blank_lines_are_tolerated():
     (rule,) = parse_rules(text, origin="u.csv")
     assert rule.prefix == "1709"
     assert rule.line == 3
+
+
+# -- files users hand us: the reader's strictness (issue 15) ---------------------
+
+
+def _write(tmp_path, text: str | bytes):
+    path = tmp_path / "rules.csv"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_comment_lines_before_the_header_are_skipped(tmp_path):
+    """A ``#`` comment above the header is a comment, not a header missing its columns."""
+    from fraudnum.numbers.plan import load_rules
+
+    path = _write(tmp_path, "# my rules, 2026-12\n\nprefix,risk,source\n1709,high,mine\n")
+    (rule,) = load_rules(path)
+    assert (rule.prefix, rule.line) == ("1709", 4)
+
+
+def test_an_unterminated_quote_is_an_error_with_its_line():
+    """Strict quoting: a quote that never closes is not silently swallowed."""
+    with pytest.raises(TableError, match=r"line \d+: unreadable CSV"):
+        parse_rules('prefix,risk,source\n1709,high,"mine\n')
+
+
+def test_control_characters_are_rejected_with_their_line():
+    """A NUL or other control character in a cell names the line and the code point."""
+    with pytest.raises(TableError, match=r"line 2: control character U\+0000"):
+        parse_rules("prefix,risk,source\n1709,high,mi\x00ne\n")
+
+
+def test_unknown_columns_are_an_error_naming_the_known_ones():
+    """A misspelt optional column is reported instead of being ignored."""
+    with pytest.raises(TableError, match=r"line 1: unknown column\(s\): risc; known: prefix"):
+        parse_rules("prefix,risc,source\n1709,high,mine\n")
+
+
+def test_user_files_with_a_bom_and_lists_with_a_bom_load(tmp_path):
+    """A BOM (as Windows editors write) is accepted by every user file."""
+    from fraudnum.numbers.lists import load_number_list
+    from fraudnum.numbers.plan import load_rules
+
+    assert load_rules(_write(tmp_path, "\ufeffprefix,risk\n1709,high\n"))[0].prefix == "1709"
+    lst = tmp_path / "block.txt"
+    lst.write_text("\ufeff1709\n# comment\n+86 139 1234 5678\n", encoding="utf-8")
+    assert load_number_list(lst) == ["1709", "+86 139 1234 5678"]
+
+
+def test_a_list_with_a_nul_names_its_line(tmp_path):
+    """Control characters in a list file are an error with the line number."""
+    from fraudnum.numbers.lists import load_number_list
+
+    lst = tmp_path / "block.txt"
+    lst.write_bytes(b"1709\n17\x0009\n")
+    with pytest.raises(TableError, match="line 2: control character"):
+        load_number_list(lst)
+
+
+def test_oversized_and_non_utf8_files_are_refused(tmp_path):
+    """Too large a file is refused before it is read; bad UTF-8 names its line."""
+    from fraudnum._tables import read_user_file
+
+    big = _write(tmp_path, b"prefix\n" + b"1" * 200)
+    with pytest.raises(TableError, match="larger than 100 bytes"):
+        read_user_file(big, max_bytes=100)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"prefix,risk\n1709,high\n\xff\xfe\n")
+    with pytest.raises(TableError, match="line 3: not UTF-8"):
+        read_user_file(bad)

@@ -28,7 +28,9 @@ from pathlib import Path
 from fraudnum.types import NumberKind, Risk
 
 __all__ = [
+    "MAX_USER_FILE_BYTES",
     "TableError",
+    "check_controls",
     "data_dir",
     "data_text",
     "data_version",
@@ -41,6 +43,12 @@ __all__ = [
 ]
 
 _YES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
+
+#: The largest file a user may hand us (rules, lists, phrases): far above any real one,
+#: small enough that a wrong file is refused before it is read into memory.
+MAX_USER_FILE_BYTES = 64 * 1024 * 1024
+# C0 controls but tab, line feed and carriage return, and DEL: never in a table.
+_CONTROL = frozenset(chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127))
 
 
 class TableError(ValueError):
@@ -81,38 +89,61 @@ def data_version() -> str:
 
 
 def read_table(
-    text: str, origin: str, required: Iterable[str]
+    text: str,
+    origin: str,
+    required: Iterable[str],
+    *,
+    known: Iterable[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line number, row)`` from CSV text, checking the header first.
 
     Cells are stripped; blank lines and lines whose first cell starts with
-    ``#`` are skipped; a leading BOM is ignored.
+    ``#`` are skipped, before the header too; a leading BOM is ignored.
+    Quoting is strict: an unterminated quote is an error with its line.
 
     Args:
         text: the whole CSV text, header first.
         origin: the file name used in error messages.
         required: the columns the header must have.
+        known: every column the table may have; a header column outside it is an
+            error that lists them (a typo in an optional column must not pass
+            unnoticed). None accepts any column.
 
     Raises:
-        TableError: the header lacks or repeats a column, or a line is not CSV
-            or has another number of fields than the header.
+        TableError: the header lacks, repeats or misspells a column, or a line is
+            not CSV, holds a control character, or has another number of fields
+            than the header.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise TableError(origin, None, "the file is empty; expected a header line") from None
-    except csv.Error as e:
-        raise TableError(origin, 1, f"unreadable CSV: {e}") from None
-    header = [h.strip() for h in header]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    while header is None:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            raise TableError(origin, None, "the file is empty; expected a header line") from None
+        except csv.Error as e:
+            raise TableError(origin, reader.line_num, f"unreadable CSV: {e}") from None
+        if cells and any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#"):
+            header = [h.strip() for h in cells]
+    header_line = reader.line_num
+    check_controls(header, origin, header_line)
     missing = [c for c in required if c not in header]
     if missing:
-        raise TableError(origin, 1, f"missing column(s): {', '.join(missing)}")
+        raise TableError(origin, header_line, f"missing column(s): {', '.join(missing)}")
+    if known is not None:
+        allowed = list(dict.fromkeys([*required, *known]))
+        unknown = [h for h in header if h not in allowed]
+        if unknown:
+            raise TableError(
+                origin,
+                header_line,
+                f"unknown column(s): {', '.join(unknown)}; known: {', '.join(allowed)}",
+            )
     dupes = {h for h in header if header.count(h) > 1}
     if dupes:
-        raise TableError(origin, 1, f"repeated column(s): {', '.join(sorted(dupes))}")
+        raise TableError(origin, header_line, f"repeated column(s): {', '.join(sorted(dupes))}")
     while True:
         try:
             cells = next(reader)
@@ -123,6 +154,7 @@ def read_table(
         line = reader.line_num
         if not cells or all(not c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
             continue
+        check_controls(cells, origin, line)
         if len(cells) != len(header):
             raise TableError(
                 origin, line, f"expected {len(header)} fields as in the header, got {len(cells)}"
@@ -130,17 +162,40 @@ def read_table(
         yield line, {h: c.strip() for h, c in zip(header, cells, strict=True)}
 
 
-def read_user_file(path: str | os.PathLike[str]) -> tuple[str, str]:
+def check_controls(cells: Iterable[str], origin: str, line: int) -> None:
+    """Raise a TableError for a control character (NUL and the like) in any cell."""
+    for cell in cells:
+        bad = next((c for c in cell if c in _CONTROL), None)
+        if bad is not None:
+            raise TableError(origin, line, f"control character U+{ord(bad):04X} in {cell!r}")
+
+
+def read_user_file(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_USER_FILE_BYTES
+) -> tuple[str, str]:
     """Read a file a user hands us as UTF-8: ``(name for error messages, text)``.
 
+    A leading BOM is dropped. A file over ``max_bytes`` is refused before it is read.
+
     Raises:
-        TableError: the file cannot be read or is not UTF-8.
+        TableError: the file cannot be read, is too large or is not UTF-8.
     """
     origin = os.fspath(path)
     try:
-        return origin, Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as e:
         raise TableError(origin, None, f"cannot read the file: {e}") from None
+    if len(data) > max_bytes:
+        raise TableError(
+            origin, None, f"the file is larger than {max_bytes:,} bytes; is it the right file?"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise TableError(origin, line, f"not UTF-8: {e.reason} at byte {e.start}") from None
+    return origin, text.removeprefix("\ufeff")
 
 
 def parse_risk(value: str, column: str, origin: str, line: int) -> Risk:

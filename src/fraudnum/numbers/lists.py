@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from fraudnum._tables import TableError, read_user_file
+from fraudnum._tables import TableError, check_controls, read_user_file
 from fraudnum.numbers.parse import Lookup, parse_number
 from fraudnum.numbers.plan import builtin_table
 
@@ -59,6 +59,7 @@ def load_number_list(path: str | os.PathLike[str]) -> list[str]:
         entry = raw.split("#", 1)[0].strip()
         if not entry:
             continue
+        check_controls([entry], origin, line)
         try:
             list_entry_key(entry)
         except ValueError as e:

@@ -136,7 +136,7 @@ def parse_rules(
     required = PREFIX_COLUMNS if builtin else ("prefix",)
     rules: list[PrefixRule] = []
     seen: dict[str, list[tuple[int, int, int]]] = {}
-    for line, row in read_table(text, origin, required):
+    for line, row in read_table(text, origin, required, known=(*PREFIX_COLUMNS, "risk")):
         prefix = row.get("prefix", "")
         if not prefix or not prefix.isascii() or not prefix.isdigit():
             raise TableError(origin, line, f"prefix must be ASCII digits, got {prefix!r}")
