@@ -38,7 +38,7 @@ import fraudnum
 from benchmarks import Row, measure
 from fraudnum._core import USING_EXTENSIONS, KeywordAutomaton
 from fraudnum.folding import load_fold_table
-from fraudnum.phrases import builtin_phrases
+from fraudnum.sms.tables import builtin_phrases
 
 _CHAT = [
     "晚上一起吃饭吗？我六点下班，在老地方等你",

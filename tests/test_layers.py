@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fraudnum._pyautomaton",
         "fraudnum._core",
     ),
-    ("fraudnum.numbers", "fraudnum.sms", "fraudnum.phrases", "fraudnum.links", "fraudnum.advice"),
+    ("fraudnum.numbers", "fraudnum.sms", "fraudnum.advice"),
     ("fraudnum.tags",),
     ("fraudnum.classifier",),
     ("fraudnum.report", "fraudnum.calls"),
@@ -46,6 +46,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "fraudnum.engine",
         "fraudnum.tables",
         "fraudnum.batch",
+        "fraudnum.phrases",
+        "fraudnum.links",
     ),
 )
 # The command line is the one module that may use the public facade itself.

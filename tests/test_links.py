@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fraudnum.links import builtin_url_rules, extract_urls, parse_url_rules
+from fraudnum.sms.links import builtin_url_rules, extract_urls, parse_url_rules
 from fraudnum.tables import TableError
 
 

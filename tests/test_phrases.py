@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fraudnum.phrases import (
+from fraudnum.sms.tables import (
     builtin_combos,
     builtin_phrases,
     builtin_policy,

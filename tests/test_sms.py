@@ -19,8 +19,8 @@ from fraudnum import Classifier, Risk, SmsCategory, SmsVerdict
 from fraudnum._core import KeywordAutomaton as CoreAutomaton
 from fraudnum._pyautomaton import KeywordAutomaton as PyAutomaton
 from fraudnum.folding import load_fold_table
-from fraudnum.phrases import builtin_phrases
 from fraudnum.sms import SmsEngine
+from fraudnum.sms.tables import builtin_phrases
 from fraudnum.tables import TableError, builtin_reasons
 
 CLF = Classifier()

@@ -62,6 +62,10 @@ class TableError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+# Shown (and documented) under the name users import it by.
+TableError.__module__ = "fraudnum"
+
+
 @functools.cache
 def data_dir() -> Path:
     """The folder the built-in tables are read from.

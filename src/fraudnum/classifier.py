@@ -30,7 +30,7 @@ from fraudnum.numbers.plan import (
     builtin_table,
     load_rules,
 )
-from fraudnum.phrases import Phrase, load_phrases
+from fraudnum.sms.tables import Phrase, load_phrases
 from fraudnum.texts import ReasonText, builtin_reasons
 from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict
 
@@ -63,7 +63,7 @@ class Classifier:
         rules: a path to a rules file in the ``prefixes.csv`` format, or the
             already-loaded rows (see :func:`fraudnum.numbers.plan.parse_rules`).
         phrases: a path to the user's SMS phrase table in the ``phrases.csv``
-            format (see :mod:`fraudnum.phrases`). It is read and validated here,
+            format (see :mod:`fraudnum.sms.tables`). It is read and validated here,
             so a bad file raises before the classifier exists; the SMS machinery
             itself is built on the first :meth:`classify_sms`.
 

@@ -783,7 +783,7 @@ class _SmsTables:
 @functools.cache
 def _sms_tables() -> _SmsTables:
     from fraudnum.folding import SKIP, load_fold_table
-    from fraudnum.phrases import Phrase, builtin_combos, builtin_phrases, builtin_policy
+    from fraudnum.sms.tables import Phrase, builtin_combos, builtin_phrases, builtin_policy
 
     fold = load_fold_table()
     phrases = builtin_phrases()

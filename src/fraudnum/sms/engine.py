@@ -10,7 +10,7 @@ How a message is judged (every step is data in ``data/``, none of it is buried h
    on the fly (traditional to simplified, full-width to half-width, case, separators and
    noise skipped). Each phrase row found adds its weight to its category's score once and
    contributes its tags (``data/phrases.csv`` plus the user's file).
-3. **Links and numbers.** Links are found and flagged (:mod:`fraudnum.links`); phone
+3. **Links and numbers.** Links are found and flagged (:mod:`fraudnum.sms.links`); phone
    numbers (masked ones such as ``138****5678`` included) and bank card numbers are found
    in the same spirit. They become tags: ``link``, ``link_suspicious``, ``link_lookalike``,
    ``contact``, ``bank_card`` ...
@@ -36,8 +36,21 @@ from typing import Final
 
 from fraudnum._core import KeywordAutomaton
 from fraudnum.folding import FoldTable, load_fold_table
-from fraudnum.links import UrlRules, builtin_url_rules, extract_urls
-from fraudnum.phrases import (
+from fraudnum.sms.explain import Template
+from fraudnum.sms.links import UrlRules, builtin_url_rules, extract_urls
+from fraudnum.sms.signals import (
+    MAX_SPANS,
+    SIGNAL_TAGS,
+    Evasions,
+    Numbers,
+    Signal,
+    find_evasions,
+    find_numbers,
+    length_signal,
+)
+from fraudnum.sms.tables import (
+    PHRASE_CATEGORIES,
+    SCORED_CATEGORIES,
     CategoryPolicy,
     ComboRule,
     Phrase,
@@ -59,17 +72,15 @@ from fraudnum.types import (
     Verdict,
 )
 
-__all__ = ["LONG_TEXT", "MAX_SPANS", "SHORT_TEXT", "SmsEngine", "build_engine"]
+__all__ = ["SmsEngine", "build_engine"]
 
-#: At most this many spans are reported per reason (the verdict stays small on huge input).
-MAX_SPANS: Final = 16
 _SENDER_CACHE_SIZE: Final = 65536
 # Decisions (category, scores, tags, rules) per signature of signals, and filled reason texts.
 _DECISION_CACHE_SIZE: Final = 65536
-_TEXT_CACHE_SIZE: Final = 4096
 
-_SCORED: Final = ("fraud", "illegal", "harassment", "marketing")
-_PHRASE_ORDER: Final = ("fraud", "illegal", "harassment", "marketing", "warning", "signal")
+_CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
+_SCORED: Final = SCORED_CATEGORIES
+_PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 _ILLEGAL: Final = _CAT_INDEX["illegal"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
@@ -77,34 +88,6 @@ _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
-
-# Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
-_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*")
-# Seven number characters in a row (hyphens aside): a cheap test before the loop below.
-_NUMBER_PRECHECK: Final = re.compile(
-    "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
-)
-#: A message with fewer characters than this (white space aside) carries the ``short_text``
-#: tag: a bulk advertisement names a sender, an offer and a way to reach it, which takes
-#: more room, so rules can ask a short text for stronger evidence (``data/sms_rules.csv``).
-SHORT_TEXT: Final = 25
-#: A message of at least this many characters carries the ``long_text`` tag: it fills most
-#: of an SMS, as bulk advertising does (an offer, terms, an address, a signature).
-LONG_TEXT: Final = 60
-_OTHER_BLANK: Final = re.compile(r"[^\S ]")
-
-
-def _count_blanks(text: str) -> int:
-    """White space other than the plain space (tabs, newlines, full-width spaces)."""
-    if text.isprintable():
-        return 0  # str.isprintable: the plain space is the only blank it allows
-    return len(_OTHER_BLANK.findall(text))
-
-
-_NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
-    0xFF0A: ord("*"),
-    ord("X"): ord("x"),
-}
 
 # Clause punctuation a phrase never runs across (separators inside words are skipped).
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
@@ -148,7 +131,7 @@ _Decision = tuple[
 _Signature = tuple[
     tuple[int, ...],
     tuple[tuple[bool, tuple[str, ...]], ...],
-    int,
+    int,  # Signal bits
     tuple[str, ...],
 ]
 
@@ -159,183 +142,8 @@ def _url_flag_tags(flags: tuple[str, ...]) -> frozenset[str]:
     return frozenset(["link_suspicious", *("link_" + f for f in flags)])
 
 
-class _Numbers:
-    """Numbers found in a message, as tags with their spans."""
-
-    __slots__ = ("bank_card", "contact")
-
-    def __init__(self) -> None:
-        self.contact: list[tuple[int, int]] = []
-        self.bank_card: list[tuple[int, int]] = []
-
-
-def _find_numbers(text: str) -> _Numbers | None:
-    """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none."""
-    if _NUMBER_PRECHECK.search(text) is None:
-        return None
-    found: _Numbers | None = None
-    for m in _NUMBER_RUN.finditer(text):
-        start, end = m.span()
-        if end - start < 7:
-            continue
-        raw = m.group()
-        # Trailing hyphens are not part of the number.
-        while raw and raw[-1] in "-\uff0d":
-            raw = raw[:-1]
-            end -= 1
-        run = raw.translate(_NUMBER_FOLD).replace("-", "").replace("\uff0d", "")
-        n = len(run)
-        if n < 7 or n > 20:
-            continue
-        masked = run.count("x") + run.count("*")
-        if masked == n and n < 7:
-            continue
-        if 0 < masked < 3:
-            continue  # an x or two among digits is text, not a masked number
-        if found is None:
-            found = _Numbers()
-        if 16 <= n <= 19 and (masked == n or (masked == 0 and run[0] in "3456")):
-            found.bank_card.append((start, end))
-        elif masked or n <= 13:
-            found.contact.append((start, end))
-    return found
-
-
-# Syllables of standard Mandarin pinyin (tones aside; ü written v), by initial. A bulk
-# sender writes one for a character to break a keyword: "lao会员cai" (老会员彩金).
-_PINYIN_FINALS: Final = {
-    "": "a o e ai ei ao ou an en ang eng er",
-    "y": "i a o e ao ou an in ang ing ong u ue uan un",
-    "w": "u a o ai ei an en ang eng",
-    "b": "a o ai ei ao an en ang eng i ie iao ian in ing u",
-    "p": "a o ai ei ao ou an en ang eng i ie iao ian in ing u",
-    "m": "a o e ai ei ao ou an en ang eng i ie iao iu ian in ing u",
-    "f": "a o ei ou an en ang eng u",
-    "d": "a e ai ei ao ou an en ang eng ong i ie iao iu ian ing u uo ui uan un",
-    "t": "a e ai ao ou an ang eng ong i ie iao ian ing u uo ui uan un",
-    "n": "a e ai ei ao ou an en ang eng ong i ie iao iu ian in iang ing u uo uan v ve",
-    "l": "a e ai ei ao ou an ang eng ong i ia ie iao iu ian in iang ing u uo uan un v ve",
-    "g": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "k": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "h": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "j": "i ia ie iao iu ian in iang ing iong u ue uan un",
-    "q": "i ia ie iao iu ian in iang ing iong u ue uan un",
-    "x": "i ia ie iao iu ian in iang ing iong u ue uan un",
-    "zh": "a e i ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "ch": "a e i ai ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "sh": "a e i ai ei ao ou an en ang eng u ua uo uai ui uan un uang",
-    "r": "e i ao ou an en ang eng ong u uo ui uan un",
-    "z": "a e i ai ei ao ou an en ang eng ong u uo ui uan un",
-    "c": "a e i ai ao ou an en ang eng ong u uo ui uan un",
-    "s": "a e i ai ao ou an en ang eng ong u uo ui uan un",
-}
-_PINYIN: Final = frozenset(i + f for i, fs in _PINYIN_FINALS.items() for f in fs.split())
-# A whole run of 2-6 Latin letters (a syllable is never longer).
-_LATIN_RUN: Final = re.compile("(?<![A-Za-z])[A-Za-z]{2,6}(?![A-Za-z])")
-# "Deposit N, get M": 充100送50, 存8送8, 冲仟送佰 (the amount in digits or numerals).
-_DEPOSIT_BONUS: Final = re.compile(
-    "[充冲存入铳洊侟拵][值植]?[ ]?"
-    "[0-9\uff10-\uff19一二两三四五六七八九十百千万仟佰萬壹贰叁肆伍陆柒捌玖拾]+"
-    "[ ]?[元块]?[送赠增曾憎餸囎]"
-)
-
-
-def _cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-class _Evasions:
-    """Evasive writing found in a message (looked for only beside illegal-service words)."""
-
-    __slots__ = ("deposit", "pinyin")
-
-    def __init__(self) -> None:
-        self.pinyin: list[tuple[int, int]] = []
-        self.deposit: list[tuple[int, int]] = []
-
-    @property
-    def sig(self) -> int:
-        """Bits of the signature: 16 pinyin, 32 deposit bonus."""
-        return (16 if self.pinyin else 0) | (32 if self.deposit else 0)
-
-
-def _find_evasions(
-    text: str, urls: tuple[UrlFinding, ...], words: Sequence[tuple[int, int]]
-) -> _Evasions:
-    """Pinyin syllables glued to illegal-service words, and "deposit N get M" offers.
-
-    ``words`` are the spans of the illegal-service phrases found: a syllable counts only
-    when it touches one of them or stands one character away (``lao会员cai``,
-    ``xin葡京``, ``代开发piao``), so a brand or a level (``wo音乐``, ``lv会员``) written
-    elsewhere in an advertisement does not.
-    """
-    found = _Evasions()
-    if not text.isascii():
-        n = len(text)
-        for m in _LATIN_RUN.finditer(text):
-            s, e = m.span()
-            if m.group().lower() not in _PINYIN:
-                continue
-            if not ((s > 0 and _cjk(text[s - 1])) or (e < n and _cjk(text[e]))):
-                continue
-            if not any(0 <= s - we <= 1 or 0 <= ws - e <= 1 for ws, we in words):
-                continue
-            if any(u.start <= s and e <= u.end for u in urls):
-                continue  # a host or path in a link is not prose
-            if len(found.pinyin) < MAX_SPANS:
-                found.pinyin.append((s, e))
-        for m in _DEPOSIT_BONUS.finditer(text):
-            if len(found.deposit) < MAX_SPANS:
-                found.deposit.append(m.span())
-    return found
-
-
-class _Template:
-    """A reason text with ``{name}`` fields, filled by plain replacement (fast, never fails).
-
-    Filled texts are cached per parameter values (bounded), so a verdict built again for
-    the same host or the same words only pays for the :class:`Reason` itself.
-    """
-
-    __slots__ = ("_texts", "code", "en", "fixed", "zh")
-
-    def __init__(self, text: ReasonText) -> None:
-        self.code = text.code
-        # Split at the fields once: even parts are literal text, odd parts field names.
-        self.zh = tuple(re.split(r"\{(\w+)\}", text.zh))
-        self.en = tuple(re.split(r"\{(\w+)\}", text.en))
-        self.fixed = (
-            Reason(self.code, text.zh, text.en) if len(self.zh) == len(self.en) == 1 else None
-        )
-        self._texts: dict[tuple[str, ...], tuple[str, str]] = {}
-
-    def build(self, spans: tuple[tuple[int, int], ...] = (), **params: str) -> Reason:
-        """The reason with its fields filled from ``params`` and the given spans."""
-        if self.fixed is not None:
-            if not spans:
-                return self.fixed
-            return Reason(self.code, self.fixed.zh, self.fixed.en, spans)
-        key = tuple(params.values())
-        texts = self._texts.get(key)
-        if texts is None:
-            texts = (_fill(self.zh, params), _fill(self.en, params))
-            if len(self._texts) >= _TEXT_CACHE_SIZE:
-                self._texts.clear()
-            self._texts[key] = texts
-        return Reason(self.code, texts[0], texts[1], spans)
-
-
-def _fill(parts: tuple[str, ...], params: Mapping[str, str]) -> str:
-    if len(parts) == 1:
-        return parts[0]
-    out = list(parts)
-    for i in range(1, len(out), 2):
-        out[i] = params.get(out[i], "")
-    return "".join(out)
-
-
 class SmsEngine:
-    """The compiled SMS machinery of one :class:`~fraudnum.engine.Classifier`.
+    """The compiled SMS machinery of one :class:`~fraudnum.Classifier`.
 
     Immutable once built and safe to share between threads (the only mutable part is a
     bounded cache of sender verdicts, a plain dict whose single operations are atomic).
@@ -367,7 +175,7 @@ class SmsEngine:
     ) -> None:
         self._classify_sender = classify_sender
         self._advisor = advisor
-        self._templates = {code: _Template(t) for code, t in reasons.items()}
+        self._templates = {code: Template(t) for code, t in reasons.items()}
         self._fold = load_fold_table() if fold is None else fold
         self._phrases = tuple(phrases)
         self._combos = tuple(builtin_combos() if combos is None else combos)
@@ -494,14 +302,14 @@ class SmsEngine:
                 return self._official_warning(text, sv)
         hits = self._automaton.find_all(text) if text else []
         urls = extract_urls(text, self._url_rules) if text else ()
-        numbers = _find_numbers(text) if text else None
+        numbers = find_numbers(text) if text else None
         if not hits and not urls and numbers is None and sv is None:
             return self._normal
         return self._judge(text, sv, hits, urls, numbers)
 
     def _official_warning(self, text: str, sv: Verdict) -> SmsVerdict:
         urls = extract_urls(text, self._url_rules)
-        numbers = _find_numbers(text)
+        numbers = find_numbers(text)
         spans = [(u.start, u.end) for u in urls]
         if numbers is not None:
             spans.extend(numbers.contact)
@@ -534,7 +342,7 @@ class SmsEngine:
         sv: Verdict | None,
         hits: list[tuple[int, int, int]],
         urls: tuple[UrlFinding, ...],
-        numbers: _Numbers | None,
+        numbers: Numbers | None,
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
         found = self._found(text, hits, urls)
@@ -542,25 +350,19 @@ class SmsEngine:
         # the links were flagged, on which kinds of number occur and on the sender's tags:
         # decided once per such signature, then reused.
         url_sig = tuple([(u.official, u.flags) for u in urls]) if urls else ()
-        num_sig = 0
+        num_sig = length_signal(text)
         if numbers is not None:
-            num_sig = (1 if numbers.contact else 0) | (2 if numbers.bank_card else 0)
-        # Length in characters, blanks aside (counted only when they could matter).
-        n = len(text)
-        if n < 2 * SHORT_TEXT:
-            if n < SHORT_TEXT or n - text.count(" ") - _count_blanks(text) < SHORT_TEXT:
-                num_sig |= 4
-        elif n >= LONG_TEXT and (
-            n >= 2 * LONG_TEXT or n - text.count(" ") - _count_blanks(text) >= LONG_TEXT
-        ):
-            num_sig |= 8
+            if numbers.contact:
+                num_sig |= _CONTACT
+            if numbers.bank_card:
+                num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
         key = (tuple(found), url_sig, num_sig, sender_tags)
         decision = self._decided(key)
         # Evasive writing is looked for only where it could still tip the verdict to
         # illegal: beside an illegal-service word, in a message not already fraud or
         # illegal whose illegal score the evasion rules could lift over the threshold.
-        evasions: _Evasions | None = None
+        evasions: Evasions | None = None
         if (
             decision[0] not in _DECIDED
             and decision[3][_SCORED_ILLEGAL][1] >= self._evasion_floor
@@ -570,7 +372,7 @@ class SmsEngine:
             words = [
                 sp for v, spans in found.items() if v in gate and cat[v] == _ILLEGAL for sp in spans
             ]
-            evasions = _find_evasions(text, urls, words)
+            evasions = find_evasions(text, urls, words)
             if evasions.sig:
                 num_sig |= evasions.sig
                 key = (key[0], url_sig, num_sig, sender_tags)
@@ -651,18 +453,9 @@ class SmsEngine:
             if flags:
                 tags.add("link_suspicious")
                 tags.update("link_" + f for f in flags)
-        if num_sig & 1:
-            tags.add("contact")
-        if num_sig & 2:
-            tags.add("bank_card")
-        if num_sig & 4:
-            tags.add("short_text")
-        elif num_sig & 8:
-            tags.add("long_text")
-        if num_sig & 16:
-            tags.add("pinyin_mix")
-        if num_sig & 32:
-            tags.add("deposit_bonus")
+        for signal, tag in SIGNAL_TAGS:
+            if num_sig & signal:
+                tags.add(tag)
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
         tags.update(sender_tags)
@@ -746,8 +539,8 @@ class SmsEngine:
         found: Mapping[int, list[tuple[int, int]]],
         pooled: tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
         urls: tuple[UrlFinding, ...],
-        numbers: _Numbers | None,
-        evasions: _Evasions | None,
+        numbers: Numbers | None,
+        evasions: Evasions | None,
         unverified_warning: bool,
     ) -> list[Reason]:
         t = self._templates

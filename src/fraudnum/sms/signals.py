@@ -1,0 +1,241 @@
+"""Signals in an SMS text: phone and bank-card numbers, length, evasive writing.
+
+Pure functions over the text, with no knowledge of scores or categories: the
+engine (:mod:`fraudnum.sms.engine`) turns what they find into tags. What is
+data lives in tables: the pinyin syllables in ``data/pinyin.csv`` and the
+regular expressions in ``data/sms_patterns.csv``, each row with a source.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from fraudnum._tables import TableError, data_text, read_table
+from fraudnum.types import UrlFinding
+
+__all__ = [
+    "LONG_TEXT",
+    "MAX_SPANS",
+    "SHORT_TEXT",
+    "SIGNAL_TAGS",
+    "Evasions",
+    "Numbers",
+    "Signal",
+    "count_blanks",
+    "find_evasions",
+    "find_numbers",
+    "length_signal",
+    "pinyin_syllables",
+    "sms_patterns",
+]
+
+#: At most this many spans are reported per reason (the verdict stays small on huge input).
+MAX_SPANS: Final = 16
+
+
+class Signal(enum.IntFlag):
+    """Which text signals a message shows: part of the signature its decision is cached by."""
+
+    CONTACT = 1
+    BANK_CARD = 2
+    SHORT_TEXT = 4
+    LONG_TEXT = 8
+    PINYIN_MIX = 16
+    DEPOSIT_BONUS = 32
+
+
+_SHORT, _LONG = int(Signal.SHORT_TEXT), int(Signal.LONG_TEXT)
+_PINYIN_MIX, _DEPOSIT_BONUS = int(Signal.PINYIN_MIX), int(Signal.DEPOSIT_BONUS)
+
+#: The tag each signal gives a message.
+SIGNAL_TAGS: Final = tuple(
+    (int(signal), tag)
+    for signal, tag in (
+        (Signal.CONTACT, "contact"),
+        (Signal.BANK_CARD, "bank_card"),
+        (Signal.SHORT_TEXT, "short_text"),
+        (Signal.LONG_TEXT, "long_text"),
+        (Signal.PINYIN_MIX, "pinyin_mix"),
+        (Signal.DEPOSIT_BONUS, "deposit_bonus"),
+    )
+)
+
+
+@functools.cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every syllable of standard Mandarin pinyin, tones aside (``data/pinyin.csv``)."""
+    origin = "pinyin.csv"
+    out: set[str] = set()
+    for line, row in read_table(data_text(origin), origin, ("initial", "finals", "source")):
+        initial = row["initial"]
+        if not ((initial.isascii() and initial.isalpha()) or initial == ""):
+            raise TableError(origin, line, f"initial must be Latin letters, got {initial!r}")
+        for final in row["finals"].split():
+            if not final.isascii() or not final.isalpha():
+                raise TableError(origin, line, f"final must be Latin letters, got {final!r}")
+            out.add(initial + final)
+    return frozenset(out)
+
+
+@functools.cache
+def sms_patterns() -> Mapping[str, re.Pattern[str]]:
+    """The regular expressions of ``data/sms_patterns.csv``, compiled, by name."""
+    origin = "sms_patterns.csv"
+    out: dict[str, re.Pattern[str]] = {}
+    for line, row in read_table(data_text(origin), origin, ("name", "pattern", "source")):
+        if row["name"] in out:
+            raise TableError(origin, line, f"duplicate name {row['name']!r}")
+        try:
+            out[row["name"]] = re.compile(row["pattern"])
+        except re.error as e:
+            raise TableError(origin, line, f"bad pattern: {e}") from None
+    if "deposit_bonus" not in out:
+        raise TableError(origin, None, "the deposit_bonus pattern is missing")
+    return out
+
+
+def length_signal(text: str) -> int:
+    """SHORT_TEXT or LONG_TEXT by the length in characters, blanks aside, or 0.
+
+    Plain ints, not :class:`Signal` members, on this per-message path: flag
+    arithmetic on enum members costs more than the check itself.
+    """
+    n = len(text)
+    if n < 2 * SHORT_TEXT:
+        if n < SHORT_TEXT or n - text.count(" ") - count_blanks(text) < SHORT_TEXT:
+            return _SHORT
+    elif n >= LONG_TEXT and (
+        n >= 2 * LONG_TEXT or n - text.count(" ") - count_blanks(text) >= LONG_TEXT
+    ):
+        return _LONG
+    return 0
+
+
+# Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
+_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*")
+# Seven number characters in a row (hyphens aside): a cheap test before the loop below.
+_NUMBER_PRECHECK: Final = re.compile(
+    "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
+)
+#: A message with fewer characters than this (white space aside) carries the ``short_text``
+#: tag: a bulk advertisement names a sender, an offer and a way to reach it, which takes
+#: more room, so rules can ask a short text for stronger evidence (``data/sms_rules.csv``).
+SHORT_TEXT: Final = 25
+#: A message of at least this many characters carries the ``long_text`` tag: it fills most
+#: of an SMS, as bulk advertising does (an offer, terms, an address, a signature).
+LONG_TEXT: Final = 60
+_OTHER_BLANK: Final = re.compile(r"[^\S ]")
+
+
+def count_blanks(text: str) -> int:
+    """White space other than the plain space (tabs, newlines, full-width spaces)."""
+    if text.isprintable():
+        return 0  # str.isprintable: the plain space is the only blank it allows
+    return len(_OTHER_BLANK.findall(text))
+
+
+_NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
+    0xFF0A: ord("*"),
+    ord("X"): ord("x"),
+}
+
+
+class Numbers:
+    """Numbers found in a message, as tags with their spans."""
+
+    __slots__ = ("bank_card", "contact")
+
+    def __init__(self) -> None:
+        self.contact: list[tuple[int, int]] = []
+        self.bank_card: list[tuple[int, int]] = []
+
+
+def find_numbers(text: str) -> Numbers | None:
+    """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none."""
+    if _NUMBER_PRECHECK.search(text) is None:
+        return None
+    found: Numbers | None = None
+    for m in _NUMBER_RUN.finditer(text):
+        start, end = m.span()
+        if end - start < 7:
+            continue
+        raw = m.group()
+        # Trailing hyphens are not part of the number.
+        while raw and raw[-1] in "-\uff0d":
+            raw = raw[:-1]
+            end -= 1
+        run = raw.translate(_NUMBER_FOLD).replace("-", "").replace("\uff0d", "")
+        n = len(run)
+        if n < 7 or n > 20:
+            continue
+        masked = run.count("x") + run.count("*")
+        if masked == n and n < 7:
+            continue
+        if 0 < masked < 3:
+            continue  # an x or two among digits is text, not a masked number
+        if found is None:
+            found = Numbers()
+        if 16 <= n <= 19 and (masked == n or (masked == 0 and run[0] in "3456")):
+            found.bank_card.append((start, end))
+        elif masked or n <= 13:
+            found.contact.append((start, end))
+    return found
+
+
+# A whole run of 2-6 Latin letters (a syllable is never longer).
+_LATIN_RUN: Final = re.compile("(?<![A-Za-z])[A-Za-z]{2,6}(?![A-Za-z])")
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class Evasions:
+    """Evasive writing found in a message (looked for only beside illegal-service words)."""
+
+    __slots__ = ("deposit", "pinyin")
+
+    def __init__(self) -> None:
+        self.pinyin: list[tuple[int, int]] = []
+        self.deposit: list[tuple[int, int]] = []
+
+    @property
+    def sig(self) -> int:
+        """The :class:`Signal` bits found: PINYIN_MIX and DEPOSIT_BONUS."""
+        return (_PINYIN_MIX if self.pinyin else 0) | (_DEPOSIT_BONUS if self.deposit else 0)
+
+
+def find_evasions(
+    text: str, urls: tuple[UrlFinding, ...], words: Sequence[tuple[int, int]]
+) -> Evasions:
+    """Pinyin syllables glued to illegal-service words, and "deposit N get M" offers.
+
+    ``words`` are the spans of the illegal-service phrases found: a syllable counts only
+    when it touches one of them or stands one character away (``lao会员cai``,
+    ``xin葡京``, ``代开发piao``), so a brand or a level (``wo音乐``, ``lv会员``) written
+    elsewhere in an advertisement does not.
+    """
+    found = Evasions()
+    if not text.isascii():
+        n = len(text)
+        pinyin = pinyin_syllables()
+        for m in _LATIN_RUN.finditer(text):
+            s, e = m.span()
+            if m.group().lower() not in pinyin:
+                continue
+            if not ((s > 0 and _cjk(text[s - 1])) or (e < n and _cjk(text[e]))):
+                continue
+            if not any(0 <= s - we <= 1 or 0 <= ws - e <= 1 for ws, we in words):
+                continue
+            if any(u.start <= s and e <= u.end for u in urls):
+                continue  # a host or path in a link is not prose
+            if len(found.pinyin) < MAX_SPANS:
+                found.pinyin.append((s, e))
+        for m in sms_patterns()["deposit_bonus"].finditer(text):
+            if len(found.deposit) < MAX_SPANS:
+                found.deposit.append(m.span())
+    return found
