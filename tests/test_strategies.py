@@ -238,9 +238,12 @@ def test_warnings_carry_no_link_or_number(text):
 @MANY
 @given(fst.sms_verdicts())
 def test_sms_verdicts_are_real(v):
-    """sms_verdicts() explain themselves, with spans inside the text."""
+    """sms_verdicts() come from the classifier: its reason codes, its advisor, its sender."""
     assert v.reasons
-    assert isinstance(v.category, SmsCategory)
+    assert {r.code for r in v.reasons} <= set(fraudnum.tables.builtin_reasons()), v.codes
+    assert v.advisor is not None  # attached by the classifier, never by a hand-built verdict
+    if v.sender is not None:
+        assert v.sender == fraudnum.classify(v.sender.number.raw, channel="sms")
 
 
 # -- options ---------------------------------------------------------------------------
@@ -301,7 +304,7 @@ def test_the_entry_point_is_installed():
 @given(st.from_type(fraudnum.Verdict))
 def test_from_type_verdict_is_real(v):
     """st.from_type(Verdict) draws verdicts fraudnum made, not objects built field by field."""
-    assert v.number.raw is not None
+    assert v.advisor is not None
     assert v.kind is fraudnum.classify(v.number.raw, channel=v.channel).kind
 
 
@@ -316,7 +319,7 @@ def test_from_type_verdict_is_real(v):
 )
 def test_from_type_is_registered_for_the_other_types(sv, info, reason, org, url, kind, risk):
     """Every result type and enum has a registered strategy giving real values."""
-    assert sv.reasons
+    assert {r.code for r in sv.reasons} <= set(fraudnum.tables.builtin_reasons())
     assert info.raw == fraudnum.classify(info.raw).number.raw
     assert reason.code in fraudnum.tables.builtin_reasons()
     assert org in {r.organisation for r in builtin_rules()}
@@ -326,11 +329,19 @@ def test_from_type_is_registered_for_the_other_types(sv, info, reason, org, url,
 
 
 def test_setup_hook_can_run_twice():
-    """Registering again (another import of the plugin) is harmless."""
+    """Registering again (another import of the plugin) is harmless: from_type still works."""
     from fraudnum._hypothesis_plugin import _hypothesis_setup_hook
 
     _hypothesis_setup_hook()
     _hypothesis_setup_hook()
+    v = minimal(st.from_type(fraudnum.Verdict))
+    assert v == fraudnum.classify(
+        v.number.raw, channel=v.channel, direction=v.direction
+    ) or v == fraudnum.classify(
+        v.number.raw, channel=v.channel, direction=v.direction, expect_international=True
+    )
+    assert minimal(st.from_type(fraudnum.Risk)) in set(fraudnum.Risk)
+    assert isinstance(minimal(st.from_type(fraudnum.SmsVerdict)), fraudnum.SmsVerdict)
 
 
 def test_import_works_without_hypothesis():
