@@ -10,6 +10,7 @@ import sys
 import textwrap
 import typing
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -28,6 +29,9 @@ from fraudnum.report import (
     format_time,
     sms_units,
 )
+from fraudnum.report import _compose as _report_compose
+from fraudnum.report import _texts as _report_texts
+from fraudnum.report._texts import builtin_report_texts
 from fraudnum.tables import builtin_carriers, builtin_rules
 from fraudnum.types import NumberKind, Reason, SmsCategory, SmsVerdict
 
@@ -361,7 +365,7 @@ def test_whitespace_and_controls_collapse() -> None:
 
 def test_star_list_is_complete() -> None:
     """Every code point NFKC folds to something with '*' is replaced."""
-    from fraudnum.report import _STARS
+    from fraudnum.report._body import _STARS
 
     stars = {chr(i) for i in range(0x110000) if "*" in unicodedata.normalize("NFKC", chr(i))}
     assert stars == _STARS
@@ -850,3 +854,63 @@ def test_verdict_type_is_what_report_takes() -> None:
     assert hints["return"] is Report
     assert type(fraudnum.classify("4008108888")) is Verdict
     assert type(fraudnum.classify_sms("你好")) is SmsVerdict
+
+
+# -- the texts table -------------------------------------------------------------------------
+
+
+def test_every_report_text_has_both_languages_and_a_source() -> None:
+    rows = builtin_report_texts()
+    assert rows
+    for code, row in rows.items():
+        assert row.zh, code
+        assert row.en, code
+        assert row.source.startswith(("seed 0", "ours")), (code, row.source)
+
+
+def test_every_report_text_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports of every kind, and every error, together read each row of report_texts.csv.
+
+    A row nothing reads is dead wording; a code the code reads that the table lacks would
+    raise KeyError in one of these reports.
+    """
+    rows = builtin_report_texts()
+    used: set[str] = set()
+
+    class Recording(dict[str, Any]):
+        def __getitem__(self, code: str) -> Any:
+            used.add(code)
+            return rows[code]
+
+    monkeypatch.setattr(_report_texts, "builtin_report_texts", lambda: Recording(rows))
+    long = "贷款秒批" * 30
+    call(duration_s=45).to_text()
+    call(duration_s=125).to_text("en")
+    call("13600001111", fraud_type="冒充客服", content=long)
+    call("13600001111", reporter=BROADNET)
+    call("4008108888", reporter=MVNO, when=datetime(2026, 11, 20, 6, 3, tzinfo=timezone.utc))
+    call("4008108888", reporter_carrier="china_telecom")
+    sms_report(long).to_text()
+    sms_report("x", reporter=MVNO).to_text()
+    failures: list[Callable[[], object]] = [
+        lambda: call("96110"),
+        lambda: fraudnum.report(
+            smsv(SmsCategory.WARNING, Risk.TRUSTED), when=WHEN, reporter=MOBILE, now=NOW
+        ),
+        lambda: fraudnum.report(smsv(sender=None), when=WHEN, reporter=MOBILE, now=NOW),
+        lambda: call("Unknown"),
+        lambda: call("12ab"),
+        lambda: call(reporter="4008108888"),
+        lambda: call("13912345678"),
+        lambda: call(when=NOW + timedelta(days=1)),
+        lambda: call(duration_s=-1),
+        lambda: call(reporter_carrier="vodafone"),
+        lambda: sms_report("x", duration_s=3),
+        lambda: sms_report(" "),
+    ]
+    for fail in failures:
+        with pytest.raises(ReportError):
+            fail()
+    monkeypatch.setattr(_report_compose, "builtin_carriers", dict)
+    assert [n.code for n in call().notes] == ["carrier_unknown"]
+    assert used == set(rows), sorted(set(rows) - used)
