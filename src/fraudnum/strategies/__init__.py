@@ -22,9 +22,9 @@ Every option is keyword-only and checked when the strategy is created: a bad val
 :class:`hypothesis.errors.InvalidArgument` saying what is allowed. Examples shrink towards
 something readable: the first row of a table with zeros after its prefix, a single phrase.
 
-The numbers half lives in :mod:`fraudnum.strategies._numbers`, the SMS half in
-:mod:`fraudnum.strategies._sms`, the option checks both use in
-:mod:`fraudnum.strategies._common`; import the strategies from here.
+The numbers half lives in ``fraudnum.strategies._numbers``, the SMS half in
+``fraudnum.strategies._sms``, the option checks both use in
+``fraudnum.strategies._common``; import the strategies from here.
 
 Example:
     >>> from hypothesis import given
