@@ -148,3 +148,24 @@ def test_the_rule_would_catch_a_back_edge(tmp_path: Path) -> None:
     module = tmp_path / "x.py"
     module.write_text("def f():\n    from fraudnum.classifier import Classifier\n")
     assert "fraudnum.classifier" in _imports(module, "fraudnum.types")
+
+
+@pytest.mark.parametrize(
+    ("old", "name", "new"),
+    [
+        ("fraudnum.model", "Verdict", "fraudnum.types"),
+        ("fraudnum.engine", "Classifier", "fraudnum.classifier"),
+        ("fraudnum.tables", "PrefixRule", "fraudnum.numbers.plan"),
+        ("fraudnum.tables", "TableError", "fraudnum._tables"),
+        ("fraudnum.batch", "VerdictBatch", "fraudnum.numbers.batch"),
+        ("fraudnum.phrases", "Phrase", "fraudnum.sms.tables"),
+        ("fraudnum.links", "extract_urls", "fraudnum.sms.links"),
+    ],
+)
+def test_old_module_paths_still_import(old: str, name: str, new: str) -> None:
+    """The paths of 0.1 keep working for a release, as the very objects of the new ones."""
+    import importlib
+
+    assert getattr(importlib.import_module(old), name) is getattr(
+        importlib.import_module(new), name
+    )

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fraudnum import TableError
 from fraudnum.sms.links import builtin_url_rules, extract_urls, parse_url_rules
-from fraudnum.tables import TableError
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from fraudnum import TableError
 from fraudnum.sms.tables import (
     builtin_combos,
     builtin_phrases,
@@ -16,7 +17,6 @@ from fraudnum.sms.tables import (
     parse_phrases,
     parse_policy,
 )
-from fraudnum.tables import TableError
 
 HEADER = "phrase,category,tags,weight,script,source\n"
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
-import socket
+import subprocess
+import sys
+import textwrap
+import typing
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -16,7 +21,7 @@ from hypothesis import strategies as st
 import fraudnum
 from fraudnum import NothingToReport, Report, ReportError, Risk, Verdict
 from fraudnum.cli import main
-from fraudnum.engine import default_lookup
+from fraudnum.numbers.plan import builtin_carriers, builtin_rules, builtin_table
 from fraudnum.report import (
     BEIJING,
     SMS_MAX_UNITS,
@@ -24,7 +29,9 @@ from fraudnum.report import (
     format_time,
     sms_units,
 )
-from fraudnum.tables import builtin_carriers, builtin_rules
+from fraudnum.report import _compose as _report_compose
+from fraudnum.report import _texts as _report_texts
+from fraudnum.report._texts import builtin_report_texts
 from fraudnum.types import NumberKind, Reason, SmsCategory, SmsVerdict
 
 WHEN = datetime(2026, 11, 20, 14, 3)
@@ -276,13 +283,10 @@ def test_sms_from_mvno_reporter_has_no_message_but_a_form() -> None:
     assert {"carrier_virtual", "sms_form_only"} <= {n.code for n in r.notes}
 
 
-def test_sms_classified_with_classify_sms_when_available() -> None:
-    classify_sms = getattr(fraudnum, "classify_sms", None)
-    if classify_sms is None:
-        pytest.skip("classify_sms is not there yet")
+def test_sms_classified_with_classify_sms() -> None:
     text = "【工商银行】您的账户存在异常，请点击 http://icbc-vip.cc 验证"
     r = fraudnum.report(
-        classify_sms(text, sender="10690000123456"),
+        fraudnum.classify_sms(text, sender="10690000123456"),
         when=WHEN,
         reporter=MOBILE,
         now=NOW,
@@ -360,7 +364,7 @@ def test_whitespace_and_controls_collapse() -> None:
 
 def test_star_list_is_complete() -> None:
     """Every code point NFKC folds to something with '*' is replaced."""
-    from fraudnum.report import _STARS
+    from fraudnum.report._body import _STARS
 
     stars = {chr(i) for i in range(0x110000) if "*" in unicodedata.normalize("NFKC", chr(i))}
     assert stars == _STARS
@@ -581,16 +585,79 @@ def test_report_name_is_the_function_even_after_importing_the_module() -> None:
 # -- never any network ---------------------------------------------------------------------
 
 
-def test_no_socket_io(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("report() touched the network")
+# report() is shown to need no network by running it where every way to the network
+# raises; the guard itself is tested, so a guard that stopped guarding would fail too.
+_NO_NETWORK = """
+import socket
+from datetime import datetime
 
-    for name in ("socket", "create_connection", "getaddrinfo", "gethostbyname"):
-        monkeypatch.setattr(socket, name, refuse)
-    fraudnum.report.__globals__["builtin_report_channels"].cache_clear()
-    call(duration_s=45)
-    sms_report("点击 http://icbc-vip.cc 领奖")
-    call("4008108888", reporter=MVNO)
+calls = []
+
+def refuse(name):
+    def refused(*args, **kwargs):
+        calls.append(name)
+        raise OSError(f"network disabled: socket.{name}")
+    return refused
+
+for name in ("socket", "create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
+    setattr(socket, name, refuse(name))
+
+def probe():
+    try:
+        socket.create_connection(("example.com", 80), timeout=1)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the guard let a connection through")
+
+import fraudnum
+
+WHEN, NOW = datetime(2026, 11, 20, 14, 3), datetime(2026, 11, 21, 9, 0)
+{body}
+print("calls", calls)
+"""
+
+
+def _run_without_network(body: str) -> list[str]:
+    """Run ``body`` in a fresh interpreter with sockets disabled; the calls it attempted."""
+    code = _NO_NETWORK.replace("{body}", textwrap.dedent(body))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("calls "), done.stdout
+    attempted: list[str] = ast.literal_eval(last.removeprefix("calls "))
+    return attempted
+
+
+def test_report_works_with_the_network_disabled() -> None:
+    """A fresh interpreter (nothing cached) with sockets disabled builds every kind of report."""
+    attempted = _run_without_network(
+        """
+        r = fraudnum.report(
+            fraudnum.classify("+86-10-12308"), when=WHEN, reporter="13912345678", now=NOW,
+            duration_s=45,
+        )
+        assert r.sms[0] == ("12321", "01012308*2026-11-20 14:03"), r.sms
+        text = "点击 http://icbc-vip.cc 领奖"
+        r = fraudnum.report(
+            fraudnum.classify_sms(text, sender="10690000123456"), when=WHEN,
+            reporter="13912345678", now=NOW, content=text,
+        )
+        assert r.sms == (("10086999", "10690000123456*" + text),), r.sms
+        r = fraudnum.report(
+            fraudnum.classify("4008108888"), when=WHEN, reporter="17091234567", now=NOW
+        )
+        assert r.to_text() and r.to_dict()["channels"]
+        """
+    )
+    assert attempted == []
+
+
+def test_the_network_guard_catches_a_connection() -> None:
+    """The same guard sees a connection attempt, so the test above could fail."""
+    assert _run_without_network("probe()") == ["create_connection"]
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -630,6 +697,9 @@ def test_call_report_properties(
     v = fraudnum.classify(caller)
     when = NOW - timedelta(minutes=minutes)
     if v.number.digits == reporter:
+        with pytest.raises(ReportError) as info:
+            fraudnum.report(v, when=when, reporter=reporter, now=NOW)
+        assert info.value.code == "reporting_own_number"
         return
     r = fraudnum.report(
         v, when=when, reporter=reporter, now=NOW, content=content, fraud_type=fraud_type
@@ -667,7 +737,7 @@ def _check_bodies(r: Report) -> None:
 
 
 def _check_port(r: Report, reporter: str) -> None:
-    rule = default_lookup()(reporter)
+    rule = builtin_table().lookup(reporter)
     assert rule is not None
     carriers = builtin_carriers()
     if rule.kind is NumberKind.MOBILE_VIRTUAL or rule.carrier is None:
@@ -777,4 +847,69 @@ def test_cli_errors(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_verdict_type_is_what_report_takes() -> None:
-    assert isinstance(fraudnum.classify("4008108888"), Verdict)
+    """report() is typed to take both verdict types, and classify gives one of them."""
+    hints = typing.get_type_hints(fraudnum.report)
+    assert hints["verdict"] == Verdict | SmsVerdict
+    assert hints["return"] is Report
+    assert type(fraudnum.classify("4008108888")) is Verdict
+    assert type(fraudnum.classify_sms("你好")) is SmsVerdict
+
+
+# -- the texts table -------------------------------------------------------------------------
+
+
+def test_every_report_text_has_both_languages_and_a_source() -> None:
+    rows = builtin_report_texts()
+    assert rows
+    for code, row in rows.items():
+        assert row.zh, code
+        assert row.en, code
+        assert row.source.startswith(("seed 0", "ours")), (code, row.source)
+
+
+def test_every_report_text_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports of every kind, and every error, together read each row of report_texts.csv.
+
+    A row nothing reads is dead wording; a code the code reads that the table lacks would
+    raise KeyError in one of these reports.
+    """
+    rows = builtin_report_texts()
+    used: set[str] = set()
+
+    class Recording(dict[str, Any]):
+        def __getitem__(self, code: str) -> Any:
+            used.add(code)
+            return rows[code]
+
+    monkeypatch.setattr(_report_texts, "builtin_report_texts", lambda: Recording(rows))
+    long = "贷款秒批" * 30
+    call(duration_s=45).to_text()
+    call(duration_s=125).to_text("en")
+    call("13600001111", fraud_type="冒充客服", content=long)
+    call("13600001111", reporter=BROADNET)
+    call("4008108888", reporter=MVNO, when=datetime(2026, 11, 20, 6, 3, tzinfo=timezone.utc))
+    call("4008108888", reporter_carrier="china_telecom")
+    sms_report(long).to_text()
+    sms_report("x", reporter=MVNO).to_text()
+    failures: list[Callable[[], object]] = [
+        lambda: call("96110"),
+        lambda: fraudnum.report(
+            smsv(SmsCategory.WARNING, Risk.TRUSTED), when=WHEN, reporter=MOBILE, now=NOW
+        ),
+        lambda: fraudnum.report(smsv(sender=None), when=WHEN, reporter=MOBILE, now=NOW),
+        lambda: call("Unknown"),
+        lambda: call("12ab"),
+        lambda: call(reporter="4008108888"),
+        lambda: call("13912345678"),
+        lambda: call(when=NOW + timedelta(days=1)),
+        lambda: call(duration_s=-1),
+        lambda: call(reporter_carrier="vodafone"),
+        lambda: sms_report("x", duration_s=3),
+        lambda: sms_report(" "),
+    ]
+    for fail in failures:
+        with pytest.raises(ReportError):
+            fail()
+    monkeypatch.setattr(_report_compose, "builtin_carriers", dict)
+    assert [n.code for n in call().notes] == ["carrier_unknown"]
+    assert used == set(rows), sorted(set(rows) - used)

@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fraudnum
-from fraudnum import Classifier, Risk, SmsCategory, SmsVerdict
+from fraudnum import Classifier, Risk, SmsCategory, SmsVerdict, TableError
 from fraudnum._core import KeywordAutomaton as CoreAutomaton
 from fraudnum._pyautomaton import KeywordAutomaton as PyAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.sms import SmsEngine
 from fraudnum.sms.tables import builtin_phrases
-from fraudnum.tables import TableError, builtin_reasons
+from fraudnum.texts import builtin_reasons
 
 CLF = Classifier()
 BANK_PHISH = "【工商银行】您的账户存在异常，请点击 http://icbc-vip.cc 验证"

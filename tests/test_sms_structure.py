@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 import fraudnum
-from fraudnum import SmsCategory
+from fraudnum import SmsCategory, TableError
 from fraudnum.sms import LONG_TEXT, SHORT_TEXT
-from fraudnum.tables import TableError
 
 
 def _codes(v: fraudnum.SmsVerdict) -> list[str]:

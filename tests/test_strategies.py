@@ -23,13 +23,16 @@ from hypothesis.errors import InvalidArgument
 import fraudnum
 from fraudnum import NumberKind, SmsCategory
 from fraudnum import strategies as fst
-from fraudnum.tables import builtin_rules
+from fraudnum.numbers.plan import builtin_rules
+from fraudnum.strategies import _numbers as fnum
+from fraudnum.strategies import _sms as fsms
+from fraudnum.texts import builtin_reasons
 from fraudnum.types import Organisation, Reason, UrlFinding
 
 T = TypeVar("T")
 MANY = settings(suppress_health_check=[HealthCheck.too_slow])
-ALL_KINDS = fst._allowed_kinds()
-PLAN_KINDS = [k.value for k in fst._plan_kinds()]
+ALL_KINDS = fnum._allowed_kinds()
+PLAN_KINDS = [k.value for k in fnum._plan_kinds()]
 CATEGORIES = [c.value for c in SmsCategory]
 
 
@@ -49,7 +52,7 @@ def test_every_kind_of_the_table_can_be_generated():
 
 def test_every_row_is_reachable():
     """Every row of prefixes.csv is the source of some shape of its own kind."""
-    used = {s.rule for k in fst._plan_kinds() for s in fst._shapes(k)}
+    used = {s.rule for k in fnum._plan_kinds() for s in fnum._shapes(k)}
     assert used == set(builtin_rules())
 
 
@@ -70,14 +73,14 @@ def test_numbers_have_the_kind_they_claim(kind, formatted, data):
 def test_formatting_keeps_the_canonical_number(kind, data):
     """Every written form of a canonical number reaches exactly that number."""
     k = NumberKind(kind)
-    canonical = data.draw(fst._canonical(k), label="canonical")
-    written = data.draw(fst._written(canonical, k), label="written")
+    canonical = data.draw(fnum._canonical(k), label="canonical")
+    written = data.draw(fnum._written(canonical, k), label="written")
     v = fraudnum.classify(written)
     assert (v.kind, v.number.digits) == (k, canonical), v.reasons[0].en
     assert v.number.raw == written
 
 
-def zeros(shape: fst._Shape) -> str:
+def zeros(shape: fnum._Shape) -> str:
     """The plainest number of a shape: its prefix, then zeros (a local number starts 2)."""
     prefix, n = shape.rule.prefix, shape.length
     if shape.rule.kind is NumberKind.INTERNATIONAL:
@@ -85,15 +88,15 @@ def zeros(shape: fst._Shape) -> str:
         return "00" + cc + "0" * (n - 2 - len(cc))
     if shape.rule.kind is NumberKind.FIXED_LINE:
         area = prefix.ljust(3 if prefix[1] in "12" else 4, "0")
-        return fst._steer(area + "2" + "0" * (n - len(area) - 1), shape.avoid)
-    return fst._steer(prefix + "0" * (n - len(prefix)), shape.avoid)
+        return fnum._steer(area + "2" + "0" * (n - len(area) - 1), shape.avoid)
+    return fnum._steer(prefix + "0" * (n - len(prefix)), shape.avoid)
 
 
 def test_each_shape_at_its_plainest_has_its_own_kind():
     """Prefix then zeros, for every (row, length) of the table, is of the row's kind."""
     wrong = []
-    for kind in fst._plan_kinds():
-        for shape in fst._shapes(kind):
+    for kind in fnum._plan_kinds():
+        for shape in fnum._shapes(kind):
             number = zeros(shape)
             got = fraudnum.classify(number).kind
             if got is not kind or len(number) != shape.length:
@@ -149,8 +152,8 @@ def test_international_numbers_shrink_to_a_calling_code_and_zeros():
 
 def test_steering_avoids_longer_rows_of_other_kinds():
     """12381 is the warning SMS, so the 12xxx hotline row never produces it."""
-    assert fst._steer("12381", ("12381",)) == "12382"
-    assert fst._steer("1064612345678", ("10646", "10647")) == "1064812345678"
+    assert fnum._steer("12381", ("12381",)) == "12382"
+    assert fnum._steer("1064612345678", ("10646", "10647")) == "1064812345678"
 
 
 @MANY
@@ -212,16 +215,16 @@ def test_sms_pairs_have_the_category_they_claim(category, data):
 def test_spam_shrinks_to_a_single_phrase(category):
     """A minimal spam message is one phrase of the table, nothing else."""
     text = minimal(fst.sms(category=category))
-    assert text in fst._sms_tables().strong[category]
+    assert text in fsms._sms_tables().strong[category]
 
 
-@pytest.mark.parametrize("filler", fst._FILLER)
+@pytest.mark.parametrize("filler", fsms._FILLER)
 def test_filler_carries_no_signal(filler):
     """Filler only makes messages look real: no phrase of any table is in it."""
     assert fraudnum.classify_sms(filler).codes == ("sms_no_signal",)
 
 
-@pytest.mark.parametrize("filler", fst._WARNING_FILLER)
+@pytest.mark.parametrize("filler", fsms._WARNING_FILLER)
 def test_warning_filler_is_no_spam(filler):
     """The body of a warning scores nothing towards a spam category."""
     v = fraudnum.classify_sms(filler)
@@ -238,9 +241,12 @@ def test_warnings_carry_no_link_or_number(text):
 @MANY
 @given(fst.sms_verdicts())
 def test_sms_verdicts_are_real(v):
-    """sms_verdicts() explain themselves, with spans inside the text."""
+    """sms_verdicts() come from the classifier: its reason codes, its advisor, its sender."""
     assert v.reasons
-    assert isinstance(v.category, SmsCategory)
+    assert {r.code for r in v.reasons} <= set(builtin_reasons()), v.codes
+    assert v.advisor is not None  # attached by the classifier, never by a hand-built verdict
+    if v.sender is not None:
+        assert v.sender == fraudnum.classify(v.sender.number.raw, channel="sms")
 
 
 # -- options ---------------------------------------------------------------------------
@@ -301,7 +307,7 @@ def test_the_entry_point_is_installed():
 @given(st.from_type(fraudnum.Verdict))
 def test_from_type_verdict_is_real(v):
     """st.from_type(Verdict) draws verdicts fraudnum made, not objects built field by field."""
-    assert v.number.raw is not None
+    assert v.advisor is not None
     assert v.kind is fraudnum.classify(v.number.raw, channel=v.channel).kind
 
 
@@ -316,9 +322,9 @@ def test_from_type_verdict_is_real(v):
 )
 def test_from_type_is_registered_for_the_other_types(sv, info, reason, org, url, kind, risk):
     """Every result type and enum has a registered strategy giving real values."""
-    assert sv.reasons
+    assert {r.code for r in sv.reasons} <= set(builtin_reasons())
     assert info.raw == fraudnum.classify(info.raw).number.raw
-    assert reason.code in fraudnum.tables.builtin_reasons()
+    assert reason.code in builtin_reasons()
     assert org in {r.organisation for r in builtin_rules()}
     assert url.host in url.text.lower()
     assert kind.value in ALL_KINDS
@@ -326,11 +332,19 @@ def test_from_type_is_registered_for_the_other_types(sv, info, reason, org, url,
 
 
 def test_setup_hook_can_run_twice():
-    """Registering again (another import of the plugin) is harmless."""
+    """Registering again (another import of the plugin) is harmless: from_type still works."""
     from fraudnum._hypothesis_plugin import _hypothesis_setup_hook
 
     _hypothesis_setup_hook()
     _hypothesis_setup_hook()
+    v = minimal(st.from_type(fraudnum.Verdict))
+    assert v == fraudnum.classify(
+        v.number.raw, channel=v.channel, direction=v.direction
+    ) or v == fraudnum.classify(
+        v.number.raw, channel=v.channel, direction=v.direction, expect_international=True
+    )
+    assert minimal(st.from_type(fraudnum.Risk)) in set(fraudnum.Risk)
+    assert isinstance(minimal(st.from_type(fraudnum.SmsVerdict)), fraudnum.SmsVerdict)
 
 
 def test_import_works_without_hypothesis():

@@ -5,8 +5,9 @@ Hypothesis runs :func:`_hypothesis_setup_hook` when it is imported, through the
 to register strategies). Nothing here runs, and nothing imports Hypothesis, unless the test
 suite already uses it.
 
-The registered strategies are deferred: they import :mod:`fraudnum.strategies` only when
-a test first draws from them, so the hook stays cheap and never meets a half-imported module.
+The registered strategies are deferred: they import :mod:`fraudnum.strategies` (its
+``_numbers`` and ``_sms`` halves) only when a test first draws from them, so the hook
+stays cheap and never meets a half-imported module.
 """
 
 from __future__ import annotations
@@ -28,23 +29,24 @@ def _hypothesis_setup_hook() -> None:
     """
     from hypothesis import strategies as st
 
-    from fraudnum import types as model
+    from fraudnum import types
 
-    def deferred(name: str) -> st.SearchStrategy[object]:
+    def deferred(module: str, name: str) -> st.SearchStrategy[object]:
         def build() -> st.SearchStrategy[object]:
-            from fraudnum import strategies
+            from fraudnum.strategies import _numbers, _sms
 
-            made: st.SearchStrategy[object] = getattr(strategies, name)()
+            half = _numbers if module == "_numbers" else _sms
+            made: st.SearchStrategy[object] = getattr(half, name)()
             return made
 
         return st.deferred(build)
 
-    st.register_type_strategy(model.Verdict, deferred("verdicts"))
-    st.register_type_strategy(model.NumberInfo, deferred("number_infos"))
-    st.register_type_strategy(model.SmsVerdict, deferred("sms_verdicts"))
-    st.register_type_strategy(model.Reason, deferred("_reasons"))
-    st.register_type_strategy(model.Organisation, deferred("_organisations"))
-    st.register_type_strategy(model.UrlFinding, deferred("_url_findings"))
-    st.register_type_strategy(model.NumberKind, deferred("_all_kinds"))
-    for enum in (model.Risk, model.Channel, model.Direction, model.Tier, model.SmsCategory):
+    st.register_type_strategy(types.Verdict, deferred("_numbers", "verdicts"))
+    st.register_type_strategy(types.NumberInfo, deferred("_numbers", "number_infos"))
+    st.register_type_strategy(types.SmsVerdict, deferred("_sms", "sms_verdicts"))
+    st.register_type_strategy(types.Reason, deferred("_sms", "_reasons"))
+    st.register_type_strategy(types.Organisation, deferred("_numbers", "_organisations"))
+    st.register_type_strategy(types.UrlFinding, deferred("_sms", "_url_findings"))
+    st.register_type_strategy(types.NumberKind, deferred("_numbers", "_all_kinds"))
+    for enum in (types.Risk, types.Channel, types.Direction, types.Tier, types.SmsCategory):
         st.register_type_strategy(enum, st.sampled_from(list(enum)))
