@@ -2,8 +2,10 @@
 
 >>> from fraudnum.tags import TagStore
 >>> store = TagStore.open("marks.fntags")            # doctest: +SKIP
->>> store.lookup("+86 139 1234 5678").reason_texts()  # doctest: +SKIP
-('被 1,000 位以上用户标记为诈骗（最近 2026-11-30）', 'marked as fraud by 1,000+ users (last 2026-11-30)')
+>>> tag = store.lookup("+86 139 1234 5678")          # doctest: +SKIP
+>>> tag.reason_texts()                                # doctest: +SKIP
+('被 1,000 位以上用户标记为诈骗（最近 2026-11-30）',
+ 'marked as fraud by 1,000+ users (last 2026-11-30)')
 
 See ``docs/tags.md`` for the file format, the API and the figures.
 """

@@ -9,7 +9,7 @@ fallback when ``FRAUDNUM_NO_EXTENSIONS=1`` or the core is not compiled.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -31,9 +31,10 @@ from fraudnum.tags.format import (
 __all__ = ["PyTagCore", "pack_ef"]
 
 
-def _view(buf: Any, layout: Layout, name: str, fmt: str) -> memoryview:
+def _view(buf: Any, layout: Layout, name: str, fmt: Literal["B", "H", "I", "Q"]) -> memoryview:
     off, length, _ = layout.sections[name]
-    return memoryview(buf)[off : off + length].cast("B").cast(fmt)
+    view: memoryview = memoryview(buf)[off : off + length].cast("B").cast(fmt)
+    return view
 
 
 class PyTagCore:
@@ -111,9 +112,7 @@ class PyTagCore:
                     low |= self._bit(p + b) << b
                 value = (h << lo_bits) | low
                 if value >= SUFFIX_UNIVERSE or (out and value <= out[-1]):
-                    raise TagStoreError(
-                        "corrupt segment payload: suffixes not strictly increasing"
-                    )
+                    raise TagStoreError("corrupt segment payload: suffixes not strictly increasing")
                 out.append(value)
             else:
                 h += 1

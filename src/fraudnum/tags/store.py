@@ -10,8 +10,10 @@ so processes that have the old file mapped keep reading it undisturbed.
 from __future__ import annotations
 
 import array
+import contextlib
 import csv
 import datetime as _dt
+import io
 import json
 import mmap
 import os
@@ -214,7 +216,9 @@ class _Rows:
         if len(self.errors) < _MAX_ROW_ERRORS:
             self.errors.append(RowError(where, message))
 
-    def add(self, where: str, number: Any, category: Any, count: Any, day: Any, action: str) -> None:
+    def add(
+        self, where: str, number: Any, category: Any, count: Any, day: Any, action: str
+    ) -> None:
         key = _key_of_written(str(number)) if number is not None else None
         if key is None:
             self.error(where, f"{number!r} is not a phone number")
@@ -244,9 +248,11 @@ class _Rows:
     def finish(self, origin: str) -> tuple[TagArrays, npt.NDArray[np.uint64]]:
         if self.n_errors and self.on_error == "raise":
             shown = "\n  ".join(str(e) for e in self.errors)
-            more = f"\n  ... and {self.n_errors - len(self.errors)} more" if (
-                self.n_errors > len(self.errors)
-            ) else ""
+            more = (
+                f"\n  ... and {self.n_errors - len(self.errors)} more"
+                if (self.n_errors > len(self.errors))
+                else ""
+            )
             raise BadRowsError(
                 f"{origin}: {self.n_errors} bad row(s):\n  {shown}{more}", tuple(self.errors)
             )
@@ -257,7 +263,9 @@ class _Rows:
             np.frombuffer(self.days, dtype=np.int32) if self.days else np.zeros(0, np.int32),
         )
         removals = (
-            np.frombuffer(self.removals, dtype=np.uint64) if self.removals else np.zeros(0, np.uint64)
+            np.frombuffer(self.removals, dtype=np.uint64)
+            if self.removals
+            else np.zeros(0, np.uint64)
         )
         return arrays, removals
 
@@ -304,7 +312,7 @@ def _read_csv(
     origin = str(path)
     size = path.stat().st_size
     bar = _Progress(size, f"reading {path.name}", progress)
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
         try:
             header = [h.strip() for h in next(reader)]
@@ -336,7 +344,7 @@ def _read_csv(
                 action,
             )
             if line % 65536 == 0:
-                pos = f.buffer.tell() if hasattr(f, "buffer") else 0
+                pos = raw.tell()
                 bar.update(max(0, pos - done))
                 done = max(done, pos)
         bar.update(max(0, size - done))
@@ -407,22 +415,20 @@ def _from_columns(cols: Mapping[str, Any], origin: str, on_error: str) -> TagArr
         zero = (keys >> np.uint64(fmt.LEN_SHIFT)) == 0
         keys[zero] |= np.uint64(11 << fmt.LEN_SHIFT)
     else:
-        keys = np.array(
-            [_key_of_written(str(s)) or _NO_KEY for s in num.tolist()], dtype=np.uint64
-        )
+        keys = np.array([_key_of_written(str(s)) or _NO_KEY for s in num.tolist()], dtype=np.uint64)
     cat = np.asarray(cols["category"])
     if cat.dtype.kind not in "iu":
-        codes: dict[str, int] = {}
+        codes: dict[Any, int] = {}
         vals = []
-        for s in cat.tolist():
-            c = codes.get(s)
-            if c is None:
+        for item in cat.tolist():
+            code = codes.get(item)
+            if code is None:
                 try:
-                    c = category_by_name(str(s))
+                    code = category_by_name(str(item))
                 except TagStoreError:
-                    c = 0
-                codes[s] = c
-            vals.append(c)
+                    code = 0
+                codes[item] = code
+            vals.append(code)
         cat = np.array(vals, dtype=np.int64)
     counts = np.asarray(cols["count"])
     days = np.asarray(cols["last_marked"])
@@ -469,19 +475,24 @@ def _from_columns(cols: Mapping[str, Any], origin: str, on_error: str) -> TagArr
 
 def _read_source(
     source: Any, on_error: str, progress: bool | None, delta: bool = False
-) -> tuple[TagArrays, npt.NDArray[np.uint64], int]:
-    """Arrays, removal keys and the number of rows skipped."""
+) -> tuple[TagArrays, npt.NDArray[np.uint64], int, tuple[RowError, ...]]:
+    """Arrays, removal keys, the number of rows skipped and the first of them."""
     if isinstance(source, TagArrays):
-        return _from_columns(
-            {
-                "number": source.keys,
-                "category": source.categories,
-                "count": source.counts,
-                "last_marked": source.days,
-            },
-            "arrays",
-            on_error,
-        ), np.zeros(0, np.uint64), 0
+        return (
+            _from_columns(
+                {
+                    "number": source.keys,
+                    "category": source.categories,
+                    "count": source.counts,
+                    "last_marked": source.days,
+                },
+                "arrays",
+                on_error,
+            ),
+            np.zeros(0, np.uint64),
+            0,
+            (),
+        )
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         suffix = path.suffix.lower()
@@ -492,36 +503,39 @@ def _read_source(
             except ImportError:
                 raise TagStoreError(f"{path}: reading {suffix} files needs pyarrow") from None
             try:
-                table = pq.read_table(path) if suffix in (".parquet", ".pq") else feather.read_table(path)
+                table = (
+                    pq.read_table(path)
+                    if suffix in (".parquet", ".pq")
+                    else feather.read_table(path)
+                )
             except (OSError, ValueError) as e:
                 raise TagStoreError(f"{path}: {e}") from None
             arrays = _from_columns(_arrow_columns(table, str(path)), str(path), on_error)
-            return arrays, np.zeros(0, np.uint64), table.num_rows - len(arrays)
+            return arrays, np.zeros(0, np.uint64), table.num_rows - len(arrays), ()
         arrays, removals, rows = _read_csv(path, on_error, progress, delta)
-        return arrays, removals, rows.n_errors
+        return arrays, removals, rows.n_errors, tuple(rows.errors)
     if hasattr(source, "column_names") and hasattr(source, "num_rows"):
         arrays = _from_columns(_arrow_columns(source, "table"), "table", on_error)
-        return arrays, np.zeros(0, np.uint64), source.num_rows - len(arrays)
+        return arrays, np.zeros(0, np.uint64), source.num_rows - len(arrays), ()
     if isinstance(source, Mapping):
         cols = dict(source)
         arrays = _from_columns(cols, "arrays", on_error)
         total = len(cols.get("number", cols.get("key", ())))
-        return arrays, np.zeros(0, np.uint64), total - len(arrays)
+        return arrays, np.zeros(0, np.uint64), total - len(arrays), ()
     rows = _Rows(on_error)
     for i, row in enumerate(source):
         rec = tuple(row)
-        action = str(rec[4]).strip().lower() if len(rec) > 4 and rec[4] is not None else ""
-        if len(rec) < 4 and action not in ("remove", "delete"):
-            if len(rec) >= 1 and delta and len(rec) == 2 and str(rec[1]).lower() == "remove":
-                rows.add(f"row {i}", rec[0], None, None, None, "remove")
-                continue
-            rows.error(f"row {i}", "expected (number, category, count, last_marked)")
-            continue
-        rows.add(f"row {i}", *(rec[:4] if len(rec) >= 4 else (rec[0], None, None, None)), action)
+        if len(rec) == 2 and str(rec[1]).strip().lower() in ("remove", "delete"):
+            rows.add(f"row {i}", rec[0], None, None, None, "remove")
+        elif len(rec) in (4, 5):
+            action = str(rec[4] or "").strip().lower() if len(rec) == 5 else ""
+            rows.add(f"row {i}", rec[0], rec[1], rec[2], rec[3], action)
+        else:
+            rows.error(f"row {i}", "expected (number, category, count, last_marked[, action])")
     arrays, removals = rows.finish("rows")
     if removals.size and not delta:
         raise TagStoreError("rows: remove rows belong in a delta, not a build source")
-    return arrays, removals, rows.n_errors
+    return arrays, removals, rows.n_errors, tuple(rows.errors)
 
 
 def _dedup_last(
@@ -545,7 +559,9 @@ def _dedup_last(
 # ------------------------------------------------------------------------ writer
 
 
-def _tag_bytes(categories: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+def _tag_bytes(
+    categories: npt.NDArray[np.uint8], counts: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint8]:
     buckets = np.searchsorted(np.array(COUNT_BUCKETS, np.uint32), counts, side="right") - 1
     return ((categories.astype(np.uint8) << 4) | buckets.astype(np.uint8)).astype(np.uint8)
 
@@ -626,7 +642,9 @@ def _write_store(
         span = max_day - base_day
         width = day_width if day_width is not None else (1 if span < 256 else 2)
         if width and span >= 256**width:
-            raise TagStoreError(f"the marks span {span + 1} days, more than day_width={width} holds")
+            raise TagStoreError(
+                f"the marks span {span + 1} days, more than day_width={width} holds"
+            )
         dtype = np.uint8 if width == 1 else np.uint16
         day_bytes: npt.NDArray[Any] = (
             (ordered_days - base_day).astype(dtype) if width else np.zeros(0, np.uint8)
@@ -657,8 +675,11 @@ def _write_store(
             table: list[tuple[int, int, int]] = []
             pos = fmt.HEADER_SIZE
             for sec in sections:
-                data = memoryview(sec if isinstance(sec, bytes) else np.ascontiguousarray(sec))
-                data = data.cast("B")
+                data = (
+                    memoryview(sec)
+                    if isinstance(sec, bytes)
+                    else np.ascontiguousarray(sec).view(np.uint8).data
+                ).cast("B")
                 pad = -pos % 8
                 f.write(b"\0" * pad)
                 pos += pad
@@ -682,10 +703,8 @@ def _write_store(
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     try:
         dfd = os.open(directory, os.O_RDONLY)
@@ -784,7 +803,7 @@ def build(
         TagStoreError: unreadable input.
     """
     t0 = time.perf_counter()
-    arrays, _, skipped = _read_source(source, on_error, progress)
+    arrays, _, skipped, errors = _read_source(source, on_error, progress)
     keys, (cats, counts, days), dups = _dedup_last(
         arrays.keys, arrays.categories, arrays.counts, arrays.days
     )
@@ -804,7 +823,6 @@ def build(
         backend=backend,
         day_width=day_width,
     )
-    errors: tuple[RowError, ...] = ()
     return BuildReport(
         str(path), int(keys.shape[0]), size, skipped, dups, errors, time.perf_counter() - t0
     )
@@ -869,9 +887,7 @@ class TagStore:
             )
         else:
             self._days = None
-        self._categories = {
-            int(c[0]): _category(c) for c in layout.params["categories"]
-        }
+        self._categories = {int(c[0]): _category(c) for c in layout.params["categories"]}
         self._cache: dict[int, Tag] = {}
 
     # -- opening ---------------------------------------------------------------
@@ -923,10 +939,9 @@ class TagStore:
         self._days = None
         self._buf = None
         if isinstance(buf, mmap.mmap):
-            try:
+            # Arrays handed out may still view it; the map then goes with them.
+            with contextlib.suppress(BufferError):
                 buf.close()
-            except BufferError:
-                pass  # arrays handed out still view it; the map goes with them
 
     def __enter__(self) -> TagStore:
         return self
@@ -943,14 +958,18 @@ class TagStore:
         tag = self._cache.get(packed)
         if tag is None:
             b = packed & 0xFF
-            cat = self._categories.get(b >> 4) or Category(b >> 4, f"code_{b >> 4}", "未知", "unknown")
+            cat = self._categories.get(b >> 4) or Category(
+                b >> 4, f"code_{b >> 4}", "未知", "unknown"
+            )
             day = (
                 fmt.day_date(self._layout.base_day + (packed >> 8))
                 if self._layout.day_width
                 else None
             )
             bucket = b & 15
-            tag = Tag(cat, COUNT_BUCKETS[bucket], _count_upper(bucket) == COUNT_BUCKETS[bucket], day)
+            tag = Tag(
+                cat, COUNT_BUCKETS[bucket], _count_upper(bucket) == COUNT_BUCKETS[bucket], day
+            )
             if len(self._cache) < 1 << 16:
                 self._cache[packed] = tag
         return tag
@@ -1109,8 +1128,12 @@ class TagStore:
             "bytes": lay.file_size,
             "bytes_per_number": round(lay.file_size / lay.n_total, 3) if lay.n_total else None,
             "day_width": lay.day_width,
-            "oldest_mark": fmt.day_date(lay.base_day).isoformat() if lay.day_width and len(self) else None,
-            "newest_mark": fmt.day_date(lay.max_day).isoformat() if lay.day_width and len(self) else None,
+            "oldest_mark": fmt.day_date(lay.base_day).isoformat()
+            if lay.day_width and len(self)
+            else None,
+            "newest_mark": fmt.day_date(lay.max_day).isoformat()
+            if lay.day_width and len(self)
+            else None,
             "checksum": f"{lay.header_crc:08x}",
             "sections": {k: {"offset": o, "bytes": n} for k, (o, n, _) in lay.sections.items()},
             "params": p,
@@ -1176,10 +1199,8 @@ def open_store(
             _deep_verify(buf, layout, core, origin)
     except BaseException:
         core = None
-        try:
+        with contextlib.suppress(BufferError):
             buf.close()
-        except BufferError:
-            pass
         raise
     return TagStore(p, buf, layout, core, backend)
 
@@ -1209,14 +1230,20 @@ class Delta:
 
     @classmethod
     def read(
-        cls, source: Any, *, on_error: Literal["raise", "skip"] = "raise", progress: bool | None = None
+        cls,
+        source: Any,
+        *,
+        on_error: Literal["raise", "skip"] = "raise",
+        progress: bool | None = None,
     ) -> Delta:
-        """Read a delta: a CSV (``number,category,count,last_marked[,action]``, action
-        ``add`` (default) or ``remove``), any build source, or rows with an action
-        as fifth field."""
+        """Read a delta from a CSV, any build source, or rows.
+
+        A delta CSV has the build columns and an optional ``action`` column:
+        ``add`` (the default) or ``remove``; rows may carry the action as a fifth field.
+        """
         if isinstance(source, Delta):
             return source
-        arrays, removals, _ = _read_source(source, on_error, progress, delta=True)
+        arrays, removals, _, _ = _read_source(source, on_error, progress, delta=True)
         return cls(arrays, removals)
 
 
@@ -1345,7 +1372,9 @@ def merge(
     )
 
 
-def _positions(sorted_keys: npt.NDArray[np.uint64], q: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
+def _positions(
+    sorted_keys: npt.NDArray[np.uint64], q: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.intp]:
     """Index of each of ``q`` in ``sorted_keys``, or -1."""
     if q.size == 0 or sorted_keys.size == 0:
         return np.full(q.shape[0], -1, dtype=np.intp)
@@ -1355,7 +1384,9 @@ def _positions(sorted_keys: npt.NDArray[np.uint64], q: npt.NDArray[np.uint64]) -
     return np.where(ok, pos, -1)
 
 
-def _member(q: npt.NDArray[np.uint64], sorted_keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+def _member(
+    q: npt.NDArray[np.uint64], sorted_keys: npt.NDArray[np.uint64]
+) -> npt.NDArray[np.bool_]:
     return _positions(sorted_keys, q) >= 0
 
 
