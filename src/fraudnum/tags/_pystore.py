@@ -60,6 +60,7 @@ class PyTagCore:
         self._okeys = _view(buf, layout, "other_keys", "Q")
         self._tags = _view(buf, layout, "tags", "B")
         self._days = _view(buf, layout, "days", "H" if self.day_width == 2 else "B")
+        self._last: tuple[int, list[int]] | None = None
         self._rank: list[int] = []
         total = 0
         for w in range(BITMAP_WORDS):
@@ -93,6 +94,14 @@ class PyTagCore:
         return (self._ef[pos >> 6] >> (pos & 63)) & 1
 
     def _segment(self, r: int) -> list[int]:
+        """The suffixes of the r-th present segment (the last one decoded is kept)."""
+        if self._last is not None and self._last[0] == r:
+            return self._last[1]
+        out = self._decode_segment(r)
+        self._last = (r, out)
+        return out
+
+    def _decode_segment(self, r: int) -> list[int]:
         """The suffixes of the r-th present segment, decoded bit by bit."""
         start = self._cum[r]
         n = self._cum[r + 1] - start
@@ -188,7 +197,7 @@ class PyTagCore:
     def check_segments(self) -> None:
         """Decode every segment, checking its suffixes are increasing and in range."""
         for r in range(self.n_segs):
-            self._segment(r)
+            self._decode_segment(r)
 
 
 def pack_ef(

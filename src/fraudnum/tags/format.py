@@ -324,8 +324,12 @@ def read_layout(buf: Any, origin: str) -> Layout:
                 f"{origin}: section {name} at {off}+{length} is out of bounds, "
                 "misaligned or overlaps another"
             )
+        if off - end > 7 or any(buf[end:off]):
+            raise TagStoreError(f"{origin}: unexpected bytes before section {name}")
         sections[name] = (off, length, scrc)
         end = off + length
+    if end != size:
+        raise TagStoreError(f"{origin}: {size - end} unexpected bytes after the last section")
     expected = _expected_lengths(n_mobile, n_other, n_segs, day_width)
     for name, want in expected.items():
         if sections[name][1] != want:
