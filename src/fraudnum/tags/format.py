@@ -299,7 +299,7 @@ def read_layout(buf: Any, origin: str) -> Layout:
     head_len = HEADER_SIZE - _CRC.size
     (crc,) = _CRC.unpack_from(buf, head_len)
     header_crc = zlib.crc32(buf[:head_len])
-    if crc != header_crc:
+    if crc != header_crc or any(buf[head_len + 4 : HEADER_SIZE]):
         raise TagStoreError(f"{origin}: header checksum mismatch (corrupt file)")
     if header_size != HEADER_SIZE or n_sections != N_SECTIONS:
         raise TagStoreError(f"{origin}: unexpected header size or section count")
