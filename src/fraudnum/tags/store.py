@@ -130,6 +130,20 @@ def _fast_key(s: str) -> int | None:
     return None
 
 
+def _int_key(number: int | np.integer[Any]) -> int | None:
+    """A numeric key given as an int (length field 0: an 11-digit number), if valid."""
+    key = int(number)
+    if key < 0 or key >> 64:
+        return None
+    if key >> fmt.LEN_SHIFT == 0:
+        key |= 11 << fmt.LEN_SHIFT
+    try:
+        fmt.decode_key(key)
+    except TagStoreError:
+        return None
+    return key
+
+
 def _key_of_written(raw: str) -> int | None:
     s = raw.strip()
     k = _fast_key(s)
@@ -219,7 +233,9 @@ class _Rows:
     def add(
         self, where: str, number: Any, category: Any, count: Any, day: Any, action: str
     ) -> None:
-        key = _key_of_written(str(number)) if number is not None else None
+        key = _int_key(number) if isinstance(number, (int, np.integer)) else None
+        if key is None and isinstance(number, str):
+            key = _key_of_written(number)
         if key is None:
             self.error(where, f"{number!r} is not a phone number")
             return
@@ -1347,7 +1363,9 @@ def merge(
         "description": store._layout.params.get("description", ""),
     }
     # A store without days stays without (its stored days are unknown).
-    width = day_width if day_width is not None else (None if store._layout.day_width else 0)
+    # An empty store has no day width of its own: the delta's days decide.
+    keeps_days = bool(store._layout.day_width) or len(base) == 0
+    width = day_width if day_width is not None else (None if keeps_days else 0)
     size = _write_store(
         Path(out_path),
         keys,
