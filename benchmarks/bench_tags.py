@@ -57,7 +57,7 @@ def segments() -> npt.NDArray[np.int64]:
 
 
 def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
-    """n distinct random mobile numbers, sorted."""
+    """N distinct random mobile numbers, sorted."""
     segs = segments()
     rng = np.random.default_rng(seed)
     space = segs.size * 10_000
@@ -101,7 +101,7 @@ print(json.dumps({{"rss_open": opened - base, "rss_after_1m_lookups": after - ba
     return result
 
 
-def bench(n: int, set_max: int, tmp: Path) -> dict[str, Any]:
+def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
     r: dict[str, Any] = {"n": n}
     t = time.perf_counter()
     nums = numbers(n)
@@ -205,7 +205,9 @@ def bench(n: int, set_max: int, tmp: Path) -> dict[str, Any]:
         from pyroaring import BitMap64
     except ImportError:
         r["pyroaring"] = "not installed"
-    else:
+    if n > roaring_max:
+        r["pyroaring"] = f"skipped above {roaring_max:,} numbers"
+    elif "pyroaring" not in r:
         t = time.perf_counter()
         bm = BitMap64(nums)
         r["roaring_build_s"] = time.perf_counter() - t
@@ -238,13 +240,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, action="append", help="numbers (repeatable)")
     ap.add_argument("--set-max", type=int, default=10_000_000, help="largest N for the set")
+    ap.add_argument("--roaring-max", type=int, default=50_000_000, help="largest N for roaring")
     ap.add_argument("--dir", help="where to write the stores (default: a temp dir)")
     ap.add_argument("--json", help="also write the results here")
     ns = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory(dir=ns.dir) as d:
         for n in ns.sizes or [1_000_000]:
-            res = bench(n, ns.set_max, Path(d))
+            res = bench(n, ns.set_max, ns.roaring_max, Path(d))
             print(json.dumps(res), flush=True)
             results.append(res)
     if ns.json:
