@@ -764,7 +764,7 @@ class BuildReport:
     Attributes:
         path: the store written.
         numbers: numbers in it.
-        bytes: its size.
+        file_bytes: its size.
         skipped: input rows rejected (with ``on_error="skip"``).
         duplicates: repeated numbers (the last row won).
         errors: the first rejected rows.
@@ -773,7 +773,7 @@ class BuildReport:
 
     path: str
     numbers: int
-    bytes: int
+    file_bytes: int
     skipped: int
     duplicates: int
     errors: tuple[RowError, ...]
@@ -783,7 +783,7 @@ class BuildReport:
         """A JSON-ready dict."""
         d = attrs.asdict(self)
         d["errors"] = [str(e) for e in self.errors]
-        d["bytes_per_number"] = round(self.bytes / self.numbers, 3) if self.numbers else None
+        d["bytes_per_number"] = round(self.file_bytes / self.numbers, 3) if self.numbers else None
         return d
 
 
@@ -1270,7 +1270,7 @@ class MergeReport:
     Attributes:
         path: the store written.
         numbers: numbers in it.
-        bytes: its size.
+        file_bytes: its size.
         added: numbers new to the store.
         updated: numbers whose tag was replaced.
         removed: numbers removed by the delta.
@@ -1281,7 +1281,7 @@ class MergeReport:
 
     path: str
     numbers: int
-    bytes: int
+    file_bytes: int
     added: int
     updated: int
     removed: int
