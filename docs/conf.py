@@ -62,6 +62,9 @@ nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(collections\.abc|typing|typing_extensions|os|re|enum|datetime|pathlib)\..*"),
     (r"py:.*", r"(attrs|attr|hypothesis|phonenumbers)(\..*)?"),
+    # numpy's array types in fraudnum.tags signatures; the tag format's internals.
+    (r"py:.*", r"(numpy|np|npt)(\..*)?"),
+    (r"py:.*", r"fraudnum\.tags\.format(\..*)?"),
     (r"py:.*", r"(Path|PathLike|datetime|tzinfo|timezone|Pattern|Match|TextIO)"),
     # The pure-Python twins of the compiled modules: same API, documented once.
     (r"py:mod", r"fraudnum\._py(trie|automaton)"),

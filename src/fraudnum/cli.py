@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import fraudnum
 from fraudnum.classifier import Classifier
 from fraudnum.numbers.plan import builtin_carriers
+from fraudnum.tags.cli import add_store_parser
 
 __all__ = ["main"]
 
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_classify)
     _add_report_parser(sub)
     _add_sms_parser(sub)
+    add_store_parser(sub)
     return parser
 
 

@@ -1,0 +1,258 @@
+"""The crowd-tag store against numpy sorted uint64, pyroaring and a Python set.
+
+N random mobile numbers spread uniformly over the real 7-digit segments under the
+mobile prefixes of ``data/prefixes.csv``, each with a random category, a geometric
+mark count and a last day within 255 days. For each size, in one run:
+
+* fraudnum.tags: build time (from shuffled numpy columns), bytes per number on
+  disk, open time (structural checks only, and with the full checksum), RSS rise
+  after open and after a batch of lookups (in a fresh subprocess), single lookups/s
+  (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``), batched lookups/s
+  (half hits), and the merge of a 664,000-mark delta (500,000 new, 100,000 updated,
+  64,000 removed);
+* numpy: sorted uint64 + uint8 tag (9 B/number), ``searchsorted`` batched and single;
+* pyroaring ``BitMap64`` (if installed): serialized bytes, membership only;
+* a Python ``set`` of ints, only up to ``--set-max`` numbers.
+
+Usage::
+
+    python benchmarks/bench_tags.py --sizes 10000000 [--sizes 100000000] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fraudnum.tags import Delta, TagArrays, TagStore, build, merge  # noqa: E402
+from fraudnum.tags.format import LEN_SHIFT  # noqa: E402
+
+MOBILE = np.uint64(11 << LEN_SHIFT)
+
+
+def segments() -> npt.NDArray[np.int64]:
+    """Every 7-digit segment under a mobile prefix of data/prefixes.csv."""
+    with open(ROOT / "data" / "prefixes.csv", encoding="utf-8", newline="") as f:
+        prefixes = [r["prefix"] for r in csv.DictReader(f) if r["kind"] == "mobile"]
+    out = []
+    for p in prefixes:
+        k = 7 - len(p)
+        out.append(np.arange(int(p) * 10**k, (int(p) + 1) * 10**k))
+    return np.unique(np.concatenate(out))
+
+
+def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
+    """N distinct random mobile numbers, sorted."""
+    segs = segments()
+    rng = np.random.default_rng(seed)
+    space = segs.size * 10_000
+    pos = np.unique(rng.integers(0, space, int(n * 1.03) + 1000, dtype=np.int64))
+    while pos.size < n:
+        pos = np.unique(np.concatenate([pos, rng.integers(0, space, n, dtype=np.int64)]))
+    if pos.size > n:  # drop a random few to get exactly n (pos stays sorted)
+        pos = np.delete(pos, rng.choice(pos.size, pos.size - n, replace=False))
+    return (segs[pos // 10_000] * 10_000 + pos % 10_000).astype(np.uint64)
+
+
+def _rate(n: int, seconds: float) -> float:
+    return n / seconds if seconds > 0 else float("inf")
+
+
+def _rss() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _rss_child(path: str, probe: str) -> dict[str, float]:
+    code = f"""
+import json, resource, numpy as np
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS'):
+            return int(line.split()[1]) * 1024
+from fraudnum.tags import TagStore
+base = rss()
+s = TagStore.open({path!r}, verify=False)
+opened = rss()
+s.lookup_batch(np.load({probe!r}))
+after = rss()
+print(json.dumps({{"rss_open": opened - base, "rss_after_1m_lookups": after - base}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
+def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
+    r: dict[str, Any] = {"n": n}
+    t = time.perf_counter()
+    nums = numbers(n)
+    r["generate_s"] = time.perf_counter() - t
+    rng = np.random.default_rng(2)
+    keys = nums | MOBILE
+    shuffled = keys.copy()
+    rng.shuffle(shuffled)
+    cats = rng.integers(1, 16, n).astype(np.uint8)
+    counts = rng.geometric(0.3, n).astype(np.uint32)
+    days = rng.integers(20550, 20550 + 255, n).astype(np.int32)
+    path = tmp / f"bench-{n}.fntags"
+    t = time.perf_counter()
+    build(TagArrays(shuffled, cats, counts, days), path, progress=False)
+    r["build_s"] = time.perf_counter() - t
+    del shuffled, cats, counts, days
+    gc.collect()
+    size = path.stat().st_size
+    r["bytes"] = size
+    r["bytes_per_number"] = size / n
+    opens = []
+    for _ in range(5):
+        t = time.perf_counter()
+        s = TagStore.open(path, verify=False)
+        opens.append(time.perf_counter() - t)
+        s.close()
+    r["open_ms"] = sorted(opens)[2] * 1e3
+    t = time.perf_counter()
+    s = TagStore.open(path, verify=True)
+    r["open_verify_ms"] = (time.perf_counter() - t) * 1e3
+    # Probes: half hits, half random misses.
+    m = min(n, 5_000_000)
+    hits = keys[rng.integers(0, n, m // 2)]
+    misses = (numbers(m // 2, seed=3) | MOBILE) if n > m else hits + np.uint64(1)
+    probe = np.concatenate([hits, misses])
+    rng.shuffle(probe)
+    probe_path = tmp / "probe.npy"
+    np.save(probe_path, probe[:1_000_000])
+    r.update(_rss_child(str(path), str(probe_path)))
+    s.lookup_batch(probe[:100_000])
+    t = time.perf_counter()
+    b = s.lookup_batch(probe)
+    r["batch_lookups_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    r["batch_hit_rate"] = float(b.found.mean())
+    index = np.empty(probe.size, np.int64)
+    t = time.perf_counter()
+    s._core.lookup_batch(probe, index)
+    r["batch_core_only_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    single = probe[:300_000].tolist()
+    lk = s.lookup_key
+    t = time.perf_counter()
+    for k in single:
+        lk(k)
+    r["single_lookup_key_per_s"] = _rate(len(single), time.perf_counter() - t)
+    digits = [str(k & ((1 << LEN_SHIFT) - 1)) for k in single]
+    ld = s.lookup_digits
+    t = time.perf_counter()
+    for d in digits:
+        ld(d)
+    r["single_lookup_digits_per_s"] = _rate(len(digits), time.perf_counter() - t)
+    written = ["+86 " + d for d in digits[:100_000]]
+    t = time.perf_counter()
+    for w in written:
+        s.lookup(w)
+    r["single_lookup_written_per_s"] = _rate(len(written), time.perf_counter() - t)
+    # A day's delta: 500,000 new, 100,000 updated, 64,000 removed.
+    new = numbers(500_000, seed=4) | MOBILE
+    upd = keys[rng.integers(0, n, 100_000)]
+    rem = keys[rng.integers(0, n, 64_000)]
+    up_keys = np.concatenate([new, upd])
+    delta = Delta(
+        TagArrays(
+            up_keys,
+            np.full(up_keys.size, 1, np.uint8),
+            np.full(up_keys.size, 3, np.uint32),
+            np.full(up_keys.size, 20805, np.int32),
+        ),
+        rem,
+    )
+    t = time.perf_counter()
+    rep = merge(s, delta, tmp / f"merged-{n}.fntags", progress=False)
+    r["merge_664k_s"] = time.perf_counter() - t
+    r["merge_numbers"] = rep.numbers
+    s.close()
+    os.unlink(tmp / f"merged-{n}.fntags")
+    # numpy sorted uint64 + uint8 tag.
+    tags = np.zeros(n, np.uint8)
+    r["numpy_bytes_per_number"] = (keys.nbytes + tags.nbytes) / n
+    t = time.perf_counter()
+    pos = np.searchsorted(keys, probe)
+    pos[pos >= n] = 0
+    found = keys[pos] == probe
+    _ = tags[pos[found]]
+    r["numpy_batch_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    ss = keys.searchsorted
+    t = time.perf_counter()
+    for k in single[:100_000]:
+        ss(np.uint64(k))
+    r["numpy_single_per_s"] = _rate(100_000, time.perf_counter() - t)
+    try:
+        from pyroaring import BitMap64
+    except ImportError:
+        r["pyroaring"] = "not installed"
+    if n > roaring_max:
+        r["pyroaring"] = f"skipped above {roaring_max:,} numbers"
+    elif "pyroaring" not in r:
+        t = time.perf_counter()
+        bm = BitMap64(nums)
+        r["roaring_build_s"] = time.perf_counter() - t
+        r["roaring_bytes_per_number"] = len(bm.serialize()) / n
+        q = (probe & np.uint64((1 << LEN_SHIFT) - 1)).tolist()[:300_000]
+        t = time.perf_counter()
+        for x in q:
+            _ = x in bm
+        r["roaring_single_contains_per_s"] = _rate(len(q), time.perf_counter() - t)
+        del bm
+    if n <= set_max:
+        lst = nums.tolist()
+        before = _rss()
+        t = time.perf_counter()
+        py = set(lst)
+        r["set_build_s"] = time.perf_counter() - t
+        r["set_rss_bytes_per_number"] = (_rss() - before) / n
+        del lst
+        q = (probe & np.uint64((1 << LEN_SHIFT) - 1)).tolist()[:300_000]
+        t = time.perf_counter()
+        for x in q:
+            _ = x in py
+        r["set_single_contains_per_s"] = _rate(len(q), time.perf_counter() - t)
+        del py
+    os.unlink(path)
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, action="append", help="numbers (repeatable)")
+    ap.add_argument("--set-max", type=int, default=10_000_000, help="largest N for the set")
+    ap.add_argument("--roaring-max", type=int, default=50_000_000, help="largest N for roaring")
+    ap.add_argument("--dir", help="where to write the stores (default: a temp dir)")
+    ap.add_argument("--json", help="also write the results here")
+    ns = ap.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(dir=ns.dir) as d:
+        for n in ns.sizes or [1_000_000]:
+            res = bench(n, ns.set_max, ns.roaring_max, Path(d))
+            print(json.dumps(res), flush=True)
+            results.append(res)
+    if ns.json:
+        Path(ns.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

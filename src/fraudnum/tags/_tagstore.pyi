@@ -1,0 +1,35 @@
+"""Type stubs for the compiled tag-store core (see ``_tagstore.pyx``)."""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from fraudnum.tags.format import Layout
+
+class TagCore:
+    """Lookups over one store's sections (the buffer is kept alive by the core)."""
+
+    n_mobile: int
+    n_other: int
+    n_segs: int
+    day_width: int
+    def __init__(self, buf: Any, layout: Layout) -> None: ...
+    def find(self, key: int) -> int:
+        """Entry index of a numeric key, or -1."""
+    def lookup(self, key: int) -> int:
+        """``tag | day_offset << 8`` of a numeric key, or -1."""
+    def lookup_batch(self, keys: npt.NDArray[np.uint64], out: npt.NDArray[np.int64]) -> None:
+        """Entry index (or -1) of every key into ``out``, without the GIL."""
+    def decode_keys(self, out: npt.NDArray[np.uint64]) -> None:
+        """Every entry's numeric key, in entry order, into ``out``."""
+    def check_segments(self) -> None:
+        """Decode every segment, checking its suffixes are increasing and in range."""
+
+def pack_ef(
+    suffixes: npt.NDArray[np.uint16],
+    cum: npt.NDArray[np.uint32],
+    bitpos: npt.NDArray[np.uint64],
+    words: npt.NDArray[np.uint64],
+) -> None:
+    """Elias-Fano code each segment's sorted suffixes into ``words`` (zeroed)."""

@@ -1,0 +1,389 @@
+# cython: boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The compiled tag-store core: lookups over a memory-mapped store, and the packer.
+
+The layout is described in ``fraudnum.tags.format``; ``read_layout`` validates the
+header and section table before a core is made, and :class:`TagCore` checks the
+segment directory itself (counts, bit offsets, the bitmap's rank) before any
+lookup. After that every index the file can influence is bounded: a segment's
+reads stay inside its own bit range, element indices stay below its count, and
+the padding word keeps two-word reads inside the section. A store whose payload
+bits are corrupt can give a wrong answer (``verify`` catches it via the
+checksums) or raise :class:`TagStoreError`, never read out of bounds.
+"""
+
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+
+import numpy as np
+
+from fraudnum.tags.format import TagStoreError
+
+cdef extern from *:
+    """
+    static inline int fn_popcount64(unsigned long long x) { return __builtin_popcountll(x); }
+    static inline int fn_ctz64(unsigned long long x) { return __builtin_ctzll(x); }
+    """
+    int fn_popcount64(unsigned long long x) noexcept nogil
+    int fn_ctz64(unsigned long long x) noexcept nogil
+
+cdef enum:
+    N_SEGMENTS = 1000000
+    BITMAP_WORDS = 15625
+    UNIVERSE = 10000
+    LEN_SHIFT = 57
+
+cdef uint64_t VALUE_MASK = (<uint64_t>1 << LEN_SHIFT) - 1
+cdef uint64_t MOBILE_LO = 10000000000ULL
+cdef uint64_t MOBILE_HI = 20000000000ULL
+cdef uint8_t EF_LOW[UNIVERSE + 1]
+
+cdef void _init_tables() noexcept:
+    cdef int n, lo
+    EF_LOW[0] = 0
+    for n in range(1, UNIVERSE + 1):
+        lo = 0
+        while (n << (lo + 1)) <= UNIVERSE:
+            lo += 1
+        EF_LOW[n] = lo
+
+_init_tables()
+
+
+cdef inline uint64_t _ef_bits(uint64_t n) noexcept nogil:
+    cdef uint64_t lo = EF_LOW[n]
+    return n * lo + n + ((UNIVERSE - 1) >> lo) + 1
+
+
+cdef inline uint64_t _get64(const uint64_t* w, uint64_t pos) noexcept nogil:
+    # The caller guarantees w[(pos >> 6) + 1] exists (the section's padding word).
+    cdef uint64_t wi = pos >> 6
+    cdef uint64_t sh = pos & 63
+    if sh == 0:
+        return w[wi]
+    return (w[wi] >> sh) | (w[wi + 1] << (64 - sh))
+
+
+cdef inline uint64_t _get_bits(const uint64_t* w, uint64_t pos, uint64_t width) noexcept nogil:
+    if width == 0:
+        return 0
+    return _get64(w, pos) & ((<uint64_t>1 << width) - 1)
+
+
+cdef class TagCore:
+    """Lookups over one store's sections (the buffer is kept alive by the core).
+
+    Args:
+        buf: the whole file, as bytes, an mmap or a memoryview.
+        layout: its validated :class:`~fraudnum.tags.format.Layout`.
+
+    Raises:
+        TagStoreError: the segment directory or bitmap is inconsistent.
+    """
+
+    cdef const uint64_t* bitmap
+    cdef const uint32_t* cum
+    cdef const uint64_t* bitpos
+    cdef const uint64_t* ef
+    cdef const uint64_t* okeys
+    cdef const uint8_t* tags
+    cdef const uint8_t* days8
+    cdef const uint16_t* days16
+    cdef uint32_t rank[BITMAP_WORDS]
+    cdef uint64_t ef_words
+    cdef readonly uint64_t n_mobile
+    cdef readonly uint64_t n_other
+    cdef readonly uint64_t n_segs
+    cdef readonly int day_width
+    cdef object _arrays
+
+    def __init__(self, buf, layout):
+        cdef const uint64_t[::1] bitmap_v
+        cdef const uint32_t[::1] cum_v
+        cdef const uint64_t[::1] bitpos_v
+        cdef const uint64_t[::1] ef_v
+        cdef const uint64_t[::1] okeys_v
+        cdef const uint8_t[::1] tags_v
+        cdef const uint8_t[::1] days8_v
+        cdef const uint16_t[::1] days16_v
+        self.n_mobile = layout.n_mobile
+        self.n_other = layout.n_other
+        self.n_segs = layout.n_segs
+        self.day_width = layout.day_width
+        arrays = {}
+        for name, dtype in (
+            ("bitmap", "<u8"), ("seg_cum", "<u4"), ("seg_bitpos", "<u8"), ("ef", "<u8"),
+            ("other_keys", "<u8"), ("tags", "u1"), ("days", "<u2" if self.day_width == 2 else "u1"),
+        ):
+            off, length, _ = layout.sections[name]
+            item = np.dtype(dtype).itemsize
+            # A one-element dummy keeps pointers valid for empty sections.
+            if length == 0:
+                arrays[name] = np.zeros(1, dtype=dtype)
+            else:
+                arrays[name] = np.frombuffer(buf, dtype=dtype, count=length // item, offset=off)
+        self._arrays = (buf, arrays)
+        bitmap_v = arrays["bitmap"]
+        cum_v = arrays["seg_cum"]
+        bitpos_v = arrays["seg_bitpos"]
+        ef_v = arrays["ef"]
+        okeys_v = arrays["other_keys"]
+        tags_v = arrays["tags"]
+        self.bitmap = &bitmap_v[0]
+        self.cum = &cum_v[0]
+        self.bitpos = &bitpos_v[0]
+        self.ef = &ef_v[0]
+        self.okeys = &okeys_v[0]
+        self.tags = &tags_v[0]
+        self.ef_words = layout.sections["ef"][1] // 8
+        self.days8 = NULL
+        self.days16 = NULL
+        if self.day_width == 2:
+            days16_v = arrays["days"]
+            self.days16 = &days16_v[0]
+        else:
+            days8_v = arrays["days"]
+            self.days8 = &days8_v[0]
+        err = self._check_directory()
+        if err:
+            raise TagStoreError(f"corrupt segment directory: {err}")
+
+    cdef str _check_directory(self):
+        cdef uint64_t total = 0, i
+        cdef int64_t bad = -1
+        cdef int w
+        for w in range(BITMAP_WORDS):
+            self.rank[w] = <uint32_t>total
+            total += fn_popcount64(self.bitmap[w])
+        if total != self.n_segs:
+            return "the bitmap's segments do not match the header"
+        if self.n_segs == 0:
+            return ""
+        if self.cum[0] != 0 or self.bitpos[0] != 0:
+            return "it does not start at 0"
+        with nogil:
+            for i in range(self.n_segs):
+                if not self._seg_ok(i):
+                    bad = i
+                    break
+        if bad >= 0:
+            return f"segment {bad} has a bad count or bit offset"
+        if self.cum[self.n_segs] != self.n_mobile:
+            return "the segment counts do not add up to the header's"
+        return ""
+
+    cdef bint _seg_ok(self, uint64_t i) noexcept nogil:
+        cdef uint64_t n
+        if self.cum[i + 1] <= self.cum[i] or self.cum[i + 1] - self.cum[i] > UNIVERSE:
+            return False
+        n = self.cum[i + 1] - self.cum[i]
+        if self.bitpos[i + 1] < self.bitpos[i] or self.bitpos[i + 1] - self.bitpos[i] != _ef_bits(n):
+            return False
+        return self.bitpos[i + 1] <= (self.ef_words - 1) * 64
+
+    cdef inline int64_t _find_mobile(self, uint64_t v) noexcept nogil:
+        cdef uint64_t seg = v // UNIVERSE - N_SEGMENTS
+        cdef uint64_t s = v % UNIVERSE
+        cdef uint64_t word = self.bitmap[seg >> 6]
+        cdef uint64_t b = seg & 63
+        cdef uint64_t r, start, n, lo_bits, base, hb, he, h, lo, pos, need, rem, chunk, z, idx
+        cdef uint64_t k
+        if not ((word >> b) & 1):
+            return -1
+        r = self.rank[seg >> 6] + <uint64_t>fn_popcount64(word & ((<uint64_t>1 << b) - 1))
+        start = self.cum[r]
+        n = self.cum[r + 1] - start
+        lo_bits = EF_LOW[n]
+        base = self.bitpos[r]
+        hb = base + n * lo_bits
+        he = self.bitpos[r + 1]
+        h = s >> lo_bits
+        lo = s & ((<uint64_t>1 << lo_bits) - 1)
+        pos = hb
+        if h > 0:
+            # Move past the h-th zero of the high bits.
+            need = h
+            while True:
+                if pos >= he:
+                    return -2
+                rem = he - pos
+                chunk = ~_get64(self.ef, pos)
+                if rem < 64:
+                    chunk &= (<uint64_t>1 << rem) - 1
+                z = fn_popcount64(chunk)
+                if z >= need:
+                    for k in range(need - 1):
+                        chunk &= chunk - 1
+                    pos += fn_ctz64(chunk) + 1
+                    break
+                need -= z
+                pos += 64 if rem >= 64 else rem
+        idx = (pos - hb) - h
+        while pos < he and idx < n:
+            if not ((self.ef[pos >> 6] >> (pos & 63)) & 1):
+                return -1
+            k = _get_bits(self.ef, base + idx * lo_bits, lo_bits)
+            if k == lo:
+                return <int64_t>(start + idx)
+            if k > lo:
+                return -1
+            idx += 1
+            pos += 1
+        return -1
+
+    cdef inline int64_t _find(self, uint64_t key) noexcept nogil:
+        cdef uint64_t length = key >> LEN_SHIFT
+        cdef uint64_t v = key & VALUE_MASK
+        cdef uint64_t lo = 0, hi = self.n_other, mid
+        if length == 0:
+            length = 11
+            key = (<uint64_t>11 << LEN_SHIFT) | v
+        if length == 11 and v >= MOBILE_LO and v < MOBILE_HI:
+            if self.n_segs == 0:
+                return -1
+            return self._find_mobile(v)
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.okeys[mid] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.n_other and self.okeys[lo] == key:
+            return <int64_t>(self.n_mobile + lo)
+        return -1
+
+    cdef inline int64_t _packed(self, int64_t i) noexcept nogil:
+        cdef int64_t day = 0
+        if self.day_width == 1:
+            day = self.days8[i]
+        elif self.day_width == 2:
+            day = self.days16[i]
+        return self.tags[i] | (day << 8)
+
+    def find(self, uint64_t key):
+        """Entry index of a numeric key, or -1."""
+        cdef int64_t i = self._find(key)
+        if i == -2:
+            raise TagStoreError("corrupt segment payload (run verify)")
+        return i
+
+    def lookup(self, uint64_t key):
+        """``tag | day_offset << 8`` of a numeric key, or -1."""
+        cdef int64_t i = self._find(key)
+        if i < 0:
+            if i == -2:
+                raise TagStoreError("corrupt segment payload (run verify)")
+            return -1
+        return self._packed(i)
+
+    def lookup_batch(self, const uint64_t[::1] keys, int64_t[::1] out):
+        """Entry index (or -1) of every key into ``out``, without the GIL."""
+        cdef Py_ssize_t i, n = keys.shape[0]
+        cdef bint bad = False
+        cdef int64_t r
+        if out.shape[0] != n:
+            raise ValueError("out must have one slot per key")
+        with nogil:
+            for i in range(n):
+                r = self._find(keys[i])
+                if r == -2:
+                    bad = True
+                    r = -1
+                out[i] = r
+        if bad:
+            raise TagStoreError("corrupt segment payload (run verify)")
+
+    cdef int _decode(self, uint64_t* out, bint write) noexcept nogil:
+        # Walk every segment; checks what the checksum would, structurally.
+        cdef uint64_t r = 0, wi, word, seg, prefix, start, n, lo_bits, base, hb, he
+        cdef uint64_t pos, h, idx, value, prev
+        cdef bint first
+        for wi in range(BITMAP_WORDS):
+            word = self.bitmap[wi]
+            while word:
+                seg = wi * 64 + <uint64_t>fn_ctz64(word)
+                word &= word - 1
+                prefix = (seg + N_SEGMENTS) * UNIVERSE
+                start = self.cum[r]
+                n = self.cum[r + 1] - start
+                lo_bits = EF_LOW[n]
+                base = self.bitpos[r]
+                hb = base + n * lo_bits
+                he = self.bitpos[r + 1]
+                pos = hb
+                h = 0
+                idx = 0
+                first = True
+                prev = 0
+                while idx < n:
+                    if pos >= he:
+                        return -1
+                    if (self.ef[pos >> 6] >> (pos & 63)) & 1:
+                        value = (h << lo_bits) | _get_bits(self.ef, base + idx * lo_bits, lo_bits)
+                        if value >= UNIVERSE or (not first and value <= prev):
+                            return -1
+                        first = False
+                        prev = value
+                        if write:
+                            out[start + idx] = (<uint64_t>11 << LEN_SHIFT) | (prefix + value)
+                        idx += 1
+                    else:
+                        h += 1
+                    pos += 1
+                r += 1
+        if write:
+            for idx in range(self.n_other):
+                out[self.n_mobile + idx] = self.okeys[idx]
+        return 0
+
+    def decode_keys(self, uint64_t[::1] out):
+        """Every entry's numeric key, in entry order, into ``out``."""
+        if <uint64_t>out.shape[0] != self.n_mobile + self.n_other:
+            raise ValueError("out must have one slot per entry")
+        cdef uint64_t* p = &out[0] if out.shape[0] else NULL
+        cdef int err
+        with nogil:
+            err = self._decode(p, p != NULL)
+        if err:
+            raise TagStoreError("corrupt segment payload: suffixes not strictly increasing")
+
+    def check_segments(self):
+        """Decode every segment, checking its suffixes are increasing and in range."""
+        cdef int err
+        with nogil:
+            err = self._decode(NULL, False)
+        if err:
+            raise TagStoreError("corrupt segment payload: suffixes not strictly increasing")
+
+
+def pack_ef(const uint16_t[::1] suffixes, const uint32_t[::1] cum,
+            const uint64_t[::1] bitpos, uint64_t[::1] words):
+    """Elias-Fano code each segment's sorted suffixes into ``words`` (zeroed).
+
+    ``cum`` and ``bitpos`` are the segment directory (n_segs + 1 entries each);
+    the caller has checked the suffixes are strictly increasing per segment.
+    """
+    cdef Py_ssize_t n_segs = cum.shape[0] - 1
+    cdef Py_ssize_t r
+    cdef uint64_t start, n, lo_bits, base, hb, idx, s, low, p, sh, q, nbits
+    nbits = <uint64_t>words.shape[0] * 64
+    if bitpos.shape[0] != cum.shape[0] or (n_segs > 0 and bitpos[n_segs] + 64 > nbits):
+        raise ValueError("words too short for the directory")
+    if n_segs > 0 and <uint64_t>suffixes.shape[0] < cum[n_segs]:
+        raise ValueError("fewer suffixes than the directory counts")
+    with nogil:
+        for r in range(n_segs):
+            start = cum[r]
+            n = cum[r + 1] - start
+            lo_bits = EF_LOW[n] if n <= UNIVERSE else 0
+            base = bitpos[r]
+            hb = base + n * lo_bits
+            for idx in range(n):
+                s = suffixes[start + idx]
+                if lo_bits:
+                    low = s & ((<uint64_t>1 << lo_bits) - 1)
+                    p = base + idx * lo_bits
+                    sh = p & 63
+                    words[p >> 6] |= low << sh
+                    if sh + lo_bits > 64:
+                        words[(p >> 6) + 1] |= low >> (64 - sh)
+                q = hb + (s >> lo_bits) + idx
+                words[q >> 6] |= <uint64_t>1 << (q & 63)

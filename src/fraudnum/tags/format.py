@@ -1,0 +1,427 @@
+"""The tag-store file format, shared by the compiled core and its pure-Python twin.
+
+A store is one little-endian file::
+
+    header      fixed HEADER_SIZE bytes: magic, version, counts, day range,
+                the section table (offset, length, crc32 of each section)
+                and a crc32 of the header itself
+    params      JSON: the build's parameters (categories, count buckets, source ...)
+    bitmap      1,000,000 bits, one per 7-digit mobile segment 1000000..1999999
+    seg_cum     uint32[n_segs + 1]: numbers before each present segment
+    seg_bitpos  uint64[n_segs + 1]: bit offset of each segment's Elias-Fano code
+    ef          uint64 words: per segment, the 4-digit suffixes Elias-Fano coded
+                (n*l low bits, then n + (9999 >> l) + 1 high bits), one padding word
+    other_keys  uint64[n_other]: every other number (landline, 400, 95, international)
+                as a numeric key, sorted
+    tags        uint8[n_mobile + n_other]: category << 4 | count bucket
+    days        uint8 or uint16[n]: last day marked, as days after base_day
+
+Entry ``i < n_mobile`` is the i-th mobile number in numeric order, entry
+``n_mobile + j`` is ``other_keys[j]``. Every section starts on an 8-byte boundary.
+
+A numeric key packs canonical digits (up to 17) and their length so that leading
+zeros survive: ``key = len(digits) << 57 | int(digits)``. A plain integer whose
+length field is 0 is read as an 11-digit mobile number, so a column of mobile
+numbers as ``int64`` can be looked up as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import struct
+import sys
+import zlib
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "COUNT_BUCKETS",
+    "HEADER_SIZE",
+    "MAGIC",
+    "SECTION_NAMES",
+    "VERSION",
+    "Layout",
+    "TagStoreError",
+    "count_bucket",
+    "decode_key",
+    "ef_bits",
+    "ef_low_bits",
+    "encode_key",
+    "pack_header",
+    "read_layout",
+]
+
+
+class TagStoreError(ValueError):
+    """A tag store file or its input is invalid; the message says what and where."""
+
+
+MAGIC: Final = b"FNTAGS\r\n"
+VERSION: Final = 1
+SECTION_NAMES: Final = (
+    "params",
+    "bitmap",
+    "seg_cum",
+    "seg_bitpos",
+    "ef",
+    "other_keys",
+    "tags",
+    "days",
+)
+N_SECTIONS: Final = len(SECTION_NAMES)
+# magic, version, header_size, flags, n_mobile, n_other, n_segs, day_width, pad,
+# base_day, max_day, file_size, n_sections, pad
+_FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
+_SECTION = struct.Struct("<QQI4x")
+_CRC = struct.Struct("<I4x")
+HEADER_SIZE: Final = _FIXED.size + N_SECTIONS * _SECTION.size + _CRC.size
+
+# 7-digit segments 1000000..1999999 of 11-digit mobile numbers; 4-digit suffixes.
+N_SEGMENTS: Final = 1_000_000
+SEGMENT_BASE: Final = 1_000_000
+SUFFIX_UNIVERSE: Final = 10_000
+BITMAP_WORDS: Final = N_SEGMENTS // 64
+MOBILE_LO: Final = 10_000_000_000
+MOBILE_HI: Final = 20_000_000_000
+LEN_SHIFT: Final = 57
+VALUE_MASK: Final = (1 << LEN_SHIFT) - 1
+MAX_DIGITS: Final = 17
+MOBILE_KEY_LO: Final = (11 << LEN_SHIFT) | MOBILE_LO
+MOBILE_KEY_HI: Final = (11 << LEN_SHIFT) | MOBILE_HI
+# Lower bounds of the 16 count buckets (the low nibble of a tag byte).
+COUNT_BUCKETS: Final = (1, 2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000)
+MAX_PARAMS_BYTES: Final = 1 << 20
+
+
+def ef_low_bits(n: int) -> int:
+    """Low bits per element of a segment of ``n`` suffixes: floor(log2(10000 / n))."""
+    lo = 0
+    while n > 0 and (n << (lo + 1)) <= SUFFIX_UNIVERSE:
+        lo += 1
+    return lo
+
+
+def ef_bits(n: int) -> int:
+    """Bits of the Elias-Fano code of a segment of ``n`` suffixes (0 for n = 0)."""
+    if n <= 0:
+        return 0
+    lo = ef_low_bits(n)
+    return n * lo + n + ((SUFFIX_UNIVERSE - 1) >> lo) + 1
+
+
+# Per-count tables for vectorised builds and checks.
+EF_LOW_TABLE: Final = np.array([ef_low_bits(n) for n in range(SUFFIX_UNIVERSE + 1)], np.uint8)
+EF_BITS_TABLE: Final = np.array([ef_bits(n) for n in range(SUFFIX_UNIVERSE + 1)], np.uint64)
+
+
+def encode_key(digits: str) -> int:
+    """The numeric key of canonical digits (``"13912345678"``, ``"01065612308"``).
+
+    Raises:
+        TagStoreError: not 1 to 17 ASCII digits.
+    """
+    if not (0 < len(digits) <= MAX_DIGITS and digits.isascii() and digits.isdigit()):
+        raise TagStoreError(f"{digits!r} is not 1 to {MAX_DIGITS} canonical digits")
+    return (len(digits) << LEN_SHIFT) | int(digits)
+
+
+def decode_key(key: int) -> str:
+    """The canonical digits of a numeric key (length 0 is read as 11 digits).
+
+    Raises:
+        TagStoreError: the key's length field or value is out of range.
+    """
+    length = key >> LEN_SHIFT or 11
+    value = key & VALUE_MASK
+    if length > MAX_DIGITS or value >= 10**length:
+        raise TagStoreError(f"{key} is not a valid numeric key")
+    return str(value).zfill(length)
+
+
+def count_bucket(count: int) -> int:
+    """The count bucket (0..15) of a mark count >= 1."""
+    b = 0
+    for i, lo in enumerate(COUNT_BUCKETS):
+        if count >= lo:
+            b = i
+    return b
+
+
+def day_number(day: _dt.date) -> int:
+    """Days since 1970-01-01."""
+    return (day - _dt.date(1970, 1, 1)).days
+
+
+def day_date(n: int) -> _dt.date:
+    """The date ``n`` days after 1970-01-01."""
+    return _dt.date(1970, 1, 1) + _dt.timedelta(days=n)
+
+
+class Layout:
+    """A validated header: counts, day range and where each section lies.
+
+    Attributes:
+        n_mobile: mobile numbers (entries 0 .. n_mobile - 1).
+        n_other: other numbers (entries n_mobile ..).
+        n_segs: present 7-digit segments.
+        day_width: bytes per last-marked day (0: days not stored).
+        base_day: day number of day offset 0.
+        max_day: the newest day (the store is "as of" this day).
+        file_size: bytes in the file.
+        sections: name -> (offset, length, crc32).
+        params: the decoded build parameters.
+        header_crc: crc32 of the header (the file's identity for pickling).
+    """
+
+    __slots__ = (
+        "base_day",
+        "day_width",
+        "file_size",
+        "header_crc",
+        "max_day",
+        "n_mobile",
+        "n_other",
+        "n_segs",
+        "params",
+        "sections",
+    )
+
+    def __init__(
+        self,
+        n_mobile: int,
+        n_other: int,
+        n_segs: int,
+        day_width: int,
+        base_day: int,
+        max_day: int,
+        file_size: int,
+        sections: dict[str, tuple[int, int, int]],
+        params: dict[str, Any],
+        header_crc: int,
+    ) -> None:
+        self.n_mobile = n_mobile
+        self.n_other = n_other
+        self.n_segs = n_segs
+        self.day_width = day_width
+        self.base_day = base_day
+        self.max_day = max_day
+        self.file_size = file_size
+        self.sections = sections
+        self.params = params
+        self.header_crc = header_crc
+
+    @property
+    def n_total(self) -> int:
+        """All entries."""
+        return self.n_mobile + self.n_other
+
+    def offset(self, name: str) -> int:
+        """Byte offset of a section."""
+        return self.sections[name][0]
+
+    def length(self, name: str) -> int:
+        """Byte length of a section."""
+        return self.sections[name][1]
+
+
+def pack_header(
+    *,
+    n_mobile: int,
+    n_other: int,
+    n_segs: int,
+    day_width: int,
+    base_day: int,
+    max_day: int,
+    file_size: int,
+    sections: Sequence[tuple[int, int, int]],
+) -> bytes:
+    """Serialise a header (the crc32 of the header is computed here)."""
+    head = _FIXED.pack(
+        MAGIC,
+        VERSION,
+        HEADER_SIZE,
+        0,
+        n_mobile,
+        n_other,
+        n_segs,
+        day_width,
+        base_day,
+        max_day,
+        file_size,
+        N_SECTIONS,
+    )
+    head += b"".join(_SECTION.pack(o, n, c) for o, n, c in sections)
+    return head + _CRC.pack(zlib.crc32(head))
+
+
+def _expected_lengths(n_mobile: int, n_other: int, n_segs: int, day_width: int) -> dict[str, int]:
+    n = n_mobile + n_other
+    return {
+        "bitmap": BITMAP_WORDS * 8,
+        "seg_cum": 4 * (n_segs + 1),
+        "seg_bitpos": 8 * (n_segs + 1),
+        "other_keys": 8 * n_other,
+        "tags": n,
+        "days": day_width * n,
+    }
+
+
+def read_layout(buf: Any, origin: str) -> Layout:
+    """Validate a store's header and section table; the payload is checked by the cores.
+
+    Args:
+        buf: the whole file (bytes, mmap or memoryview).
+        origin: the file's name, for messages.
+
+    Raises:
+        TagStoreError: wrong magic or version, truncated, a section out of bounds,
+            overlapping or misaligned, a length that does not match the counts,
+            a bad header or params checksum, or unreadable params.
+    """
+    if sys.byteorder != "little":  # pragma: no cover - no such machine here
+        raise TagStoreError("tag stores are little-endian; this machine is not")
+    size = len(buf)
+    if size < HEADER_SIZE:
+        raise TagStoreError(
+            f"{origin}: {size} bytes is too short for a tag store (truncated or not one)"
+        )
+    if bytes(buf[:8]) != MAGIC:
+        raise TagStoreError(f"{origin}: not a fraudnum tag store (bad magic)")
+    fixed = _FIXED.unpack_from(buf, 0)
+    _, version, header_size, _flags, n_mobile, n_other, n_segs, day_width = fixed[:8]
+    base_day, max_day, file_size, n_sections = fixed[8:]
+    if version != VERSION:
+        raise TagStoreError(f"{origin}: tag store version {version}, this fraudnum reads {VERSION}")
+    head_len = HEADER_SIZE - _CRC.size
+    (crc,) = _CRC.unpack_from(buf, head_len)
+    header_crc = zlib.crc32(buf[:head_len])
+    if crc != header_crc or any(buf[head_len + 4 : HEADER_SIZE]):
+        raise TagStoreError(f"{origin}: header checksum mismatch (corrupt file)")
+    if header_size != HEADER_SIZE or n_sections != N_SECTIONS:
+        raise TagStoreError(f"{origin}: unexpected header size or section count")
+    if file_size != size:
+        raise TagStoreError(
+            f"{origin}: file is {size} bytes but its header says {file_size} (truncated?)"
+        )
+    if day_width not in (0, 1, 2):
+        raise TagStoreError(f"{origin}: day width {day_width} is not 0, 1 or 2")
+    if not (0 <= n_segs <= N_SEGMENTS) or n_mobile > 0xFFFFFFFF or n_segs > n_mobile:
+        raise TagStoreError(f"{origin}: impossible counts in the header")
+    if (n_segs == 0) != (n_mobile == 0) or n_mobile > n_segs * SUFFIX_UNIVERSE:
+        raise TagStoreError(f"{origin}: impossible counts in the header")
+    if day_width and n_mobile + n_other and not (0 <= max_day - base_day < 256**day_width):
+        raise TagStoreError(f"{origin}: day range does not fit its width")
+    sections: dict[str, tuple[int, int, int]] = {}
+    end = HEADER_SIZE
+    for i, name in enumerate(SECTION_NAMES):
+        off, length, scrc = _SECTION.unpack_from(buf, _FIXED.size + i * _SECTION.size)
+        if off % 8 or off < end or length > size or off > size - length:
+            raise TagStoreError(
+                f"{origin}: section {name} at {off}+{length} is out of bounds, "
+                "misaligned or overlaps another"
+            )
+        if off - end > 7 or any(buf[end:off]):
+            raise TagStoreError(f"{origin}: unexpected bytes before section {name}")
+        sections[name] = (off, length, scrc)
+        end = off + length
+    if end != size:
+        raise TagStoreError(f"{origin}: {size - end} unexpected bytes after the last section")
+    expected = _expected_lengths(n_mobile, n_other, n_segs, day_width)
+    for name, want in expected.items():
+        if sections[name][1] != want:
+            raise TagStoreError(
+                f"{origin}: section {name} is {sections[name][1]} bytes, the counts need {want}"
+            )
+    ef_len = sections["ef"][1]
+    if ef_len % 8 or (n_segs and ef_len < 16):
+        raise TagStoreError(f"{origin}: section ef has a bad length {ef_len}")
+    poff, plen, pcrc = sections["params"]
+    if plen > MAX_PARAMS_BYTES:
+        raise TagStoreError(f"{origin}: params section is too large")
+    raw = bytes(buf[poff : poff + plen])
+    if zlib.crc32(raw) != pcrc:
+        raise TagStoreError(f"{origin}: params checksum mismatch (corrupt file)")
+    try:
+        params = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise TagStoreError(f"{origin}: params are not JSON: {e}") from None
+    _check_params(params, origin)
+    return Layout(
+        n_mobile,
+        n_other,
+        n_segs,
+        day_width,
+        base_day,
+        max_day,
+        size,
+        sections,
+        params,
+        header_crc,
+    )
+
+
+def _check_params(params: Any, origin: str) -> None:
+    if not isinstance(params, dict):
+        raise TagStoreError(f"{origin}: params are not a JSON object")
+    cats = params.get("categories")
+    ok = isinstance(cats, list) and all(
+        isinstance(c, list)
+        and len(c) == 4
+        and isinstance(c[0], int)
+        and 1 <= c[0] <= 15
+        and all(isinstance(s, str) for s in c[1:])
+        for c in cats
+    )
+    if not ok:
+        raise TagStoreError(f"{origin}: params carry no valid category table")
+    buckets = params.get("count_buckets")
+    if buckets != list(COUNT_BUCKETS):
+        raise TagStoreError(f"{origin}: unknown count buckets {buckets!r}")
+
+
+def section_crc(buf: Any, layout: Layout, name: str) -> int:
+    """crc32 of one section's bytes."""
+    off, length, _ = layout.sections[name]
+    return zlib.crc32(memoryview(buf)[off : off + length])
+
+
+def verify_checksums(buf: Any, layout: Layout, origin: str) -> None:
+    """Check every section against its crc32.
+
+    Raises:
+        TagStoreError: naming the first section that does not match.
+    """
+    for name in SECTION_NAMES:
+        if section_crc(buf, layout, name) != layout.sections[name][2]:
+            raise TagStoreError(f"{origin}: section {name} checksum mismatch (corrupt file)")
+
+
+def u64_view(buf: Any, layout: Layout, name: str) -> npt.NDArray[np.uint64]:
+    """A read-only uint64 view of a section."""
+    off, length, _ = layout.sections[name]
+    return np.frombuffer(buf, dtype="<u8", count=length // 8, offset=off)
+
+
+def check_other_keys(keys: npt.NDArray[np.uint64], origin: str) -> None:
+    """Other keys must be strictly increasing, valid and not mobile-shaped.
+
+    Raises:
+        TagStoreError: if they are not.
+    """
+    if keys.size == 0:
+        return
+    if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+        raise TagStoreError(f"{origin}: other numbers are not strictly increasing")
+    lengths = keys >> np.uint64(LEN_SHIFT)
+    values = keys & np.uint64(VALUE_MASK)
+    if bool(np.any((lengths == 0) | (lengths > MAX_DIGITS))):
+        raise TagStoreError(f"{origin}: an other number has a bad length")
+    limits = np.array([10**i for i in range(MAX_DIGITS + 1)], dtype=np.uint64)
+    if bool(np.any(values >= limits[lengths.astype(np.intp)])):
+        raise TagStoreError(f"{origin}: an other number does not fit its length")
+    if bool(np.any((keys >= MOBILE_KEY_LO) & (keys < MOBILE_KEY_HI))):
+        raise TagStoreError(f"{origin}: a mobile number is stored among the others")
