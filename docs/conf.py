@@ -60,7 +60,7 @@ nitpicky = True
 # No intersphinx: the build runs offline. References to other projects' objects in
 # signatures stay as plain text instead of failing the build.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(collections\.abc|typing|typing_extensions|os|re|enum|datetime|pathlib)\..*"),
+    (r"py:.*", r"(collections\.abc|typing|typing_extensions|os|re|enum|datetime|pathlib|argparse)\..*"),
     (r"py:.*", r"(attrs|attr|hypothesis|phonenumbers)(\..*)?"),
     # numpy's array types in fraudnum.tags signatures; the tag format's internals.
     (r"py:.*", r"(numpy|np|npt)(\..*)?"),
@@ -130,14 +130,27 @@ def public_modules() -> list[str]:
     return sorted(names)
 
 
-def _reexported(module: Any) -> set[str]:
-    """Names of ``module`` that the top-level package re-exports (documented there)."""
-    out = set()
-    for name in getattr(fraudnum, "__all__", ()):
-        obj = getattr(fraudnum, name, None)
-        if obj is not None and getattr(module, name, None) is obj:
-            out.add(name)
+def documented_at(module: Any) -> dict[str, str]:
+    """Names of ``module`` that a package above it re-exports: name -> where documented.
+
+    The top-level package first, then the module's own parent packages
+    (``fraudnum.tags.format.TagStoreError`` is documented as ``fraudnum.tags.TagStoreError``).
+    """
+    parts = module.__name__.split(".")
+    owners = [".".join(parts[:i]) for i in range(1, len(parts))]
+    out: dict[str, str] = {}
+    for owner_name in owners:
+        owner = importlib.import_module(owner_name)
+        for name in getattr(owner, "__all__", ()):
+            obj = getattr(owner, name, None)
+            if name not in out and obj is not None and getattr(module, name, None) is obj:
+                out[name] = owner_name
     return out
+
+
+def _reexported(module: Any) -> set[str]:
+    """Names of ``module`` documented under a package above it."""
+    return set(documented_at(module))
 
 
 def _own_public_names(module: Any) -> list[str]:
@@ -197,11 +210,9 @@ class FraudnumModules(SphinxDirective):
                 lines += [f"   :exclude-members: {', '.join(skip)}"]
             lines += ["```", ""]
             if skip:
-                refs = [f"{{py:obj}}`~fraudnum.{n}`" for n in skip]
-                lines += [
-                    f"Also defined here, documented under {{py:mod}}`fraudnum`: {', '.join(refs)}.",
-                    "",
-                ]
+                where = documented_at(module)
+                refs = [f"{{py:obj}}`~{where[n]}.{n}`" for n in skip]
+                lines += [f"Also defined here, documented above: {', '.join(refs)}.", ""]
         content = StringList(lines, source=self.get_source_info()[0])
         node = nodes.section()
         node.document = self.state.document

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from fraudnum.advice import advice_for
 from fraudnum.numbers.batch import VerdictBatch, classify_rows
 from fraudnum.numbers.lists import list_entry_key
-from fraudnum.numbers.outcome import Precedence
+from fraudnum.numbers.outcome import CrowdMarks, Precedence
 from fraudnum.numbers.parse import builtin_parser
 from fraudnum.numbers.plan import (
     MAX_NUMBER_LEN,
@@ -66,6 +66,10 @@ class Classifier:
             format (see :mod:`fraudnum.sms.tables`). It is read and validated here,
             so a bad file raises before the classifier exists; the SMS machinery
             itself is built on the first :meth:`classify_sms`.
+        tags: crowd marks, a :class:`fraudnum.tags.TagStore`: a marked number's
+            verdict is decided by its marks (tier ``crowd``), below the user's lists
+            and rules and never above the never-block numbers (96110, 12381, 110).
+            Batches with a store parse every row in Python (slower, same answers).
 
     Raises:
         fraudnum.TableError: the rules file is invalid (the message has the line number).
@@ -87,7 +91,13 @@ class Classifier:
         allow: Iterable[str] = (),
         rules: str | os.PathLike[str] | Iterable[PrefixRule] | None = None,
         phrases: str | os.PathLike[str] | None = None,
+        tags: CrowdMarks | None = None,
     ) -> None:
+        if tags is not None and not callable(getattr(tags, "lookup_digits", None)):
+            raise TypeError(
+                f"tags must be a fraudnum.tags.TagStore (or have lookup_digits), not {tags!r}"
+            )
+        self._tags = tags
         if isinstance(block, str) or isinstance(allow, str):
             raise TypeError("block and allow take a list of numbers, not a single string")
         self._builtin = builtin_table()
@@ -144,19 +154,24 @@ class Classifier:
     def _setup(self, user: RuleTable | None, user_phrases: tuple[Phrase, ...]) -> None:
         self._user = user
         self._user_phrases = user_phrases
-        self._precedence = Precedence(self._builtin, user, self._reasons)
+        self._precedence = Precedence(self._builtin, user, self._reasons, self._tags)
         self._sms: SmsEngine | None = None
         self._sms_lock = threading.Lock()
 
     # Pickling (for multiprocessing pools): the user's rules and phrases travel;
     # the built-in tables, caches and the lock are rebuilt on the other side.
     def __getstate__(self) -> dict[str, object]:
-        return {"user_rules": self.user_rules, "user_phrases": self._user_phrases}
+        return {
+            "user_rules": self.user_rules,
+            "user_phrases": self._user_phrases,
+            "tags": self._tags,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._builtin = builtin_table()
         self._parser = builtin_parser()
         self._reasons = builtin_reasons()
+        self._tags = state.get("tags")
         rules = state["user_rules"]
         self._setup(RuleTable(rules) if rules else None, tuple(state["user_phrases"]))
 

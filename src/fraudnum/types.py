@@ -164,12 +164,14 @@ class Tier(str, enum.Enum):
     """The precedence tier that decided a verdict, strongest first.
 
     ``NEVER_BLOCK`` (official warnings and emergency numbers) beats ``USER``
-    (the user's block/allow lists and rules), which beats ``BUILTIN`` (the
-    numbering plan in ``data/prefixes.csv``).
+    (the user's block/allow lists and rules), which beats ``CROWD`` (marks from
+    a :class:`~fraudnum.tags.TagStore` given to the classifier), which beats
+    ``BUILTIN`` (the numbering plan in ``data/prefixes.csv``).
     """
 
     NEVER_BLOCK = "never_block"
     USER = "user"
+    CROWD = "crowd"
     BUILTIN = "builtin"
 
     def __str__(self) -> str:

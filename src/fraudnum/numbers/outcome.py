@@ -6,7 +6,10 @@ Strongest first (a verdict names the tier that decided it):
    emergency numbers) are TRUSTED whatever the user's lists and rules say.
 2. ``user`` - the user's block/allow lists and rules file; the longest matching
    prefix wins among them.
-3. ``builtin`` - the numbering plan in ``data/prefixes.csv``.
+3. ``crowd`` - crowd marks from a tag store (any object with ``lookup_digits``
+   giving a tag with ``category.risk``, ``code`` and ``reason_texts()``, as
+   :class:`fraudnum.tags.TagStore` does).
+4. ``builtin`` - the numbering plan in ``data/prefixes.csv``.
 
 Everything in a verdict but the number itself is an :class:`Outcome`, which
 depends only on the rows that matched and the context; outcomes are built once
@@ -19,7 +22,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from fraudnum.numbers.parse import NumberParser, ParsedNumber
 from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
@@ -38,7 +41,15 @@ from fraudnum.types import (
     Verdict,
 )
 
-__all__ = ["Outcome", "Precedence"]
+__all__ = ["CrowdMarks", "Outcome", "Precedence"]
+
+
+class CrowdMarks(Protocol):
+    """What the crowd tier needs of a tag store: canonical digits -> a tag, or None."""
+
+    def lookup_digits(self, canonical_digits: str) -> Any:
+        """The tag for these canonical digits (``category.risk``, ``code``, ``reason_texts()``)."""
+
 
 _NON_DIGITS = re.compile(r"\D+")
 # Distinct outcomes are few (rules x user rules x contexts); the bound only
@@ -86,10 +97,15 @@ class Precedence:
     """
 
     def __init__(
-        self, builtin: RuleTable, user: RuleTable | None, reasons: Mapping[str, ReasonText]
+        self,
+        builtin: RuleTable,
+        user: RuleTable | None,
+        reasons: Mapping[str, ReasonText],
+        tags: CrowdMarks | None = None,
     ) -> None:
         self.builtin = builtin
         self.user = user
+        self.tags = tags
         self._reasons = reasons
         self._outcomes: dict[tuple[object, ...], Outcome] = {}
         #: Outcomes of batch row codes, per context (see :meth:`of_code`).
@@ -126,9 +142,36 @@ class Precedence:
         if parsed.status != "ok" or parsed.rule is None:
             return self.malformed(parsed)
         user_rule = self.user.lookup(info.digits) if self.user is not None else None
-        return self.shared(
+        outcome = self.shared(
             parsed.rule, user_rule, info.digits, info.region, channel, direction, expect_intl
         )
+        if self.tags is not None and outcome.tier is Tier.BUILTIN:
+            # Crowd marks decide below the user's rules and the never-block rows.
+            tag = self.tags.lookup_digits(info.digits)
+            if tag is not None:
+                return self._crowd(outcome, tag)
+        return outcome
+
+    def _crowd(self, builtin: Outcome, tag: Any) -> Outcome:
+        """The outcome of a crowd-marked number: the marks decide, the plan explains too."""
+        key: tuple[object, ...] = ("crowd", builtin, tag)
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            zh, en = tag.reason_texts()
+            risk = Risk(str(tag.category.risk))
+            outcome = Outcome(
+                builtin.kind,
+                risk,
+                (Reason(tag.code, zh, en), *builtin.reasons),
+                Tier.CROWD,
+                False,
+                builtin.organisation,
+                "crowd marks",
+            )
+            if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
+                self._outcomes.clear()
+            self._outcomes[key] = outcome
+        return outcome
 
     def shared(
         self,

@@ -60,8 +60,11 @@ class TagStoreError(ValueError):
     """A tag store file or its input is invalid; the message says what and where."""
 
 
+#: The first 8 bytes of every tag store file.
 MAGIC: Final = b"FNTAGS\r\n"
+#: The format version this code writes and reads.
 VERSION: Final = 1
+#: The sections of a file, in order.
 SECTION_NAMES: Final = (
     "params",
     "bitmap",
@@ -78,6 +81,7 @@ N_SECTIONS: Final = len(SECTION_NAMES)
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
 _SECTION = struct.Struct("<QQI4x")
 _CRC = struct.Struct("<I4x")
+#: Bytes of the fixed header, the section directory and its checksum.
 HEADER_SIZE: Final = _FIXED.size + N_SECTIONS * _SECTION.size + _CRC.size
 
 # 7-digit segments 1000000..1999999 of 11-digit mobile numbers; 4-digit suffixes.
@@ -92,7 +96,7 @@ VALUE_MASK: Final = (1 << LEN_SHIFT) - 1
 MAX_DIGITS: Final = 17
 MOBILE_KEY_LO: Final = (11 << LEN_SHIFT) | MOBILE_LO
 MOBILE_KEY_HI: Final = (11 << LEN_SHIFT) | MOBILE_HI
-# Lower bounds of the 16 count buckets (the low nibble of a tag byte).
+#: Lower bounds of the 16 count buckets (the low nibble of a tag byte).
 COUNT_BUCKETS: Final = (1, 2, 3, 4, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000)
 MAX_PARAMS_BYTES: Final = 1 << 20
 
