@@ -60,7 +60,8 @@ nitpicky = True
 # No intersphinx: the build runs offline. References to other projects' objects in
 # signatures stay as plain text instead of failing the build.
 nitpick_ignore_regex = [
-    (r"py:.*", r"(collections\.abc|typing|typing_extensions|os|re|enum|datetime|pathlib|argparse)\..*"),
+    (r"py:.*", r"(collections\.abc|typing|typing_extensions|os|re|enum|datetime|pathlib)\..*"),
+    (r"py:.*", r"argparse\..*"),
     (r"py:.*", r"(attrs|attr|hypothesis|phonenumbers)(\..*)?"),
     # numpy's array types in fraudnum.tags signatures; the tag format's internals.
     (r"py:.*", r"(numpy|np|npt)(\..*)?"),
