@@ -20,7 +20,7 @@ PACKAGE = Path(fraudnum.__file__).resolve().parent
 # Lowest first. A module not named here belongs to the layer of its nearest
 # named parent package (``fraudnum.numbers.parse`` -> ``fraudnum.numbers``).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("fraudnum.types",),
+    ("fraudnum.types", "fraudnum._cache"),
     ("fraudnum._tables",),
     ("fraudnum.texts", "fraudnum.folding"),
     (
@@ -169,3 +169,14 @@ def test_old_module_paths_still_import(old: str, name: str, new: str) -> None:
     assert getattr(importlib.import_module(old), name) is getattr(
         importlib.import_module(new), name
     )
+
+
+def test_remember_bounds_a_cache() -> None:
+    """The one bounded-cache idiom never holds more than its limit and returns the value."""
+    from fraudnum._cache import remember
+
+    cache: dict[int, int] = {}
+    for i in range(10):
+        assert remember(cache, i, i * i, 4) == i * i
+        assert len(cache) <= 4
+        assert cache[i] == i * i

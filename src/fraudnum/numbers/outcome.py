@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
+from fraudnum._cache import remember
 from fraudnum.numbers.parse import NumberParser, ParsedNumber
 from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
 from fraudnum.numbers.regions import country_code_and_region
@@ -168,9 +169,7 @@ class Precedence:
                 builtin.organisation,
                 "crowd marks",
             )
-            if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
-                self._outcomes.clear()
-            self._outcomes[key] = outcome
+            remember(self._outcomes, key, outcome, _OUTCOME_CACHE_SIZE)
         return outcome
 
     def shared(
@@ -202,9 +201,7 @@ class Precedence:
             outcome = self.decide(
                 rule, user_rule, region, channel, direction, expect_intl, imitated
             )
-            if len(self._outcomes) >= _OUTCOME_CACHE_SIZE:
-                self._outcomes.clear()
-            self._outcomes[key] = outcome
+            remember(self._outcomes, key, outcome, _OUTCOME_CACHE_SIZE)
         return outcome
 
     def decide(

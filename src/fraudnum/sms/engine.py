@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
+from fraudnum._cache import remember
 from fraudnum._core import KeywordAutomaton
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
@@ -263,19 +264,16 @@ class SmsEngine:
         got = self._sender_tags.get(id(sv))
         if got is None or got[0] is not sv:
             got = (sv, tuple(_sender_tags(sv)))
-            if len(self._sender_tags) >= _SENDER_CACHE_SIZE:
-                self._sender_tags.clear()
-            self._sender_tags[id(sv)] = got
+            remember(self._sender_tags, id(sv), got, _SENDER_CACHE_SIZE)
         return got[1]
 
     def sender_verdict(self, sender: str) -> Verdict:
         """The number verdict of a sender, cached."""
         v = self._sender_cache.get(sender)
         if v is None:
-            v = self._classify_sender(sender)
-            if len(self._sender_cache) >= _SENDER_CACHE_SIZE:
-                self._sender_cache.clear()
-            self._sender_cache[sender] = v
+            v = remember(
+                self._sender_cache, sender, self._classify_sender(sender), _SENDER_CACHE_SIZE
+            )
         return v
 
     def classify(self, text: str, sender: str | None = None) -> SmsVerdict:
@@ -389,10 +387,7 @@ class SmsEngine:
         """The decision for a signature of signals, from the cache or made now."""
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decision(*key)
-            if len(self._decisions) >= _DECISION_CACHE_SIZE:
-                self._decisions.clear()
-            self._decisions[key] = decision
+            decision = remember(self._decisions, key, self._decision(*key), _DECISION_CACHE_SIZE)
         return decision
 
     def _found(

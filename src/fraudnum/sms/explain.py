@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
+from fraudnum._cache import remember
 from fraudnum.texts import ReasonText
 from fraudnum.types import Reason
 
@@ -48,9 +49,7 @@ class Template:
         texts = self._texts.get(key)
         if texts is None:
             texts = (fill_parts(self.zh, params), fill_parts(self.en, params))
-            if len(self._texts) >= _TEXT_CACHE_SIZE:
-                self._texts.clear()
-            self._texts[key] = texts
+            remember(self._texts, key, texts, _TEXT_CACHE_SIZE)
         return Reason(self.code, texts[0], texts[1], spans)
 
 
