@@ -371,3 +371,21 @@ def test_every_hidden_marker_reads_as_hidden():
             assert fraudnum.default_classifier().classify_batch([written]).kinds == (
                 NumberKind.HIDDEN,
             )
+
+
+# -- fuzz findings of issue 10, kept as regressions ------------------------------
+
+
+@pytest.mark.parametrize("raw", ["-２", "-2\xad", "\u200b-2", "\ufeffUnknown"])
+def test_folded_hidden_markers_are_hidden_in_batches_too(raw):
+    """Full-width or invisible characters around a marker: HIDDEN on both paths."""
+    assert fraudnum.classify(raw).kind is NumberKind.HIDDEN
+    assert fraudnum.classify_batch([raw]).kinds[0] is NumberKind.HIDDEN
+
+
+@pytest.mark.parametrize("raw", ["1" * 1_000_000, "010-" + "6" * 1_000_000 + "-8001"])
+def test_the_length_limit_comes_before_any_other_work(raw):
+    """Huge input is malformed at once on both paths (no regex runs over it)."""
+    for kind in (fraudnum.classify(raw).kind, fraudnum.classify_batch([raw]).kinds[0]):
+        assert kind is NumberKind.MALFORMED
+    assert "128" in fraudnum.classify(raw).reasons[0].en

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
 from fraudnum._cache import remember
-from fraudnum.numbers.parse import NumberParser, ParsedNumber
+from fraudnum.numbers.parse import MAX_INPUT_LEN, NumberParser, ParsedNumber
 from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
 from fraudnum.numbers.regions import country_code_and_region
 from fraudnum.texts import ReasonText, fill
@@ -304,7 +304,12 @@ class Precedence:
         return Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
 
     def _malformed_imitation(self, raw: str) -> str | None:
-        """The warning number a malformed caller ID's digits dress up as, if any."""
+        """The warning number a malformed caller ID's digits dress up as, if any.
+
+        Input longer than any caller ID is not read (it is malformed for its length).
+        """
+        if len(raw) > MAX_INPUT_LEN:
+            return None
         return self.imitated_warning(_NON_DIGITS.sub("", _nfkc(raw)))
 
     @functools.cached_property

@@ -134,8 +134,9 @@ def parse_number(
     except _Malformed as e:
         # "010-65612308-8001": the usual way to write an extension (分机) is
         # one more dash group, which the digits alone cannot tell apart.
-        m = _DASH_EXTENSION.match(raw)
-        if m and len(raw) <= MAX_INPUT_LEN:
+        # The length limit first: no regex runs over input no caller ID can be.
+        m = _DASH_EXTENSION.match(raw) if len(raw) <= MAX_INPUT_LEN else None
+        if m:
             head = parse_number(
                 m.group(1), lookup, hidden_markers=markers, dial_prefixes=prefixes, _fast=_fast
             )
@@ -501,8 +502,17 @@ class NumberParser:
         return codes
 
     def is_hidden_marker(self, raw: str) -> bool:
-        """Does ``raw`` say the number was withheld (``Unknown``, ``匿名``, ``-2`` ...)?"""
-        return raw.strip().casefold() in self._markers
+        """Does ``raw`` say the number was withheld (``Unknown``, ``匿名``, ``-2`` ...)?
+
+        Folded as the parser folds it (NFKC, invisible characters dropped), so
+        ``-２`` and ``\u200b-2`` are markers here exactly when :meth:`parse` says hidden.
+        """
+        if raw.strip().casefold() in self._markers:
+            return True
+        if raw.isascii() or len(raw) > MAX_INPUT_LEN:
+            return False
+        folded = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).strip()
+        return folded.casefold() in self._markers
 
     def canonical(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """The C canonicaliser's answer for one caller ID, or None (or no compiled core)."""
