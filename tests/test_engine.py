@@ -67,7 +67,7 @@ def test_risk_is_ordered():
         ("+86-10-65612308", {}, "gov_hotline", HIGH, ("gov_hotline_known", "inbound_only_number")),
         ("12308", {"direction": "outgoing"}, "gov_hotline", LOW, ("gov_hotline_known",)),
         ("10690000123456", {"channel": "sms"}, "sms_port", MEDIUM, ("sms_port_1069",)),
-        ("10690000123456", {}, "sms_port", HIGH, ("sms_port_1069", "inbound_only_number")),
+        ("10690000123456", {}, "sms_port", HIGH, ("sms_port_1069", "inbound_only_sms_port")),
         ("10655012345", {"channel": "sms"}, "sms_port", MEDIUM, ("sms_port_number",)),
         ("+14155550123", {}, "international", HIGH, ("international_number",)),
         (
@@ -411,3 +411,12 @@ def test_international_reasons_name_each_numbers_region():
         second = clf.classify("+49 30 1234567", direction=direction)
         assert "(GB)" in first.reasons[0].en
         assert "(DE)" in second.reasons[0].en
+
+
+def test_an_sms_port_calling_in_is_not_said_to_only_receive_calls():
+    """SMS ports neither take nor make voice calls: their own wording, not 'only receives calls'."""
+    v = fraudnum.classify("10690000123456")
+    assert v.risk is Risk.HIGH
+    assert v.codes[1] == "inbound_only_sms_port"
+    assert "only receives calls" not in v.reasons[1].en
+    assert fraudnum.classify("4008108888").codes[1] == "inbound_only_number"

@@ -252,9 +252,11 @@ class Precedence:
         if direction is Direction.INCOMING and channel is Channel.CALL and not rule.calls_out:
             risk = max(risk, Risk.HIGH)
             org = rule.organisation
+            # A kind may word it its own way: a row inbound_only_<kind> in reasons.csv.
+            own = f"inbound_only_{rule.kind.value}"
             reasons.append(
                 self.reason(
-                    "inbound_only_number",
+                    own if own in self._reasons else "inbound_only_number",
                     who_zh=org.zh if org else "这类号码",
                     who_en=f"The {org.en}" if org else "A number of this kind",
                 )
