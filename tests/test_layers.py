@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import fraudnum
-
-PACKAGE = Path(fraudnum.__file__).resolve().parent
+# The source tree, not the installed package: an installed wheel has no .pyx files.
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fraudnum"
 
 # Lowest first. A module not named here belongs to the layer of its nearest
 # named parent package (``fraudnum.numbers.parse`` -> ``fraudnum.numbers``).
@@ -66,6 +65,8 @@ def _modules() -> dict[str, Path]:
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in (".py", ".pyx") and "__pycache__" not in path.parts:
             found[_module_name(path)] = path
+        elif path.suffix == ".pyi" and _module_name(path) not in found:
+            found[_module_name(path)] = path  # a compiled module, known by its stub
     return found
 
 
