@@ -35,7 +35,7 @@ from fraudnum.texts import ReasonText, builtin_reasons
 from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict
 
 if TYPE_CHECKING:
-    from fraudnum.sms import SmsEngine
+    from fraudnum.sms.engine import SmsEngine
 
 __all__ = ["Classifier", "classify", "classify_batch", "classify_sms", "default_classifier"]
 
@@ -207,7 +207,7 @@ class Classifier:
     def _sms_engine(self) -> SmsEngine:
         with self._sms_lock:
             if self._sms is None:
-                from fraudnum.sms import build_engine
+                from fraudnum.sms.engine import build_engine
 
                 self._sms = build_engine(
                     self._sms_sender, self._reasons, self._user_phrases, advisor=advice_for

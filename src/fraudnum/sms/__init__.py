@@ -7,14 +7,30 @@ The flow, each module using only those before it:
 :mod:`~fraudnum.sms.explain` (reason templates) →
 :mod:`~fraudnum.sms.engine` (scores, decision, verdict).
 
-The names below were ``fraudnum.sms``'s before it became a package.
+Importing the package loads none of them: number-only users never pay for the
+SMS machinery. The names ``fraudnum.sms`` had before it became a package
+(``SmsEngine``, ``build_engine``, ``LONG_TEXT``, ``MAX_SPANS``, ``SHORT_TEXT``)
+still import from here, loaded on first use.
 """
 
-from fraudnum.sms.engine import SmsEngine, build_engine
+from __future__ import annotations
 
-# Documented in fraudnum.sms.signals; importable from here as before.
-from fraudnum.sms.signals import LONG_TEXT as LONG_TEXT
-from fraudnum.sms.signals import MAX_SPANS as MAX_SPANS
-from fraudnum.sms.signals import SHORT_TEXT as SHORT_TEXT
+from typing import Any
 
-__all__ = ["SmsEngine", "build_engine"]
+__all__: list[str] = []
+
+_MOVED = {
+    "SmsEngine": "fraudnum.sms.engine",
+    "build_engine": "fraudnum.sms.engine",
+    "LONG_TEXT": "fraudnum.sms.signals",
+    "MAX_SPANS": "fraudnum.sms.signals",
+    "SHORT_TEXT": "fraudnum.sms.signals",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module 'fraudnum.sms' has no attribute {name!r}")
