@@ -17,7 +17,6 @@ from fraudnum.numbers.outcome import Outcome, Precedence
 from fraudnum.numbers.parse import (
     ROW_INTERNATIONAL,
     ROW_MALFORMED,
-    ROW_PARSE,
     NumberParser,
     ParsedNumber,
 )
@@ -130,15 +129,11 @@ def classify_rows(
     The results are those of classifying each item on its own.
     """
     user = precedence.user
-    if precedence.tags is not None:
-        # Crowd marks are looked up by canonical digits, which the row codes do not
-        # carry: every row goes through the parser (slower, the same answers).
-        codes = [ROW_PARSE] * len(items)
-        for i, raw in enumerate(items):
-            if not isinstance(raw, str):
-                raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
-    else:
-        codes = parser.row_codes(items, user.trie if user is not None else None)
+    # Crowd marks are looked up by canonical digits, which the row codes do not
+    # carry: with a store every row goes through the parser (slower, same answers).
+    codes = parser.row_codes(
+        items, user.trie if user is not None else None, parse_all=precedence.tags is not None
+    )
     # Rows whose code names rules already seen get their shared outcome in one
     # C-level pass; the rest (new rule pairs, international numbers, inputs the
     # Python parser decides) are filled in below.

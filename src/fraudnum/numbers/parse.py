@@ -152,6 +152,11 @@ def parse_number(
         )
 
 
+def _fold(text: str) -> str:
+    """Fold a caller ID as NFKC does and drop invisible characters (not yet stripped)."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+
+
 def _info(state: _State, digits: str, **kw: object) -> NumberInfo:
     return NumberInfo(
         raw=state.raw,
@@ -187,7 +192,7 @@ def _parse(
             return _after_international_prefix(s[1:], lookup, state)
     s = raw
     if not s.isascii():
-        folded = unicodedata.normalize("NFKC", s).translate(_INVISIBLE)
+        folded = _fold(s)
         if folded != s:
             state.flags.add("normalised")
         s = folded
@@ -479,8 +484,16 @@ class NumberParser:
             raw, self._lookup, hidden_markers=self._markers, dial_prefixes=self._dial_prefixes
         )
 
-    def row_codes(self, raws: Sequence[str], user_trie: Any = None) -> list[int]:
+    def row_codes(
+        self, raws: Sequence[str], user_trie: Any = None, *, parse_all: bool = False
+    ) -> list[int]:
         """Which rules each caller ID matched, one int a row, for batch classification.
+
+        Args:
+            raws: the caller IDs.
+            user_trie: the user's rule trie to look the canonical digits up in.
+            parse_all: leave every row to :meth:`parse` (``ROW_PARSE``), as when
+                something per row needs the canonical digits (crowd marks).
 
         Returns:
             Per row ``rule << 32 | (user_rule + 1)`` (``user_rule`` -1 for no match
@@ -489,7 +502,7 @@ class NumberParser:
             for input the parser will call malformed, unless it is a hidden
             marker (check :meth:`is_hidden_marker`).
         """
-        if self._canon is None:
+        if self._canon is None or parse_all:
             for i, raw in enumerate(raws):
                 if not isinstance(raw, str):
                     raise TypeError(f"raws[{i}] must be str, not {type(raw).__name__}")
@@ -511,8 +524,7 @@ class NumberParser:
             return True
         if raw.isascii() or len(raw) > MAX_INPUT_LEN:
             return False
-        folded = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).strip()
-        return folded.casefold() in self._markers
+        return _fold(raw).strip().casefold() in self._markers
 
     def canonical(self, raw: str) -> tuple[str, int, str, int, str] | None:
         """The C canonicaliser's answer for one caller ID, or None (or no compiled core)."""
