@@ -389,3 +389,52 @@ def test_the_length_limit_comes_before_any_other_work(raw):
     for kind in (fraudnum.classify(raw).kind, fraudnum.classify_batch([raw]).kinds[0]):
         assert kind is NumberKind.MALFORMED
     assert "128" in fraudnum.classify(raw).reasons[0].en
+
+
+# A dash extension with the input's only non-ASCII characters in or after it
+# ("010-65612308-8001\xa0"): the C and Python parsers once disagreed on flags.
+_DASH_HEADS = [
+    "010-65612308",
+    "0571-8765-4321",
+    "400-810-8888",
+    "+86 10 6561 2308",
+    "021 6123 4567",
+]
+_DASH_MARKS = ["-", " - ", "－", "\u2010", "\u2014", "-\u3000", "\u3000-"]
+_TAILS = ["", "\xa0", "\u3000", " ", "\n", "\u200b", "\ufeff", "\xad", "\xa0\xa0"]
+
+
+@given(
+    st.sampled_from(_DASH_HEADS),
+    st.sampled_from(_DASH_MARKS),
+    st.lists(st.tuples(st.sampled_from("0123456789"), st.booleans()), min_size=1, max_size=6),
+    st.sampled_from(_TAILS),
+)
+def test_dash_extensions_with_non_ascii_tails_agree_on_both_parsers(head, mark, ext, tail):
+    """Same status, digits, extension and flags from the C path and the Python parser."""
+    from fraudnum.numbers.parse import _fold, builtin_parser, parse_number
+    from fraudnum.numbers.plan import builtin_table
+
+    raw = head + mark + "".join(d.translate(FULL_WIDTH) if wide else d for d, wide in ext) + tail
+    python = parse_number(raw, builtin_table().lookup, _fast=False)
+    assert builtin_parser().parse(raw) == python
+    if python.status == "ok":
+        # The flag describes the whole input: set exactly when folding changes it.
+        assert ("normalised" in python.info.flags) == (_fold(raw) != raw)
+
+
+def test_a_non_ascii_tail_after_a_dash_extension_is_flagged_normalised():
+    """The regression itself: both parsers flag the folded no-break space."""
+    from fraudnum.numbers.parse import builtin_parser
+
+    parsed = builtin_parser().parse_fallback("010-65612308-8001\xa0")
+    assert parsed.info.extension == "8001"
+    assert parsed.info.flags == frozenset({"normalised"})
+    assert fraudnum.classify("010-65612308-8001\xa0").number.flags == frozenset({"normalised"})
+
+
+def test_ten_megabytes_of_digits_are_malformed_on_both_paths():
+    """The issue's 10 MB case (the 1 MB cases above cover the dash form)."""
+    raw = "1" * 10_000_000
+    assert fraudnum.classify(raw).kind is NumberKind.MALFORMED
+    assert fraudnum.classify_batch([raw]).kinds[0] is NumberKind.MALFORMED

@@ -142,7 +142,12 @@ def parse_number(
             )
             if head.status == "ok" and head.info.extension is None:
                 extension = unicodedata.normalize("NFKC", m.group(2))  # full-width digits too
-                info = attrs.evolve(head.info, raw=raw, extension=extension)
+                flags = head.info.flags
+                # "normalised" describes the whole input, as the C path flags it:
+                # the head alone misses a full-width or invisible character in the tail.
+                if "normalised" not in flags and not raw.isascii() and _fold(raw) != raw:
+                    flags = flags | {"normalised"}
+                info = attrs.evolve(head.info, raw=raw, extension=extension, flags=flags)
                 return head._replace(info=info)
         return ParsedNumber(
             _info(state, ""),
