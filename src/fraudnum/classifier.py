@@ -32,7 +32,7 @@ from fraudnum.numbers.plan import (
 )
 from fraudnum.sms.tables import Phrase, load_phrases
 from fraudnum.texts import ReasonText, builtin_reasons
-from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict
+from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict, choice
 
 if TYPE_CHECKING:
     from fraudnum.sms.engine import SmsEngine
@@ -43,13 +43,7 @@ __all__ = ["Classifier", "classify", "classify_batch", "classify_sms", "default_
 def _coerce(enum_cls: Any, value: object, name: str) -> Any:
     if value.__class__ is enum_cls:
         return value
-    if isinstance(value, str):
-        try:
-            return enum_cls(value.lower())
-        except ValueError:
-            pass
-    allowed = ", ".join(repr(m.value) for m in enum_cls)
-    raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return enum_cls(choice(value, [m.value for m in enum_cls], name))
 
 
 class Classifier:

@@ -160,18 +160,22 @@ def _add_report_parser(sub: Any) -> None:
     p.add_argument("--fraud-type", help="the kind of fraud, for the form (calls only)")
     p.add_argument(
         "--channel",
+        type=str.lower,
         choices=["call", "sms"],
         default="call",
         help="sms: report an SMS from NUMBER; --content is then classified as its text",
     )
     p.add_argument(
         "--carrier",
+        type=str.lower,
         choices=sorted(builtin_carriers()),
         help="your carrier, if not the one your number range says (携号转网)",
     )
     p.add_argument("--now", type=_datetime, help=argparse.SUPPRESS)
     p.add_argument("--text", action="store_true", help="plain text for people, not JSON")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of --text")
+    p.add_argument(
+        "--lang", type=str.lower, choices=["zh", "en"], default="zh", help="language of --text"
+    )
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     _add_user_rule_options(p)
     p.set_defaults(func=_cmd_report)
@@ -225,8 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Classify numbers given as arguments, or one per line on stdin.",
     )
     p.add_argument("numbers", nargs="*", metavar="NUMBER")
-    p.add_argument("--channel", choices=["call", "sms"], default="call")
-    p.add_argument("--direction", choices=["incoming", "outgoing"], default="incoming")
+    p.add_argument("--channel", type=str.lower, choices=["call", "sms"], default="call")
+    p.add_argument(
+        "--direction", type=str.lower, choices=["incoming", "outgoing"], default="incoming"
+    )
     p.add_argument(
         "--expect-international",
         action="store_true",

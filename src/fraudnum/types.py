@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -70,7 +70,33 @@ Advisor = Callable[[Any], tuple[Advice, ...]]
 _ADVISOR_FIELD: Any = attrs.field(default=None, eq=False, hash=False, repr=False)
 
 
-class NumberKind(str, enum.Enum):
+def choice(value: object, allowed: Iterable[str], name: str) -> str:
+    """The allowed value ``value`` names, in any case and padding; else a ValueError listing them.
+
+    Every public argument that takes one of a few words (``channel=``, ``lang=``,
+    ``on_error=`` ...) goes through this, so all of them behave alike.
+
+    Raises:
+        ValueError: ``value`` is not a ``str`` naming one of ``allowed``.
+    """
+    options = tuple(allowed)
+    if isinstance(value, str):
+        folded = value.strip().casefold()
+        for option in options:
+            if option.casefold() == folded:
+                return option
+    raise ValueError(f"{name} must be one of {', '.join(options)}; got {value!r}")
+
+
+class _Choice(str, enum.Enum):
+    """An enum whose values are found in any case (``Risk("HIGH")``), naming them when not."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return cls(choice(value, (m.value for m in cls), cls.__name__))
+
+
+class NumberKind(_Choice):
     """What kind of number a caller ID or SMS sender is."""
 
     MOBILE = "mobile"
@@ -99,7 +125,7 @@ class NumberKind(str, enum.Enum):
 _RISK_RANK = {"trusted": 0, "low": 1, "medium": 2, "high": 3}
 
 
-class Risk(str, enum.Enum):
+class Risk(_Choice):
     """How risky a number or message is; ordered ``TRUSTED < LOW < MEDIUM < HIGH``."""
 
     TRUSTED = "trusted"
@@ -140,7 +166,7 @@ class Risk(str, enum.Enum):
         return self.value
 
 
-class Channel(str, enum.Enum):
+class Channel(_Choice):
     """How the number reached the user."""
 
     CALL = "call"
@@ -150,7 +176,7 @@ class Channel(str, enum.Enum):
         return self.value
 
 
-class Direction(str, enum.Enum):
+class Direction(_Choice):
     """Whether the number is calling the user or the user is contacting it."""
 
     INCOMING = "incoming"
@@ -160,7 +186,7 @@ class Direction(str, enum.Enum):
         return self.value
 
 
-class Tier(str, enum.Enum):
+class Tier(_Choice):
     """The precedence tier that decided a verdict, strongest first.
 
     ``NEVER_BLOCK`` (official warnings and emergency numbers) beats ``USER``
@@ -269,7 +295,11 @@ class NumberInfo:
         Returns:
             The description, or None when the number has no geographic meaning.
 
+        Raises:
+            ValueError: ``lang`` is neither ``"zh"`` nor ``"en"``.
+
         """
+        lang = choice(lang, ("zh", "en"), "lang")
         if self.e164 is None:
             return None
         import phonenumbers
@@ -371,7 +401,7 @@ class Verdict:
         }
 
 
-class SmsCategory(str, enum.Enum):
+class SmsCategory(_Choice):
     """What kind of message an SMS is.
 
     ``WARNING`` is an official anti-fraud warning (12381, 96110): never blocked.

@@ -251,7 +251,8 @@ def _carrier(info: NumberInfo, override: str | None) -> tuple[Carrier | None, li
     carriers = builtin_carriers()
     notes: list[ReportNote] = []
     if override is not None:
-        carrier = carriers.get(override)
+        # Carrier codes are lower case; "China_Mobile" names one just as well.
+        carrier = carriers.get(override.strip().lower() if isinstance(override, str) else "")
         if carrier is None:
             known = sorted(carriers)
             raise _error(

@@ -13,7 +13,7 @@ import attrs
 from fraudnum.numbers.plan import Carrier
 from fraudnum.report._channels import ReportChannel
 from fraudnum.report._texts import text
-from fraudnum.types import Advice, Channel
+from fraudnum.types import Advice, Channel, choice
 
 __all__ = [
     "FormField",
@@ -204,9 +204,7 @@ class Report:
         Raises:
             ValueError: ``lang`` is neither ``"zh"`` nor ``"en"``.
         """
-        if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-        zh = lang == "zh"
+        zh = choice(lang, ("zh", "en"), "lang") == "zh"
 
         def t(code: str, **params: object) -> str:
             pair = text(code, **params)

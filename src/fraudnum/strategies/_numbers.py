@@ -441,6 +441,8 @@ def _check_kind(kind: object) -> NumberKind | None:
         return None
     allowed = _allowed_kinds()
     value = kind.value if isinstance(kind, NumberKind) else kind
+    if isinstance(value, str):
+        value = value.strip().lower()
     if not isinstance(value, str) or value not in allowed:
         raise _invalid(
             f"kind={kind!r} is not a kind the numbering plan (data/prefixes.csv) can generate;"

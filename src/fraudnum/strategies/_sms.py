@@ -255,6 +255,8 @@ def _check_category(category: object) -> SmsCategory | None:
     if category is None:
         return None
     value = category.value if isinstance(category, SmsCategory) else category
+    if isinstance(value, str):
+        value = value.strip().lower()
     allowed = [c.value for c in SmsCategory]
     if not isinstance(value, str) or value not in allowed:
         raise _invalid(
@@ -267,6 +269,8 @@ def _check_category(category: object) -> SmsCategory | None:
 def _check_script(script: object) -> str | None:
     if script is None:
         return None
+    if isinstance(script, str):
+        script = script.strip().lower()
     if not isinstance(script, str) or script not in _SCRIPTS:
         raise _invalid(
             f"script={script!r} is not a script; allowed: None, {', '.join(map(repr, _SCRIPTS))}"

@@ -99,5 +99,6 @@ def category_by_name(text: str) -> int:
     """
     code = _lookup_table().get(text.strip()) or _lookup_table().get(text.strip().casefold())
     if code is None:
-        raise TagStoreError(f"unknown category {text!r}")
+        names = ", ".join(c.name for c in builtin_categories())
+        raise TagStoreError(f"unknown category {text!r}; the categories are {names} (or codes)")
     return code

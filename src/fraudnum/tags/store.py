@@ -23,7 +23,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -33,6 +33,7 @@ from fraudnum.tags import format as fmt
 from fraudnum.tags._canonical import canonical_digits
 from fraudnum.tags.categories import Category, builtin_categories, category_by_name
 from fraudnum.tags.format import COUNT_BUCKETS, TagStoreError
+from fraudnum.types import choice
 
 __all__ = [
     "BuildReport",
@@ -493,6 +494,7 @@ def _read_source(
     source: Any, on_error: str, progress: bool | None, delta: bool = False
 ) -> tuple[TagArrays, npt.NDArray[np.uint64], int, tuple[RowError, ...]]:
     """Arrays, removal keys, the number of rows skipped and the first of them."""
+    on_error = choice(on_error, ("raise", "skip"), "on_error")
     if isinstance(source, TagArrays):
         return (
             _from_columns(
@@ -734,6 +736,7 @@ def _write_store(
 
 
 def _cores(backend: Backend) -> tuple[Any, Any]:
+    backend = cast("Backend", choice(backend, ("auto", "compiled", "python"), "backend"))
     use_python = backend == "python" or (
         backend == "auto" and os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0")
     )
