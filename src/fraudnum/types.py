@@ -88,15 +88,12 @@ def choice(value: object, allowed: Iterable[str], name: str) -> str:
     raise ValueError(f"{name} must be one of {', '.join(options)}; got {value!r}")
 
 
-class _Choice(str, enum.Enum):
-    """An enum whose values are found in any case (``Risk("HIGH")``), naming them when not."""
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return cls(choice(value, (m.value for m in cls), cls.__name__))
+def _find_member(cls: Any, value: object) -> Any:
+    """Each enum's ``_missing_``: its members in any case (``Risk("HIGH")``), named when not."""
+    return cls(choice(value, (m.value for m in cls), cls.__name__))
 
 
-class NumberKind(_Choice):
+class NumberKind(str, enum.Enum):
     """What kind of number a caller ID or SMS sender is."""
 
     MOBILE = "mobile"
@@ -118,6 +115,10 @@ class NumberKind(_Choice):
     HIDDEN = "hidden"
     MALFORMED = "malformed"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
+
     def __str__(self) -> str:
         return self.value
 
@@ -125,7 +126,7 @@ class NumberKind(_Choice):
 _RISK_RANK = {"trusted": 0, "low": 1, "medium": 2, "high": 3}
 
 
-class Risk(_Choice):
+class Risk(str, enum.Enum):
     """How risky a number or message is; ordered ``TRUSTED < LOW < MEDIUM < HIGH``."""
 
     TRUSTED = "trusted"
@@ -162,31 +163,43 @@ class Risk(_Choice):
     def __hash__(self) -> int:
         return hash(self.value)
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
+
     def __str__(self) -> str:
         return self.value
 
 
-class Channel(_Choice):
+class Channel(str, enum.Enum):
     """How the number reached the user."""
 
     CALL = "call"
     SMS = "sms"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
+
     def __str__(self) -> str:
         return self.value
 
 
-class Direction(_Choice):
+class Direction(str, enum.Enum):
     """Whether the number is calling the user or the user is contacting it."""
 
     INCOMING = "incoming"
     OUTGOING = "outgoing"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
+
     def __str__(self) -> str:
         return self.value
 
 
-class Tier(_Choice):
+class Tier(str, enum.Enum):
     """The precedence tier that decided a verdict, strongest first.
 
     ``NEVER_BLOCK`` (official warnings and emergency numbers) beats ``USER``
@@ -199,6 +212,10 @@ class Tier(_Choice):
     USER = "user"
     CROWD = "crowd"
     BUILTIN = "builtin"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
 
     def __str__(self) -> str:
         return self.value
@@ -401,7 +418,7 @@ class Verdict:
         }
 
 
-class SmsCategory(_Choice):
+class SmsCategory(str, enum.Enum):
     """What kind of message an SMS is.
 
     ``WARNING`` is an official anti-fraud warning (12381, 96110): never blocked.
@@ -417,6 +434,10 @@ class SmsCategory(_Choice):
     HARASSMENT = "harassment"
     ILLEGAL = "illegal"
     FRAUD = "fraud"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _find_member(cls, value)
 
     def __str__(self) -> str:
         return self.value
