@@ -438,3 +438,65 @@ def test_ten_megabytes_of_digits_are_malformed_on_both_paths():
     raw = "1" * 10_000_000
     assert fraudnum.classify(raw).kind is NumberKind.MALFORMED
     assert fraudnum.classify_batch([raw]).kinds[0] is NumberKind.MALFORMED
+
+
+# -- data-card and IoT ranges (issue 10) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "carrier"),
+    [
+        ("1440", "china_mobile"),
+        ("1441", "china_mobile"),
+        ("148", "china_mobile"),
+        ("146", "china_unicom"),
+        ("1410", "china_telecom"),
+    ],
+)
+@given(st.integers(min_value=0, max_value=10**9 - 1))
+def test_eleven_digit_iot_ranges_are_iot_with_their_carrier(prefix, carrier, n):
+    """11-digit numbers of the IoT ranges, once malformed, are IoT numbers on both paths."""
+    number = (prefix + str(n).zfill(9))[:11]
+    v = fraudnum.classify(number)
+    assert (v.kind, v.number.carrier, v.codes[0]) == (NumberKind.IOT, carrier, "iot_number")
+    assert fraudnum.classify_batch([number]).kinds[0] is NumberKind.IOT
+    assert fraudnum.classify(number + "00").kind is NumberKind.IOT  # the 13-digit form too
+
+
+@pytest.mark.parametrize(
+    ("prefix", "carrier"),
+    [("145", "china_unicom"), ("147", "china_mobile"), ("149", "china_telecom")],
+)
+def test_data_card_ranges_are_mobile_numbers_that_say_so(prefix, carrier):
+    """145/147/149 send SMS and may have voice: mobile, low risk, a reason naming the data card."""
+    v = fraudnum.classify(prefix + "12345678")
+    assert (v.kind, v.risk, v.number.carrier) == (NumberKind.MOBILE, fraudnum.Risk.LOW, carrier)
+    assert v.codes == ("mobile_data_number",)
+    assert "数据卡" in v.reasons[0].zh
+    assert "Data-card" in v.reasons[0].en
+
+
+def test_phonenumbers_carrier_prefixes_are_mobile_network_numbers_with_that_carrier():
+    """The quick form of tools/check_mobile_ranges.py: one number under each carrier prefix."""
+    import importlib
+    import pkgutil
+    import re
+
+    import phonenumbers
+    import phonenumbers.carrierdata
+
+    carriers = {"China Mobile": "china_mobile", "China Unicom": "china_unicom"}
+    carriers |= {"China Telecom": "china_telecom", "China Broadnet": "china_broadnet"}
+    pattern = phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+    checked = 0
+    for module in pkgutil.iter_modules(phonenumbers.carrierdata.__path__):
+        data = importlib.import_module(f"phonenumbers.carrierdata.{module.name}").data
+        for prefix, names in data.items():
+            number = (prefix[2:] + "1" * 11)[:11]
+            if not prefix.startswith("861") or not re.fullmatch(pattern, number):
+                continue
+            v = fraudnum.classify(number)
+            assert v.kind in (NumberKind.MOBILE, NumberKind.MOBILE_VIRTUAL, NumberKind.IOT), number
+            assert v.number.carrier == carriers[names["en"]], number
+            checked += 1
+    assert checked > 50
