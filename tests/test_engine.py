@@ -409,8 +409,10 @@ def test_international_reasons_name_each_numbers_region():
         clf = Classifier()
         first = clf.classify("+44 20 7946 0958", direction=direction)
         second = clf.classify("+49 30 1234567", direction=direction)
-        assert "(GB)" in first.reasons[0].en
-        assert "(DE)" in second.reasons[0].en
+        assert "(United Kingdom)" in first.reasons[0].en
+        assert "（英国）" in first.reasons[0].zh
+        assert "(Germany)" in second.reasons[0].en
+        assert "（德国）" in second.reasons[0].zh
 
 
 def test_an_sms_port_calling_in_is_not_said_to_only_receive_calls():

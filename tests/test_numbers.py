@@ -487,7 +487,11 @@ def test_phonenumbers_carrier_prefixes_are_mobile_network_numbers_with_that_carr
 
     carriers = {"China Mobile": "china_mobile", "China Unicom": "china_unicom"}
     carriers |= {"China Telecom": "china_telecom", "China Broadnet": "china_broadnet"}
-    pattern = phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert metadata is not None
+    assert metadata.mobile is not None
+    pattern = metadata.mobile.national_number_pattern
+    assert pattern is not None
     checked = 0
     for module in pkgutil.iter_modules(phonenumbers.carrierdata.__path__):
         data = importlib.import_module(f"phonenumbers.carrierdata.{module.name}").data

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple, Protocol
 from fraudnum._cache import remember
 from fraudnum.numbers.parse import MAX_INPUT_LEN, NumberParser, ParsedNumber
 from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
-from fraudnum.numbers.regions import country_code_and_region
+from fraudnum.numbers.regions import country_code_and_region, region_names
 from fraudnum.texts import ReasonText, fill
 from fraudnum.types import (
     Advisor,
@@ -115,21 +115,43 @@ class Precedence:
             r.prefix for r in builtin.rules if r.urgent and r.min_len == len(r.prefix)
         )
 
-    def reason(self, code: str, **params: object) -> Reason:
-        """Build a :class:`~fraudnum.Reason` from the reason table, filling its template."""
-        text = self._reasons[code]
+    def reason(self, code: str, *, channel: Channel | None = None, **params: object) -> Reason:
+        """Build a :class:`~fraudnum.Reason` from the reason table, filling its template.
+
+        With ``channel``, the wording of a row ``<code>_<channel>`` where reasons.csv
+        has one: a code's plain text may be written for a call ("answer it"), its
+        ``_sms`` row words it for a message. The code stays the same.
+        """
+        text = self._reasons[self._worded(code, channel)]
         return Reason(code, fill(text.zh, **params).strip(), fill(text.en, **params).strip())
 
-    def _rule_reason(self, rule: PrefixRule, region: str | None) -> Reason:
+    def citing(self, code: str, user_rule: PrefixRule) -> Reason:
+        """A reason citing the user's row: ``{rule_zh}``/``{rule_en}`` (``{rule}``: English)."""
+        en = describe(user_rule)
+        return self.reason(code, rule=en, rule_en=en, rule_zh=describe_zh(user_rule))
+
+    def _worded(self, code: str, channel: Channel | None) -> str:
+        if channel is None:
+            return code
+        own = f"{code}_{channel.value}"
+        return own if own in self._reasons else code
+
+    def _rule_reason(self, rule: PrefixRule, region: str | None, channel: Channel) -> Reason:
         carrier = builtin_carriers().get(rule.carrier or "")
         org = rule.organisation
+        # A region in the language of the text: the row's own name (香港) or CLDR's.
+        names = (org.zh, org.en) if org else region_names().get(region or "")
+        if names is None:
+            names = (region, region) if region else ("未知地区", "unknown region")
         return self.reason(
             rule.reason,
+            channel=channel,
             carrier_zh=carrier.zh if carrier else "运营商未知",
             carrier_en=carrier.en if carrier else "carrier unknown",
             org_zh=org.zh if org else "",
             org_en=org.en if org else "",
-            region=(org.en if org else None) or region or "unknown region",
+            region_zh=names[0],
+            region_en=names[1],
             rule=f"{rule.origin}:{rule.line}",
         )
 
@@ -139,7 +161,7 @@ class Precedence:
         """The outcome of a parsed number."""
         info = parsed.info
         if parsed.status == "hidden":
-            return self.hidden
+            return self.hidden_sms if channel is Channel.SMS else self.hidden
         if parsed.status != "ok" or parsed.rule is None:
             return self.malformed(parsed)
         user_rule = self.user.lookup(info.digits) if self.user is not None else None
@@ -216,13 +238,13 @@ class Precedence:
     ) -> Outcome:
         """Apply the tiers to a built-in row and the user's row for the same number."""
         assert rule.kind is not None  # built-in rows always have a kind
-        main = self._rule_reason(rule, region)
+        main = self._rule_reason(rule, region, channel)
         if rule.never_block:
             reasons = [main]
             if rule.urgent:
                 reasons.append(self.reason("urgent_warning"))
             if user_rule is not None:
-                reasons.append(self.reason("never_block_overrides_user", rule=describe(user_rule)))
+                reasons.append(self.citing("never_block_overrides_user", user_rule))
             return Outcome(
                 rule.kind,
                 Risk.TRUSTED,
@@ -239,7 +261,7 @@ class Precedence:
             return Outcome(
                 user_rule.kind or rule.kind,
                 decided,
-                (self.reason(user_rule.reason, rule=describe(user_rule)), main),
+                (self.citing(user_rule.reason, user_rule), main),
                 Tier.USER,
                 False,
                 user_rule.organisation or rule.organisation,
@@ -249,6 +271,17 @@ class Precedence:
         assert builtin_risk is not None  # built-in rows give every context a risk
         risk: Risk = builtin_risk
         reasons = [main]
+        if rule.imitates is not None and rule.imitates.organisation is not None:
+            # 9558812345: a long 95 number dressed up as ICBC's 95588.
+            named = rule.imitates.organisation
+            reasons.append(
+                self.reason(
+                    "imitates_named_number",
+                    imitated=rule.imitates.prefix,
+                    org_zh=named.zh,
+                    org_en=named.en,
+                )
+            )
         if direction is Direction.INCOMING and channel is Channel.CALL and not rule.calls_out:
             risk = max(risk, Risk.HIGH)
             org = rule.organisation
@@ -320,6 +353,12 @@ class Precedence:
         reasons = (self.reason("hidden_caller"),)
         return Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
 
+    @functools.cached_property
+    def hidden_sms(self) -> Outcome:
+        """The outcome of a withheld SMS sender (worded for a message, not a call)."""
+        reasons = (self.reason("hidden_caller", channel=Channel.SMS),)
+        return Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
+
     def malformed(self, parsed: ParsedNumber) -> Outcome:
         """The outcome of input that is no number, with what was wrong."""
         template = self._reasons["malformed_number"]
@@ -358,6 +397,19 @@ def context_risk(rule: PrefixRule, channel: Channel, direction: Direction) -> Ri
     return rule.risk_call
 
 
+#: The user's lists as the Classifier names them (origin of their rows), in Chinese.
+_LISTS_ZH = {"block list": "拦截名单", "allow list": "信任名单"}
+
+
 def describe(rule: PrefixRule) -> str:
-    """How a reason cites a user's row: its prefix, file and line."""
+    """How a reason cites a user's row in English: prefix and file line, or list entry."""
+    if rule.origin in _LISTS_ZH:
+        return f"{rule.prefix} ({rule.origin}, entry {rule.line})"
     return f"{rule.prefix} ({rule.origin}, line {rule.line})"
+
+
+def describe_zh(rule: PrefixRule) -> str:
+    """How a reason cites a user's row in Chinese."""
+    if rule.origin in _LISTS_ZH:
+        return f"{rule.prefix}（{_LISTS_ZH[rule.origin]}第 {rule.line} 项）"
+    return f"{rule.prefix}（{rule.origin} 第 {rule.line} 行）"

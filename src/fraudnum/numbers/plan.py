@@ -69,7 +69,9 @@ class PrefixRule:
     """One row of a prefix table: what numbers under ``prefix`` are and how risky.
 
     A ``None`` risk means the row says nothing for that context (user rules
-    only); the built-in table always gives all three.
+    only); the built-in table always gives all three. ``imitates`` is set on
+    the rows the built-in table derives for numbers that start with a named
+    service number but are longer (``9558812345`` under ICBC's ``95588``).
     """
 
     prefix: str
@@ -88,6 +90,7 @@ class PrefixRule:
     source: str
     origin: str
     line: int
+    imitates: PrefixRule | None = None
 
 
 @attrs.frozen
@@ -299,5 +302,50 @@ class RuleTable:
 
 @functools.cache
 def builtin_table() -> RuleTable:
-    """The built-in numbering plan compiled into a :class:`RuleTable` (built once)."""
-    return RuleTable(builtin_rules())
+    """The built-in numbering plan compiled into a :class:`RuleTable` (built once).
+
+    Besides the rows of ``prefixes.csv`` it holds one derived row per named
+    service number (``95588`` 中国工商银行): the longer numbers under it, which
+    the plan calls long 95 numbers, imitate it (``9558812345``). So a new named
+    row brings its imitations with it, and both parsers see them as rules.
+    """
+    rules = builtin_rules()
+    plain = RuleTable(rules)
+    return RuleTable((*rules, *_imitations(rules, plain)))
+
+
+_IMITABLE = frozenset({NumberKind.SERVICE_95, NumberKind.SERVICE_95_LONG})
+
+
+def _imitations(rules: tuple[PrefixRule, ...], plain: RuleTable) -> list[PrefixRule]:
+    """Rows for the numbers that extend a named 95 number: the long-95 row's, citing it."""
+    out = []
+    for rule in rules:
+        if (
+            rule.kind not in _IMITABLE
+            or rule.organisation is None
+            or not rule.min_len == rule.max_len == len(rule.prefix)
+        ):
+            continue
+        # The row that takes the longest numbers under this prefix: long 95, or none.
+        base = plain.lookup(rule.prefix.ljust(MAX_NUMBER_LEN, "0")[: _longest(rules, rule)])
+        if base is None or base.kind is not NumberKind.SERVICE_95_LONG or base is rule:
+            continue
+        out.append(
+            attrs.evolve(
+                base,
+                prefix=rule.prefix,
+                min_len=max(len(rule.prefix) + 1, base.min_len),
+                source=(
+                    f"derived from prefixes.csv line {rule.line} (ours: a longer number under"
+                    f" {rule.organisation.en}'s {rule.prefix} is not theirs); {base.source}"
+                ),
+                imitates=rule,
+            )
+        )
+    return out
+
+
+def _longest(rules: tuple[PrefixRule, ...], named: PrefixRule) -> int:
+    """The longest length any row under ``named``'s first digits admits (95: 12)."""
+    return max(r.max_len for r in rules if named.prefix.startswith(r.prefix))
