@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fraudnum.tags import (
     BadRowsError,
@@ -120,6 +122,45 @@ def test_reason_texts_exact_count_of_issue():
         "marked as fraud by 1,234 users (last 2026-11-30)",
     )
     assert Tag(cat, 5, False, None).reason_texts()[1] == "marked as fraud by 5+ users"
+
+
+def _wording_before_issue_12(tag: Tag) -> tuple[str, str]:
+    """How Tag.reason_texts worded a tag when the text was built in code (the oracle)."""
+    n = f"{tag.count:,}"
+    zh_n = f"{n} 位" if tag.count_exact else f"{n} 位以上"
+    users = "user" if tag.count == 1 and tag.count_exact else "users"
+    en_n = f"{n} {users}" if tag.count_exact else f"{n}+ users"
+    zh, en = f"被 {zh_n}用户标记为{tag.category.zh}", f"marked as {tag.category.en} by {en_n}"
+    if tag.last_marked is not None:
+        zh += f"（最近 {tag.last_marked.isoformat()}）"
+        en += f" (last {tag.last_marked.isoformat()})"
+    return zh, en
+
+
+@given(
+    st.sampled_from(builtin_categories()),
+    st.integers(1, 10**6),
+    st.booleans(),
+    st.none() | st.dates(D(2000, 1, 1), D(2100, 1, 1)),
+)
+def test_reason_texts_from_reasons_csv_read_as_before(category, count, exact, day):
+    """Issue 12: the wording moved to data/reasons.csv, the output did not change."""
+    tag = Tag(category, count, exact, day)
+    assert tag.reason_texts() == _wording_before_issue_12(tag)
+
+
+def test_reason_texts_are_data(monkeypatch: pytest.MonkeyPatch):
+    """Rewording a crowd_marks row of reasons.csv rewords the tag: no code holds the text."""
+    from fraudnum.tags import store as store_module
+    from fraudnum.texts import ReasonText, builtin_reasons
+
+    table = dict(builtin_reasons())
+    table["crowd_marks_last"] = ReasonText(
+        "crowd_marks_last", "{category_zh}×{count}", "{count}!", "t"
+    )
+    monkeypatch.setattr(store_module, "builtin_reasons", lambda: table)
+    tag = Tag(builtin_categories()[0], 7, True, D(2026, 11, 30))
+    assert tag.reason_texts() == ("诈骗×7", "7!")
 
 
 def test_lookup_batch_keys_and_strings(store):

@@ -33,6 +33,7 @@ from fraudnum.tags import format as fmt
 from fraudnum.tags._canonical import canonical_digits
 from fraudnum.tags.categories import Category, builtin_categories, category_by_name
 from fraudnum.tags.format import COUNT_BUCKETS, TagStoreError
+from fraudnum.texts import builtin_reasons, fill
 from fraudnum.types import choice
 
 __all__ = [
@@ -86,21 +87,25 @@ class Tag:
         return f"crowd_marked_{self.category.name}"
 
     def reason_texts(self) -> tuple[str, str]:
-        """The reason in Chinese and English.
+        """The reason in Chinese and English, from the ``crowd_marks*`` rows of reasons.csv.
 
         ``("被 1,000 位以上用户标记为诈骗（最近 2026-11-30）",
         "marked as fraud by 1,000+ users (last 2026-11-30)")``.
         """
-        n = f"{self.count:,}"
-        zh_n = f"{n} 位" if self.count_exact else f"{n} 位以上"
-        users = "user" if self.count == 1 and self.count_exact else "users"
-        en_n = f"{n} {users}" if self.count_exact else f"{n}+ users"
-        zh = f"被 {zh_n}用户标记为{self.category.zh}"
-        en = f"marked as {self.category.en} by {en_n}"
+        # The wording: an exact count, one user, or a bucket's lower bound; with the day or not.
+        form = "crowd_marks" if self.count_exact else "crowd_marks_at_least"
+        if self.count_exact and self.count == 1:
+            form = "crowd_marks_one"
         if self.last_marked is not None:
-            zh += f"（最近 {self.last_marked.isoformat()}）"
-            en += f" (last {self.last_marked.isoformat()})"
-        return zh, en
+            form += "_last"
+        text = builtin_reasons()[form]
+        params = {
+            "count": f"{self.count:,}",
+            "category_zh": self.category.zh,
+            "category_en": self.category.en,
+            "last": self.last_marked.isoformat() if self.last_marked is not None else "",
+        }
+        return fill(text.zh, **params), fill(text.en, **params)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
