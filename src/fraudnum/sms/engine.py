@@ -84,6 +84,7 @@ _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 _ILLEGAL: Final = _CAT_INDEX["illegal"]
+_SIGNAL: Final = _CAT_INDEX["signal"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
 _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
@@ -413,14 +414,16 @@ class SmsEngine:
             kept.append((s, e, v))
         # A hit inside a longer hit of the same category is not counted again (退订 in
         # 回T退订): walking back from the last end, a hit is inside another iff some hit
-        # already seen of its category starts at or before it.
+        # already seen of its category starts at or before it. Signal rows weigh nothing
+        # and each names its own family (收到的验证码 holds the otp cue 验证码): all count.
         found: dict[int, list[tuple[int, int]]] = {}
         first = [len(text) + 1] * len(_PHRASE_ORDER)
         for s, e, v in reversed(kept):
             c = cat[v]
-            if first[c] <= s:
-                continue
-            first[c] = s
+            if c != _SIGNAL:
+                if first[c] <= s:
+                    continue
+                first[c] = s
             lst = found.get(v)
             if lst is None:
                 found[v] = [(s, e)]
