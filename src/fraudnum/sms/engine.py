@@ -4,8 +4,9 @@ How a message is judged (every step is data in ``data/``, none of it is buried h
 
 1. **Official warnings first.** A message whose sender is the anti-fraud warning SMS 12381
    (or the warning line 96110) is ``warning`` / TRUSTED and never blocked, whatever the
-   user's phrase tables say — unless it carries a link or a phone number to call, which
-   the real ones never do: then it is an impersonation, ``fraud`` / HIGH.
+   user's phrase tables say — unless it carries a link or tells the reader to call or add
+   a number, which the real ones never do: then it is an impersonation, ``fraud`` / HIGH.
+   A date, a masked number, a card number or a landline quoted in it changes nothing.
 2. **Phrases.** One pass of the keyword automaton over the text, folding each code point
    on the fly (traditional to simplified, full-width to half-width, case, separators and
    noise skipped). Each phrase row found adds its weight to its category's score once and
@@ -47,6 +48,7 @@ from fraudnum.sms.signals import (
     Signal,
     find_evasions,
     find_numbers,
+    instructed_contacts,
     length_signal,
 )
 from fraudnum.sms.tables import (
@@ -85,6 +87,7 @@ _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 _ILLEGAL: Final = _CAT_INDEX["illegal"]
 _SIGNAL: Final = _CAT_INDEX["signal"]
+_WARNING: Final = _CAT_INDEX["warning"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
 _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
@@ -195,6 +198,8 @@ class SmsEngine:
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
         self._flen = tuple(len(p.folded) for p in self._phrases)
+        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
+        self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
         # Rows beside which evasive writing is looked for (illegal services, disguises).
         self._evasion_gate = frozenset(
             i
@@ -307,12 +312,11 @@ class SmsEngine:
         return self._judge(text, sv, hits, urls, numbers)
 
     def _official_warning(self, text: str, sv: Verdict) -> SmsVerdict:
+        # Only a link or an instruction to call or add a number makes it fake: a date, a
+        # masked number, a card number or a landline quoted in a real warning is not.
         urls = extract_urls(text, self._url_rules)
-        numbers = find_numbers(text)
         spans = [(u.start, u.end) for u in urls]
-        if numbers is not None:
-            spans.extend(numbers.contact)
-            spans.extend(numbers.bank_card)
+        spans.extend(instructed_contacts(text, find_numbers(text)))
         t = self._templates
         if spans:
             spans.sort()
@@ -412,6 +416,19 @@ class SmsEngine:
                 if u < n_urls and urls[u].start <= s:
                     continue  # a word inside a link (icbc-VIP.cc) is not prose
             kept.append((s, e, v))
+        negates = self._negates
+        if negates and any(v in negates for _s, _e, v in kept):
+            # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
+            # words after a negating cue up to the end of its clause do not count. A row
+            # starting with the cue (不要告诉: secrecy), the cue and warning rows still do.
+            spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
+            kept = [
+                h
+                for h in kept
+                if h[2] in negates
+                or cat[h[2]] == _WARNING
+                or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
+            ]
         # A hit inside a longer hit of the same category is not counted again (退订 in
         # 回T退订): walking back from the last end, a hit is inside another iff some hit
         # already seen of its category starts at or before it. Signal rows weigh nothing
@@ -599,6 +616,16 @@ class SmsEngine:
         if not out:
             out.append(t["sms_no_signal"].build())
         return out
+
+
+#: How far a negating cue reaches when no clause punctuation ends it first (characters).
+NEGATION_REACH: Final = 24
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
+    m = _CLAUSE.search(text, start, start + NEGATION_REACH)
+    return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
 
 
 def _latin(ch: str) -> bool:
