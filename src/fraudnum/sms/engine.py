@@ -120,15 +120,18 @@ _OFFICIAL_KINDS: Final = frozenset(
 _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FRAUD_CALL})
 
 
+# The reason code of rules that fired, the tags they required, the phrase rows whose
+# spans it reports, whether it argued for the verdict, and its weight toward it.
+_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float]
 # What a signature of signals decides: category, risk (before the sender's lists), sorted
-# tags, scores, the reason codes of the rules that fired with the tags they required, and
-# whether the text is an unverified warning.
+# tags (those of the deciding category and of neutral signals only), scores, the rules
+# that fired, and whether the text is an unverified warning.
 _Decision = tuple[
     SmsCategory,
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
+    tuple[_Pooled, ...],
     bool,
 ]
 # The signature of a message: phrase rows found, link flags, number/length/evasion bits and
@@ -212,6 +215,8 @@ class SmsEngine:
         )
         self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
+        # Category priorities by name (smaller wins), for telling reasons from counter signals.
+        self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
         by_tag: dict[str, list[int]] = {}
         for i, rule in enumerate(self._combos):
             by_tag.setdefault(min(rule.require), []).append(i)
@@ -381,11 +386,21 @@ class SmsEngine:
                 key = (key[0], url_sig, num_sig, sender_tags)
                 decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
-        reasons = self._reasons(text, found, pooled, urls, numbers, evasions, unverified_warning)
+        reasons, counter = self._reasons(
+            text, category, found, pooled, urls, numbers, evasions, unverified_warning
+        )
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
         return SmsVerdict(
-            category, risk, tuple(reasons), tags, sv, urls, scores, advisor=self._advisor
+            category,
+            risk,
+            tuple(reasons),
+            tags,
+            sv,
+            urls,
+            scores,
+            tuple(counter),
+            advisor=self._advisor,
         )
 
     def _decided(self, key: _Signature) -> _Decision:
@@ -460,9 +475,10 @@ class SmsEngine:
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         tags: set[str] = set()
         weight, ptags = self._weight, self._tags
+        by_cat: list[set[str]] = [set() for _ in _PHRASE_ORDER]
         for v in found:
             scores[cat[v]] += weight[v]
-            tags.update(ptags[v])
+            by_cat[cat[v]].update(ptags[v])
         for official, flags in url_sig:
             tags.add("link_official" if official else "link")
             if flags:
@@ -471,8 +487,13 @@ class SmsEngine:
         for signal, tag in SIGNAL_TAGS:
             if num_sig & signal:
                 tags.add(tag)
+        neutral = set(tags)  # links, numbers, length, the sender: facts, not a category
+        neutral.update(sender_tags)
+        for c_tags in by_cat:
+            tags.update(c_tags)
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
+            neutral.add("contact_any")
         tags.update(sender_tags)
         # co-occurrence rules, in file order.
         fired: list[ComboRule] = []
@@ -510,20 +531,48 @@ class SmsEngine:
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
         if floor > risk.rank and (spam or "port_link" in tags):
             risk = _RISKS[floor]
+        # What argued for the verdict: rules of its category adding to it, neutral rules
+        # (category none), and for a normal or warning verdict the rules that argued
+        # against spam. The rest argued for another category: counter signals.
+        decided = category.value
+        # Cues (signal rows) are shown on spam only: on a warning or a normal text they
+        # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
+        shown = neutral | by_cat[_WARNING] | (by_cat[_SIGNAL] if spam else set())
+        if decided in _CAT_INDEX:
+            shown |= by_cat[_CAT_INDEX[decided]]
         # One reason per code: rules sharing a reason pool the spans of their tags.
-        pooled: dict[str, set[str]] = {}
+        pooled: dict[str, tuple[set[str], list[float]]] = {}
         for rule in fired:
-            pooled.setdefault(rule.reason, set()).update(rule.require)
+            # A rule against a category that would have outranked the verdict explains it
+            # (why not fraud); against one below it (short_text on fraud), it is noise.
+            against = rule.weight < 0 and (
+                not spam or self._rank.get(rule.category, 0) < self._rank[decided]
+            )
+            supports = (
+                rule.category == "none" or (rule.category == decided and rule.weight > 0) or against
+            )
+            if supports:
+                shown.update(rule.tags)
+            req, acc = pooled.setdefault(rule.reason, (set(), []))
+            req.update(rule.require)
+            if supports:
+                acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
         # The phrase rows whose spans each reason reports, found once per signature.
         rows = found
         return (
             category,
             risk,
-            tuple(sorted(tags)),
+            tuple(sorted(shown)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
             tuple(
-                (code, frozenset(req), tuple(v for v in rows if not req.isdisjoint(ptags[v])))
-                for code, req in pooled.items()
+                (
+                    code,
+                    frozenset(req),
+                    tuple(v for v in rows if not req.isdisjoint(ptags[v])),
+                    bool(acc),
+                    sum(acc),
+                )
+                for code, (req, acc) in pooled.items()
             ),
             unverified_warning,
         )
@@ -551,18 +600,30 @@ class SmsEngine:
     def _reasons(
         self,
         text: str,
+        category: SmsCategory,
         found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
+        pooled: tuple[_Pooled, ...],
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
         evasions: Evasions | None,
         unverified_warning: bool,
-    ) -> list[Reason]:
+    ) -> tuple[list[Reason], list[Reason]]:
+        """The reasons, what decided first, and the counter signals.
+
+        Reasons that argued for the verdict come first, by their weight toward it (a rule's
+        weight, a phrase group's summed weight); then the neutral facts (cues, links,
+        numbers). Rules and phrase groups that argued for another category are counter
+        signals, never reasons.
+        """
         t = self._templates
+        lead: list[tuple[float, Reason]] = []
         out: list[Reason] = []
-        cat, tags = self._cat, self._tags
+        counter: list[Reason] = []
+        cat, tags, weight = self._cat, self._tags, self._weight
+        spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
+        decided = _CAT_INDEX.get(category.value, -1)
         # Rules: each reason code with the spans of the tags its rules required.
-        for code, required, rows in pooled:
+        for code, required, rows, supports, rule_weight in pooled:
             acc: set[tuple[int, int]] = set()
             for v in rows:
                 acc.update(found[v])
@@ -581,16 +642,22 @@ class SmsEngine:
                     acc.update(evasions.pinyin)
                 if "deposit_bonus" in required:
                     acc.update(evasions.deposit)
-            out.append(t[code].build(tuple(sorted(acc)[:MAX_SPANS])))
+            reason = t[code].build(tuple(sorted(acc)[:MAX_SPANS]))
+            if supports:
+                lead.append((rule_weight, reason))
+            else:
+                counter.append(reason)
         if unverified_warning:
             claims: list[tuple[int, int]] = []
             for v, spans in found.items():
                 if "claims_warning" in tags[v]:
                     claims.extend(spans)
-            out.append(t["sms_warning_unverified"].build(tuple(claims)))
+            lead.append((float("inf"), t["sms_warning_unverified"].build(tuple(claims))))
         # Phrases grouped by category, with the text as written.
         groups: dict[int, list[tuple[int, int]]] = {}
+        group_weight = [0.0] * len(_PHRASE_ORDER)
         for v, spans in found.items():
+            group_weight[cat[v]] += weight[v]
             g = groups.get(cat[v])
             if g is None:
                 groups[cat[v]] = list(spans)
@@ -599,7 +666,13 @@ class SmsEngine:
         for c in sorted(groups):
             spans = sorted(set(groups[c]))[:MAX_SPANS]
             words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-            out.append(self._phrase_templates[c].build(tuple(spans), phrases=words))
+            reason = self._phrase_templates[c].build(tuple(spans), phrases=words)
+            if c == decided:
+                lead.append((group_weight[c], reason))
+            elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
+                out.append(reason)
+            else:
+                counter.append(reason)
         for u in urls:
             span = ((u.start, u.end),)
             if u.official:
@@ -613,9 +686,11 @@ class SmsEngine:
                 out.append(t["sms_contact_number"].build(tuple(numbers.contact[:MAX_SPANS])))
             if numbers.bank_card:
                 out.append(t["sms_bank_card"].build(tuple(numbers.bank_card[:MAX_SPANS])))
-        if not out:
-            out.append(t["sms_no_signal"].build())
-        return out
+        lead.sort(key=lambda wr: -wr[0])  # stable: file order among equal weights
+        reasons = [r for _, r in lead] + out
+        if not reasons:
+            reasons.append(t["sms_below_threshold" if counter else "sms_no_signal"].build())
+        return reasons, counter
 
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
