@@ -203,6 +203,13 @@ class SmsEngine:
         self._flen = tuple(len(p.folded) for p in self._phrases)
         # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
         self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
+        # What a negating cue can cancel: the demands (script families, money requests).
+        self._negatable = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if i not in self._negates
+            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+        )
         # Rows beside which evasive writing is looked for (illegal services, disguises).
         self._evasion_gate = frozenset(
             i
@@ -434,14 +441,15 @@ class SmsEngine:
         negates = self._negates
         if negates and any(v in negates for _s, _e, v in kept):
             # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
-            # words after a negating cue up to the end of its clause do not count. A row
-            # starting with the cue (不要告诉: secrecy), the cue and warning rows still do.
+            # demand words after a negating cue up to the end of its clause do not count.
+            # Only demands are negated (demand cues and money requests): 防止套现…冻结 is
+            # still an account alert. A row starting with the cue (不要告诉) still counts.
             spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
+            negatable = self._negatable
             kept = [
                 h
                 for h in kept
-                if h[2] in negates
-                or cat[h[2]] == _WARNING
+                if h[2] not in negatable
                 or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
             ]
         # A hit inside a longer hit of the same category is not counted again (退订 in
