@@ -449,8 +449,7 @@ class SmsEngine:
             kept = [
                 h
                 for h in kept
-                if h[2] not in negatable
-                or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
+                if h[2] not in negatable or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
             ]
         # A hit inside a longer hit of the same category is not counted again (退订 in
         # 回T退订): walking back from the last end, a hit is inside another iff some hit
