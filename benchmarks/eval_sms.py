@@ -276,7 +276,7 @@ def eval_dialog_dev(
             r = c[f"tp_{lo}"] / n if n else 0.0
             f[f"recall_len_{lo}"] = r
             f[f"n_len_{lo}"] = n
-            cells.append(f"{r:7.3f}")
+            cells.append(f"{r:7.3f}" if n else "      -")
         out[split] = f
         print(
             f"  {split:8} {c['pos']:5} {recall:7.3f} {c['neg']:5} {false:6.3f}  "
