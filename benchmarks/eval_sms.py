@@ -1,4 +1,4 @@
-"""Score ``fraudnum.classify_sms`` on the labelled evaluation data in ``../shared/data``.
+r"""Score ``fraudnum.classify_sms`` on the labelled evaluation data in ``../shared/data``.
 
 Usage::
 
@@ -27,6 +27,11 @@ copied into the package or its tests.
   shape, ``WECHAT`` / ``QQ`` -> account ids, ``DIGIT`` -> a digit, ``NAME`` / ``PLACE`` ->
   a name / a place, ``BANK`` -> a bank card number (its contexts show it stands for an
   account number: 卡号BANK, 户名NAME ...).
+* ``dialog_dev.tsv`` (``label<TAB>text``): conversation windows, 1 = an economic fraud
+  attempt. Its turns are joined by the two characters ``\n``; they become real line breaks
+  here (a chat or a transcribed call as an app would pass it). Caught = ``fraud`` or
+  ``illegal``; false fraud = a negative window given either. Recall is also given per
+  window length, since a short window often ends before the demand for money.
 """
 
 from __future__ import annotations
@@ -208,6 +213,78 @@ def _fraud_table(split: str, rows: dict[str, Counter[str]]) -> dict[str, dict[st
     return out
 
 
+#: Window lengths (characters) dialog_dev recall is broken down by.
+DIALOG_LENGTHS = ((0, 100), (100, 250), (250, 500), (500, 1000), (1000, 10**9))
+_CAUGHT = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
+
+
+def eval_dialog_dev(
+    path: Path, errors: int, splits: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    """Fraud recall and false-fraud rate on conversation windows, per slice and length."""
+    clf = fraudnum.default_classifier()
+    counts: dict[str, Counter[str]] = {s: Counter() for s in splits}
+    shown: list[str] = []
+    for split, (label, text) in _read(path, 2):
+        if split not in counts:
+            continue
+        chat = text.replace("\\n", "\n")
+        v = clf.classify_sms(chat)
+        caught = v.category in _CAUGHT
+        c = counts[split]
+        if label == "1":
+            lo, _hi = next(b for b in DIALOG_LENGTHS if b[0] <= len(chat) < b[1])
+            c["pos"] += 1
+            c[f"pos_{lo}"] += 1
+            c[v.category.value] += 1
+            if caught:
+                c["tp"] += 1
+                c[f"tp_{lo}"] += 1
+            elif split == "tune" and len(shown) < errors:
+                shown.append(f"FN {v.category.value} {_scores(v)} {v.tags} {chat[:160]!r}")
+        else:
+            c["neg"] += 1
+            if caught:
+                c["fp"] += 1
+                if split == "tune" and len(shown) < errors:
+                    shown.append(f"FP {v.category.value} {_scores(v)} {v.tags} {chat[:160]!r}")
+    for line in shown:
+        print(line)
+    views = dict(counts)
+    if len(counts) > 1:
+        views["all"] = sum(counts.values(), Counter())
+    out: dict[str, dict[str, float]] = {}
+    print("\ndialog_dev.tsv (caught = fraud or illegal; turns joined by line breaks)")
+    heads = " ".join(
+        f"{'<' + str(hi) if hi < 10**9 else str(lo) + '+':>7}" for lo, hi in DIALOG_LENGTHS
+    )
+    print(
+        f"  {'slice':8} {'n+':>5} {'recall':>7} {'n-':>5} {'false':>6}  recall by length: {heads}"
+    )
+    for split, c in views.items():
+        recall = c["tp"] / c["pos"] if c["pos"] else 0.0
+        false = c["fp"] / c["neg"] if c["neg"] else 0.0
+        f: dict[str, float] = {
+            "pos": c["pos"],
+            "neg": c["neg"],
+            "recall": recall,
+            "false_fraud": false,
+        }
+        cells = []
+        for lo, _hi in DIALOG_LENGTHS:
+            n = c[f"pos_{lo}"]
+            r = c[f"tp_{lo}"] / n if n else 0.0
+            f[f"recall_len_{lo}"] = r
+            f[f"n_len_{lo}"] = n
+            cells.append(f"{r:7.3f}" if n else "      -")
+        out[split] = f
+        print(
+            f"  {split:8} {c['pos']:5} {recall:7.3f} {c['neg']:5} {false:6.3f}  "
+            f"{'':18}{' '.join(cells)}"
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
@@ -215,7 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print up to N tune errors per file")
     ap.add_argument("--split", choices=(*SPLITS, "both"), default="both", help="slices to score")
     ap.add_argument("--only", help="print errors only for fraud_dev categories containing this")
-    ap.add_argument("--file", choices=("sms_dev", "fraud_dev", "both"), default="both")
+    ap.add_argument(
+        "--file",
+        choices=("sms_dev", "fraud_dev", "dialog_dev", "both"),
+        default="both",
+        help="one file, or all three (both: the name predates dialog_dev)",
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON at the end")
     ns = ap.parse_args(argv)
     splits = SPLITS if ns.split == "both" else (ns.split,)
@@ -224,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         results["sms_dev"] = eval_sms_dev(ns.data / "sms_dev.tsv", ns.errors, splits)
     if ns.file in ("fraud_dev", "both"):
         results["fraud_dev"] = eval_fraud_dev(ns.data / "fraud_dev.tsv", ns.errors, splits, ns.only)
+    if ns.file in ("dialog_dev", "both"):
+        results["dialog_dev"] = eval_dialog_dev(ns.data / "dialog_dev.tsv", ns.errors, splits)
     if ns.json:
         json.dump(results, sys.stdout, indent=2)
         print()

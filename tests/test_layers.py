@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("fraudnum.numbers", "fraudnum.sms", "fraudnum.advice"),
     ("fraudnum.tags",),
     ("fraudnum.classifier",),
-    ("fraudnum.report", "fraudnum.calls"),
+    ("fraudnum.report", "fraudnum.calls", "fraudnum.evaluation"),
     ("fraudnum.strategies", "fraudnum._hypothesis_plugin"),
     ("fraudnum.cli",),
     # The facade and the old paths kept as re-exports for a release: nothing in

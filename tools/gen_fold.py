@@ -9,16 +9,23 @@ The table is derived, never typed by hand, from two well-kept sources:
 
 * OpenCC's single-character Traditional→Simplified table ``TSCharacters.txt`` as shipped in
   the ``opencc-python-reimplemented`` package (first candidate where several are given);
+* Unicode's Unihan database, ``Unihan_Variants.txt`` (the Debian/Ubuntu ``unicode-data``
+  package ships it as ``/usr/share/unicode/Unihan_Variants.txt.bz2``; ``--unihan`` names
+  another copy): the pairs listed in ``tools/fold_variants.tsv`` are checked against its
+  ``kSemanticVariant`` / ``kZVariant`` fields and their two sides folded together (帳 and 賬 are
+  semantic variants, so 帐 folds like 账). Only listed pairs: applied wholesale, Unihan's
+  semantic variants would merge unrelated everyday characters (只/子, 坏/坯);
 * Python's :mod:`unicodedata`: NFKC (where the result, once characters of the skip set are
   dropped, is exactly one code point; NFKD is tried second so that precomposed letters fold like
   a base letter followed by a combining mark, which is skipped), then ``str.casefold`` (1:1
   results only), and general categories for the skip set.
 
-For each code point the steps run in this order: NFKC (or NFKD without marks), casefold, then
-Traditional→Simplified, repeated until nothing changes, so a full-width traditional character
-folds to its simplified form. Code points with no compatibility mapping whose general category
-is in the skip set (``Z*``, ``P*``, ``S*``, ``Cf``, ``Cc``, ``Mn``, ``Me``, plus variation
-selectors) are SKIP. Surrogates, private use and unassigned code points stay identity.
+For each code point the steps run in this order: NFKC (or NFKD without marks), casefold,
+Traditional→Simplified, then the Unihan variant step, repeated until nothing changes, so a
+full-width traditional character folds to its simplified form. Code points with no
+compatibility mapping whose general category is in the skip set (``Z*``, ``P*``, ``S*``,
+``Cf``, ``Cc``, ``Mn``, ``Me``, plus variation selectors) are SKIP. Surrogates, private use
+and unassigned code points stay identity.
 
 Output format (tab-separated; ``#`` lines are comments; one column header line)::
 
@@ -38,6 +45,7 @@ file is stale).
 from __future__ import annotations
 
 import argparse
+import bz2
 import hashlib
 import importlib.metadata
 import sys
@@ -62,6 +70,9 @@ VARIATION_SELECTORS = (
 OPENCC_DIST = "opencc-python-reimplemented"
 OPENCC_FILE = "opencc/dictionary/TSCharacters.txt"
 HEADER = ("codepoint", "folded", "source")
+UNIHAN_DEFAULT = Path("/usr/share/unicode/Unihan_Variants.txt.bz2")
+VARIANTS_FILE = Path(__file__).with_name("fold_variants.tsv")
+VARIANT_FIELDS = frozenset({"kSemanticVariant", "kZVariant"})
 
 
 def is_surrogate(cp: int) -> bool:
@@ -110,6 +121,53 @@ def load_ts(path: Path) -> dict[int, int]:
     return table
 
 
+def _cp(field: str) -> int:
+    return int(field.split("<")[0].removeprefix("U+"), 16)
+
+
+def load_unihan_pairs(path: Path) -> set[tuple[int, int, str]]:
+    """Every ``(cp, variant, field)`` of Unihan's kSemanticVariant and kZVariant fields."""
+    opener = bz2.open if path.suffix == ".bz2" else open
+    pairs: set[tuple[int, int, str]] = set()
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            cp, field, value = line.rstrip("\n").split("\t")
+            if field in VARIANT_FIELDS:
+                for v in value.split():
+                    pairs.add((_cp(cp), _cp(v), field))
+    return pairs
+
+
+def load_variants(unihan: Path, ts: dict[int, int]) -> tuple[dict[int, int], str]:
+    """The variant step, from the pairs of ``tools/fold_variants.tsv`` attested in Unihan.
+
+    The folded form of a pair's first side maps to the folded form of its second. Returns
+    the map and a digest of the Unihan file for the header.
+    """
+    if not unihan.is_file():
+        raise SystemExit(f"{unihan} not found: install unicode-data or pass --unihan")
+    attested = load_unihan_pairs(unihan)
+    out: dict[int, int] = {}
+    for lineno, line in enumerate(VARIANTS_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if cols[0] == "from":
+            continue  # the column header
+        if len(cols) != 3:
+            raise SystemExit(f"{VARIANTS_FILE}:{lineno}: want from<TAB>to<TAB>why")
+        a, b = _cp(cols[0]), _cp(cols[1])
+        if not any((a, b, f) in attested or (b, a, f) in attested for f in VARIANT_FIELDS):
+            raise SystemExit(f"{VARIANTS_FILE}:{lineno}: U+{a:04X} U+{b:04X} is not in Unihan")
+        fa, fb = ts.get(a, a), ts.get(b, b)
+        if fa != fb:
+            out[fa] = fb
+    digest = hashlib.sha256(unihan.read_bytes()).hexdigest()
+    return out, digest
+
+
 def _strip_skipped(text: str) -> str:
     return "".join(c for c in text if skip_reason(ord(c)) is None)
 
@@ -134,7 +192,9 @@ def case_step(cp: int) -> tuple[int, str] | None:
     return None
 
 
-def fold_one(cp: int, ts: dict[int, int]) -> tuple[int, list[str]] | None:
+def fold_one(
+    cp: int, ts: dict[int, int], variants: dict[int, int] | None = None
+) -> tuple[int, list[str]] | None:
     """Return ``(folded, sources)`` for a non-identity fold of ``cp``, else None."""
     if is_surrogate(cp):
         return None
@@ -154,6 +214,11 @@ def fold_one(cp: int, ts: dict[int, int]) -> tuple[int, list[str]] | None:
             if "opencc:TSCharacters" not in sources:
                 sources.append("opencc:TSCharacters")
             changed = True
+        if variants and cur in variants:
+            cur = variants[cur]
+            if "unihan:variant" not in sources:
+                sources.append("unihan:variant")
+            changed = True
         if not changed:
             break
     else:
@@ -163,11 +228,11 @@ def fold_one(cp: int, ts: dict[int, int]) -> tuple[int, list[str]] | None:
     return cur, sources
 
 
-def build(ts: dict[int, int]) -> dict[int, tuple[int, str]]:
+def build(ts: dict[int, int], variants: dict[int, int] | None = None) -> dict[int, tuple[int, str]]:
     """Build the full table ``cp -> (folded or SKIP, source)`` of non-identity folds."""
     table: dict[int, tuple[int, str]] = {}
     for cp in range(MAX_CP + 1):
-        res = fold_one(cp, ts)
+        res = fold_one(cp, ts, variants)
         if res is not None:
             table[cp] = (res[0], "+".join(res[1]))
             continue
@@ -181,7 +246,7 @@ def build(ts: dict[int, int]) -> dict[int, tuple[int, str]]:
     return table
 
 
-def render(table: dict[int, tuple[int, str]], ts_path: Path) -> str:
+def render(table: dict[int, tuple[int, str]], ts_path: Path, unihan: str = "") -> str:
     """Render the table as TSV text, merging runs of SKIP rows with the same source."""
     digest = hashlib.sha256(ts_path.read_bytes()).hexdigest()
     version = importlib.metadata.version(OPENCC_DIST)
@@ -217,9 +282,10 @@ def render(table: dict[int, tuple[int, str]], ts_path: Path) -> str:
         f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro})",
         f"# opencc: TSCharacters.txt from {OPENCC_DIST} {version}, sha256 {digest} "
         f"(OpenCC package {opencc_native})",
+        f"# unihan: Unihan_Variants.txt sha256 {unihan}, pairs of tools/fold_variants.tsv",
         "# steps per code point: NFKC (else NFKD without marks) -> casefold -> "
-        "Traditional-to-Simplified, to a fixed point; skip set: Z*, P*, S*, Cf, Cc, Mn, Me, "
-        "variation selectors",
+        "Traditional-to-Simplified -> Unihan variant, to a fixed point; "
+        "skip set: Z*, P*, S*, Cf, Cc, Mn, Me, variation selectors",
         f"# code points: {len(table)} ({len(table) - n_skip} mapped, {n_skip} skipped); "
         f"rows: {len(rows)}",
         "\t".join(HEADER),
@@ -232,9 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=Path("data/fold.tsv"))
     parser.add_argument("--check", action="store_true", help="fail if the output is stale")
+    parser.add_argument("--unihan", type=Path, default=UNIHAN_DEFAULT, help="Unihan_Variants.txt")
     args = parser.parse_args(argv)
     ts_path = opencc_path()
-    text = render(build(load_ts(ts_path)), ts_path)
+    ts = load_ts(ts_path)
+    variants, unihan = load_variants(args.unihan, ts)
+    text = render(build(ts, variants), ts_path, unihan)
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:

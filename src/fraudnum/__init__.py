@@ -27,6 +27,7 @@ from fraudnum.classifier import (
     classify_sms,
     default_classifier,
 )
+from fraudnum.evaluation import evaluate
 from fraudnum.numbers.batch import VerdictBatch
 from fraudnum.numbers.lists import load_number_list
 from fraudnum.report import NothingToReport, Report, ReportError, report
@@ -76,6 +77,7 @@ __all__ = [
     "classify_sms",
     "data_version",
     "default_classifier",
+    "evaluate",
     "load_number_list",
     "report",
 ]

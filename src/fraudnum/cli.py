@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 import fraudnum
 from fraudnum.classifier import Classifier
+from fraudnum.evaluation import evaluate
 from fraudnum.numbers.plan import builtin_carriers
 from fraudnum.tags.cli import add_store_parser
 
@@ -211,6 +212,35 @@ def _add_sms_parser(sub: Any) -> None:
     p.set_defaults(func=_cmd_sms)
 
 
+def _cmd_eval(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
+    result = evaluate(ns.file, _classifier(ns))
+    if ns.json:
+        _emit([result.to_dict()], out, ns.pretty)
+    else:
+        out.write(result.format() + "\n")
+    return 0
+
+
+def _add_eval_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="score SMS classification on your own labelled file, per category",
+        description=(
+            "Score SMS classification on a labelled file (label<TAB>text a line; label a"
+            " category such as fraud or normal; \\n in a text is a line break): precision,"
+            " recall and a confusion table per category."
+        ),
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    p.add_argument("--pretty", action="store_true", help="indented JSON (with --json)")
+    _add_user_rule_options(p)
+    p.add_argument(
+        "--phrases", metavar="PATH", help="your own phrase table in the phrases.csv format"
+    )
+    p.set_defaults(func=_cmd_eval)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fraudnum`` command."""
     parser = argparse.ArgumentParser(
@@ -243,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_classify)
     _add_report_parser(sub)
     _add_sms_parser(sub)
+    _add_eval_parser(sub)
     add_store_parser(sub)
     return parser
 

@@ -498,6 +498,9 @@ class SmsVerdict:
         sender: the number verdict of the sender, when one was given.
         urls: the links found in the text, in order.
         scores: the score each category reached (for audit and tuning).
+        counter_signals: signals that were found but did not decide the verdict (they
+            argued for another category, or against one that did not win), kept apart
+            from :attr:`reasons` so they are never presented as its cause.
         advisor: gives :attr:`advice` when read; set by the classifier.
 
     """
@@ -509,6 +512,7 @@ class SmsVerdict:
     sender: Verdict | None = None
     urls: tuple[UrlFinding, ...] = ()
     scores: tuple[tuple[str, float], ...] = ()
+    counter_signals: tuple[Reason, ...] = ()
     advisor: Advisor | None = _ADVISOR_FIELD
 
     @property
@@ -547,4 +551,5 @@ class SmsVerdict:
             "urls": [u.to_dict() for u in self.urls],
             "sender": None if self.sender is None else self.sender.to_dict(),
             "scores": {name: round(score, 3) for name, score in self.scores},
+            "counter_signals": [r.to_dict() for r in self.counter_signals],
         }

@@ -4,8 +4,9 @@ How a message is judged (every step is data in ``data/``, none of it is buried h
 
 1. **Official warnings first.** A message whose sender is the anti-fraud warning SMS 12381
    (or the warning line 96110) is ``warning`` / TRUSTED and never blocked, whatever the
-   user's phrase tables say — unless it carries a link or a phone number to call, which
-   the real ones never do: then it is an impersonation, ``fraud`` / HIGH.
+   user's phrase tables say — unless it carries a link or tells the reader to call or add
+   a number, which the real ones never do: then it is an impersonation, ``fraud`` / HIGH.
+   A date, a masked number, a card number or a landline quoted in it changes nothing.
 2. **Phrases.** One pass of the keyword automaton over the text, folding each code point
    on the fly (traditional to simplified, full-width to half-width, case, separators and
    noise skipped). Each phrase row found adds its weight to its category's score once and
@@ -47,6 +48,7 @@ from fraudnum.sms.signals import (
     Signal,
     find_evasions,
     find_numbers,
+    instructed_contacts,
     length_signal,
 )
 from fraudnum.sms.tables import (
@@ -84,6 +86,8 @@ _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 _ILLEGAL: Final = _CAT_INDEX["illegal"]
+_SIGNAL: Final = _CAT_INDEX["signal"]
+_WARNING: Final = _CAT_INDEX["warning"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
 _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
@@ -116,15 +120,18 @@ _OFFICIAL_KINDS: Final = frozenset(
 _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FRAUD_CALL})
 
 
+# The reason code of rules that fired, the tags they required, the phrase rows whose
+# spans it reports, whether it argued for the verdict, and its weight toward it.
+_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float]
 # What a signature of signals decides: category, risk (before the sender's lists), sorted
-# tags, scores, the reason codes of the rules that fired with the tags they required, and
-# whether the text is an unverified warning.
+# tags (those of the deciding category and of neutral signals only), scores, the rules
+# that fired, and whether the text is an unverified warning.
 _Decision = tuple[
     SmsCategory,
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
+    tuple[_Pooled, ...],
     bool,
 ]
 # The signature of a message: phrase rows found, link flags, number/length/evasion bits and
@@ -194,6 +201,15 @@ class SmsEngine:
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
         self._flen = tuple(len(p.folded) for p in self._phrases)
+        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
+        self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
+        # What a negating cue can cancel: the demands (script families, money requests).
+        self._negatable = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if i not in self._negates
+            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+        )
         # Rows beside which evasive writing is looked for (illegal services, disguises).
         self._evasion_gate = frozenset(
             i
@@ -206,6 +222,8 @@ class SmsEngine:
         )
         self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
+        # Category priorities by name (smaller wins), for telling reasons from counter signals.
+        self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
         by_tag: dict[str, list[int]] = {}
         for i, rule in enumerate(self._combos):
             by_tag.setdefault(min(rule.require), []).append(i)
@@ -306,12 +324,11 @@ class SmsEngine:
         return self._judge(text, sv, hits, urls, numbers)
 
     def _official_warning(self, text: str, sv: Verdict) -> SmsVerdict:
+        # Only a link or an instruction to call or add a number makes it fake: a date, a
+        # masked number, a card number or a landline quoted in a real warning is not.
         urls = extract_urls(text, self._url_rules)
-        numbers = find_numbers(text)
         spans = [(u.start, u.end) for u in urls]
-        if numbers is not None:
-            spans.extend(numbers.contact)
-            spans.extend(numbers.bank_card)
+        spans.extend(instructed_contacts(text, find_numbers(text)))
         t = self._templates
         if spans:
             spans.sort()
@@ -376,11 +393,21 @@ class SmsEngine:
                 key = (key[0], url_sig, num_sig, sender_tags)
                 decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
-        reasons = self._reasons(text, found, pooled, urls, numbers, evasions, unverified_warning)
+        reasons, counter = self._reasons(
+            text, category, found, pooled, urls, numbers, evasions, unverified_warning
+        )
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
         return SmsVerdict(
-            category, risk, tuple(reasons), tags, sv, urls, scores, advisor=self._advisor
+            category,
+            risk,
+            tuple(reasons),
+            tags,
+            sv,
+            urls,
+            scores,
+            tuple(counter),
+            advisor=self._advisor,
         )
 
     def _decided(self, key: _Signature) -> _Decision:
@@ -411,16 +438,31 @@ class SmsEngine:
                 if u < n_urls and urls[u].start <= s:
                     continue  # a word inside a link (icbc-VIP.cc) is not prose
             kept.append((s, e, v))
+        negates = self._negates
+        if negates and any(v in negates for _s, _e, v in kept):
+            # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
+            # demand words after a negating cue up to the end of its clause do not count.
+            # Only demands are negated (demand cues and money requests): 防止套现…冻结 is
+            # still an account alert. A row starting with the cue (不要告诉) still counts.
+            spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
+            negatable = self._negatable
+            kept = [
+                h
+                for h in kept
+                if h[2] not in negatable or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
+            ]
         # A hit inside a longer hit of the same category is not counted again (退订 in
         # 回T退订): walking back from the last end, a hit is inside another iff some hit
-        # already seen of its category starts at or before it.
+        # already seen of its category starts at or before it. Signal rows weigh nothing
+        # and each names its own family (收到的验证码 holds the otp cue 验证码): all count.
         found: dict[int, list[tuple[int, int]]] = {}
         first = [len(text) + 1] * len(_PHRASE_ORDER)
         for s, e, v in reversed(kept):
             c = cat[v]
-            if first[c] <= s:
-                continue
-            first[c] = s
+            if c != _SIGNAL:
+                if first[c] <= s:
+                    continue
+                first[c] = s
             lst = found.get(v)
             if lst is None:
                 found[v] = [(s, e)]
@@ -440,9 +482,10 @@ class SmsEngine:
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         tags: set[str] = set()
         weight, ptags = self._weight, self._tags
+        by_cat: list[set[str]] = [set() for _ in _PHRASE_ORDER]
         for v in found:
             scores[cat[v]] += weight[v]
-            tags.update(ptags[v])
+            by_cat[cat[v]].update(ptags[v])
         for official, flags in url_sig:
             tags.add("link_official" if official else "link")
             if flags:
@@ -451,8 +494,13 @@ class SmsEngine:
         for signal, tag in SIGNAL_TAGS:
             if num_sig & signal:
                 tags.add(tag)
+        neutral = set(tags)  # links, numbers, length, the sender: facts, not a category
+        neutral.update(sender_tags)
+        for c_tags in by_cat:
+            tags.update(c_tags)
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
+            neutral.add("contact_any")
         tags.update(sender_tags)
         # co-occurrence rules, in file order.
         fired: list[ComboRule] = []
@@ -490,20 +538,48 @@ class SmsEngine:
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
         if floor > risk.rank and (spam or "port_link" in tags):
             risk = _RISKS[floor]
+        # What argued for the verdict: rules of its category adding to it, neutral rules
+        # (category none), and for a normal or warning verdict the rules that argued
+        # against spam. The rest argued for another category: counter signals.
+        decided = category.value
+        # Cues (signal rows) are shown on spam only: on a warning or a normal text they
+        # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
+        shown = neutral | by_cat[_WARNING] | (by_cat[_SIGNAL] if spam else set())
+        if decided in _CAT_INDEX:
+            shown |= by_cat[_CAT_INDEX[decided]]
         # One reason per code: rules sharing a reason pool the spans of their tags.
-        pooled: dict[str, set[str]] = {}
+        pooled: dict[str, tuple[set[str], list[float]]] = {}
         for rule in fired:
-            pooled.setdefault(rule.reason, set()).update(rule.require)
+            # A rule against a category that would have outranked the verdict explains it
+            # (why not fraud); against one below it (short_text on fraud), it is noise.
+            against = rule.weight < 0 and (
+                not spam or self._rank.get(rule.category, 0) < self._rank[decided]
+            )
+            supports = (
+                rule.category == "none" or (rule.category == decided and rule.weight > 0) or against
+            )
+            if supports:
+                shown.update(rule.tags)
+            req, acc = pooled.setdefault(rule.reason, (set(), []))
+            req.update(rule.require)
+            if supports:
+                acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
         # The phrase rows whose spans each reason reports, found once per signature.
         rows = found
         return (
             category,
             risk,
-            tuple(sorted(tags)),
+            tuple(sorted(shown)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
             tuple(
-                (code, frozenset(req), tuple(v for v in rows if not req.isdisjoint(ptags[v])))
-                for code, req in pooled.items()
+                (
+                    code,
+                    frozenset(req),
+                    tuple(v for v in rows if not req.isdisjoint(ptags[v])),
+                    bool(acc),
+                    sum(acc),
+                )
+                for code, (req, acc) in pooled.items()
             ),
             unverified_warning,
         )
@@ -531,18 +607,30 @@ class SmsEngine:
     def _reasons(
         self,
         text: str,
+        category: SmsCategory,
         found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[tuple[str, frozenset[str], tuple[int, ...]], ...],
+        pooled: tuple[_Pooled, ...],
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
         evasions: Evasions | None,
         unverified_warning: bool,
-    ) -> list[Reason]:
+    ) -> tuple[list[Reason], list[Reason]]:
+        """The reasons, what decided first, and the counter signals.
+
+        Reasons that argued for the verdict come first, by their weight toward it (a rule's
+        weight, a phrase group's summed weight); then the neutral facts (cues, links,
+        numbers). Rules and phrase groups that argued for another category are counter
+        signals, never reasons.
+        """
         t = self._templates
+        lead: list[tuple[float, Reason]] = []
         out: list[Reason] = []
-        cat, tags = self._cat, self._tags
+        counter: list[Reason] = []
+        cat, tags, weight = self._cat, self._tags, self._weight
+        spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
+        decided = _CAT_INDEX.get(category.value, -1)
         # Rules: each reason code with the spans of the tags its rules required.
-        for code, required, rows in pooled:
+        for code, required, rows, supports, rule_weight in pooled:
             acc: set[tuple[int, int]] = set()
             for v in rows:
                 acc.update(found[v])
@@ -561,16 +649,22 @@ class SmsEngine:
                     acc.update(evasions.pinyin)
                 if "deposit_bonus" in required:
                     acc.update(evasions.deposit)
-            out.append(t[code].build(tuple(sorted(acc)[:MAX_SPANS])))
+            reason = t[code].build(tuple(sorted(acc)[:MAX_SPANS]))
+            if supports:
+                lead.append((rule_weight, reason))
+            else:
+                counter.append(reason)
         if unverified_warning:
             claims: list[tuple[int, int]] = []
             for v, spans in found.items():
                 if "claims_warning" in tags[v]:
                     claims.extend(spans)
-            out.append(t["sms_warning_unverified"].build(tuple(claims)))
+            lead.append((float("inf"), t["sms_warning_unverified"].build(tuple(claims))))
         # Phrases grouped by category, with the text as written.
         groups: dict[int, list[tuple[int, int]]] = {}
+        group_weight = [0.0] * len(_PHRASE_ORDER)
         for v, spans in found.items():
+            group_weight[cat[v]] += weight[v]
             g = groups.get(cat[v])
             if g is None:
                 groups[cat[v]] = list(spans)
@@ -579,7 +673,13 @@ class SmsEngine:
         for c in sorted(groups):
             spans = sorted(set(groups[c]))[:MAX_SPANS]
             words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-            out.append(self._phrase_templates[c].build(tuple(spans), phrases=words))
+            reason = self._phrase_templates[c].build(tuple(spans), phrases=words)
+            if c == decided:
+                lead.append((group_weight[c], reason))
+            elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
+                out.append(reason)
+            else:
+                counter.append(reason)
         for u in urls:
             span = ((u.start, u.end),)
             if u.official:
@@ -593,9 +693,21 @@ class SmsEngine:
                 out.append(t["sms_contact_number"].build(tuple(numbers.contact[:MAX_SPANS])))
             if numbers.bank_card:
                 out.append(t["sms_bank_card"].build(tuple(numbers.bank_card[:MAX_SPANS])))
-        if not out:
-            out.append(t["sms_no_signal"].build())
-        return out
+        lead.sort(key=lambda wr: -wr[0])  # stable: file order among equal weights
+        reasons = [r for _, r in lead] + out
+        if not reasons:
+            reasons.append(t["sms_below_threshold" if counter else "sms_no_signal"].build())
+        return reasons, counter
+
+
+#: How far a negating cue reaches when no clause punctuation ends it first (characters).
+NEGATION_REACH: Final = 24
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
+    m = _CLAUSE.search(text, start, start + NEGATION_REACH)
+    return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
 
 
 def _latin(ch: str) -> bool:

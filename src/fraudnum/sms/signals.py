@@ -28,6 +28,7 @@ __all__ = [
     "count_blanks",
     "find_evasions",
     "find_numbers",
+    "instructed_contacts",
     "length_signal",
     "pinyin_syllables",
     "sms_patterns",
@@ -93,8 +94,9 @@ def sms_patterns() -> Mapping[str, re.Pattern[str]]:
             out[row["name"]] = re.compile(row["pattern"])
         except re.error as e:
             raise TableError(origin, line, f"bad pattern: {e}") from None
-    if "deposit_bonus" not in out:
-        raise TableError(origin, None, "the deposit_bonus pattern is missing")
+    for name in ("deposit_bonus", "call_instruction"):
+        if name not in out:
+            raise TableError(origin, None, f"the {name} pattern is missing")
     return out
 
 
@@ -184,6 +186,29 @@ def find_numbers(text: str) -> Numbers | None:
         elif masked or n <= 13:
             found.contact.append((start, end))
     return found
+
+
+#: How many characters before a number an instruction to call it is looked for.
+INSTRUCTION_REACH: Final = 12
+
+
+def instructed_contacts(text: str, numbers: Numbers | None) -> list[tuple[int, int]]:
+    """The spans of dialable phone numbers that the text tells the reader to call or add.
+
+    A masked number (``138****5678``) cannot be dialled, and a date, a card number or a
+    number merely quoted is information: only a number right after an instruction
+    (``请拨打``, ``致电``, ``添加``; the ``call_instruction`` pattern) is returned.
+    """
+    if numbers is None or not numbers.contact:
+        return []
+    instruction = sms_patterns()["call_instruction"]
+    out = []
+    for start, end in numbers.contact:
+        if any(c in "xX*\uff0a" for c in text[start:end]):
+            continue
+        if instruction.search(text[max(0, start - INSTRUCTION_REACH) : start]):
+            out.append((start, end))
+    return out
 
 
 # A whole run of 2-6 Latin letters (a syllable is never longer).
