@@ -51,6 +51,7 @@ def pyarrow() -> Any:
     """The ``pyarrow`` module, or an ImportError that says how to install it."""
     try:
         import pyarrow as pa
+        import pyarrow.compute  # pa.compute is a submodule, loaded only by name
     except ImportError as e:
         raise ImportError(
             "fraudnum.arrow needs pyarrow: pip install 'fraudnum[arrow]' (or pip install pyarrow)"
