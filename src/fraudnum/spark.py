@@ -180,9 +180,9 @@ def add_number_verdicts(
         column: the name of its caller-ID column (strings, or integers).
         prefix: put before each verdict column's name.
         classifier: the classifier (default: the built-in rules); broadcast once.
-        channel: as for :meth:`Classifier.classify`.
-        direction: as for :meth:`Classifier.classify`.
-        expect_international: as for :meth:`Classifier.classify`.
+        channel: as for :meth:`fraudnum.Classifier.classify`.
+        direction: as for :meth:`fraudnum.Classifier.classify`.
+        expect_international: as for :meth:`fraudnum.Classifier.classify`.
 
     Raises:
         ImportError: pyspark or pyarrow is not installed.

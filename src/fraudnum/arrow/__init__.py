@@ -136,15 +136,15 @@ def classify_numbers(
     """Classify a column of caller IDs into a ``pyarrow.Table`` of verdict columns.
 
     Row ``i`` of the result is the verdict of ``numbers[i]``, as
-    :meth:`Classifier.classify` gives it (``reasons`` are its ``codes``).
+    :meth:`fraudnum.Classifier.classify` gives it (``reasons`` are its ``codes``).
 
     Args:
         numbers: an Arrow array or chunked array of strings or integers, or
             anything pyarrow reads as one (list, pandas or Polars Series).
         classifier: the classifier to use (default: the built-in rules).
-        channel: as for :meth:`Classifier.classify`.
-        direction: as for :meth:`Classifier.classify`.
-        expect_international: as for :meth:`Classifier.classify`.
+        channel: as for :meth:`fraudnum.Classifier.classify`.
+        direction: as for :meth:`fraudnum.Classifier.classify`.
+        expect_international: as for :meth:`fraudnum.Classifier.classify`.
 
     Returns:
         A table with :func:`number_schema`, one row per input, chunked like it.
@@ -257,9 +257,9 @@ def add_number_verdicts(
         column: the name of the caller-ID column.
         prefix: put before each verdict column's name (``"caller_"`` gives ``caller_risk``).
         classifier: the classifier to use (default: the built-in rules).
-        channel: as for :meth:`Classifier.classify`.
-        direction: as for :meth:`Classifier.classify`.
-        expect_international: as for :meth:`Classifier.classify`.
+        channel: as for :meth:`fraudnum.Classifier.classify`.
+        direction: as for :meth:`fraudnum.Classifier.classify`.
+        expect_international: as for :meth:`fraudnum.Classifier.classify`.
 
     Returns:
         The same type as ``data``.
