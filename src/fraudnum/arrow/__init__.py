@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fraudnum.arrow._columns import NO_VALUE as _NO_VALUE
 from fraudnum.arrow._columns import (
-    NO_VALUE,
     number_columns,
     number_fields,
     pyarrow,
@@ -49,6 +49,9 @@ __all__ = [
     "number_schema",
     "sms_schema",
 ]
+
+#: The reason code first on the verdict of a null input (``"no_value"``).
+NO_VALUE: str = _NO_VALUE
 
 
 def number_schema() -> Any:

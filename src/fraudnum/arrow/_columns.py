@@ -204,17 +204,28 @@ def sms_columns(classifier: Classifier, texts: Any, senders: Any = None) -> list
     if len(sender_values) != len(text_values):
         raise ValueError("senders must have one entry per text")
     classify = classifier.classify_sms
-    verdicts = [classify(t, sender=s) for t, s in zip(text_values, sender_values, strict=True)]
-    cats = [v.category for v in verdicts]
+    cats: list[SmsCategory] = []
+    risks: list[Risk] = []
+    codes: list[tuple[str, ...]] = []
+    tags: list[tuple[str, ...]] = []
     # reasons/tags are fresh tuples per verdict: intern them so equal ones share.
     interned: dict[tuple[str, ...], tuple[str, ...]] = {}
-    codes = [interned.setdefault(c, c) for c in (v.codes for v in verdicts)]
-    tags = [interned.setdefault(t, t) for t in (v.tags for v in verdicts)]
+    keep = interned.setdefault
+    # Each verdict is dropped once read: a million live verdicts (reasons, spans,
+    # URLs) would make the garbage collector rescan them all, again and again.
+    for text, sender in zip(text_values, sender_values, strict=True):
+        v = classify(text, sender=sender)
+        cats.append(v.category)
+        risks.append(v.risk)
+        c = v.codes
+        codes.append(keep(c, c))
+        t = v.tags
+        tags.append(keep(t, t))
     category = _enum_column("category", cats)
     warning = pa.scalar(list(SmsCategory).index(SmsCategory.WARNING), pa.int8())
     return [
         category,
-        _enum_column("risk", [v.risk for v in verdicts]),
+        _enum_column("risk", risks),
         _list_column(_with_no_value(codes, _null_rows(texts))),
         _list_column(tags),
         pc.not_equal(category.indices, warning),
