@@ -65,6 +65,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(attrs|attr|hypothesis|phonenumbers)(\..*)?"),
     # numpy's array types in fraudnum.tags signatures; the tag format's internals.
     (r"py:.*", r"(numpy|np|npt)(\..*)?"),
+    # fraudnum.arrow and fraudnum.spark: the optional engines' own types.
+    (r"py:.*", r"(pyarrow|pa|pyspark|DataFrame)(\..*)?"),
     (r"py:.*", r"fraudnum\.tags\.format(\..*)?"),
     (r"py:.*", r"(Path|PathLike|datetime|tzinfo|timezone|Pattern|Match|TextIO)"),
     # The pure-Python twins of the compiled modules: same API, documented once.

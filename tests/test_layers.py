@@ -20,7 +20,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fraudnum"
 # named parent package (``fraudnum.numbers.parse`` -> ``fraudnum.numbers``).
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("fraudnum.types", "fraudnum._cache"),
-    ("fraudnum._tables",),
+    # _files: reading and writing data files (Parquet, CSV, JSON Lines) with a progress
+    # bar; it knows nothing of verdicts, so the store's CLI can use it too.
+    ("fraudnum._tables", "fraudnum._files"),
     ("fraudnum.texts", "fraudnum.folding"),
     (
         "fraudnum._trie",
@@ -33,6 +35,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("fraudnum.numbers", "fraudnum.sms", "fraudnum.advice"),
     ("fraudnum.tags",),
     ("fraudnum.classifier",),
+    ("fraudnum.arrow",),
+    ("fraudnum.spark",),
     ("fraudnum.report", "fraudnum.calls", "fraudnum.evaluation"),
     ("fraudnum.strategies", "fraudnum._hypothesis_plugin"),
     ("fraudnum.cli",),

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import fraudnum
+from fraudnum._files import add_file_options, check_file_options, run_file_job
 from fraudnum.classifier import Classifier
 from fraudnum.evaluation import evaluate
 from fraudnum.numbers.plan import builtin_carriers
@@ -69,6 +70,21 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
 
 def _cmd_classify(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     clf = _classifier(ns)
+    if check_file_options(ns, ns.numbers):
+        from fraudnum.arrow import add_number_verdicts
+
+        def numbers(batch: Any) -> Any:
+            return add_number_verdicts(
+                batch,
+                ns.column,
+                prefix=ns.prefix,
+                classifier=clf,
+                channel=ns.channel,
+                direction=ns.direction,
+                expect_international=ns.expect_international,
+            )
+
+        return run_file_job(ns, numbers, out, desc="numbers")
     for chunk in _chunks(_inputs(ns.numbers, stdin), _CHUNK):
         batch = clf.classify_batch(
             chunk,
@@ -184,6 +200,15 @@ def _add_report_parser(sub: Any) -> None:
 
 def _cmd_sms(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     clf = _classifier(ns)
+    if check_file_options(ns, ns.messages):
+        from fraudnum.arrow import add_sms_verdicts
+
+        def messages(batch: Any) -> Any:
+            return add_sms_verdicts(
+                batch, ns.column, sender_column=ns.sender_column, prefix=ns.prefix, classifier=clf
+            )
+
+        return run_file_job(ns, messages, out, desc="messages")
     sender = ns.sender or None
     verdicts = (
         {"text": text, **clf.classify_sms(text, sender=sender).to_dict()}
@@ -209,6 +234,8 @@ def _add_sms_parser(sub: Any) -> None:
     p.add_argument(
         "--phrases", metavar="PATH", help="your own phrase table in the phrases.csv format"
     )
+    files = add_file_options(p, "message texts")
+    files.add_argument("--sender-column", metavar="NAME", help="the input column with the senders")
     p.set_defaults(func=_cmd_sms)
 
 
@@ -270,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pretty", action="store_true", help="indented JSON")
     _add_user_rule_options(p)
+    add_file_options(p, "numbers")
     p.set_defaults(func=_cmd_classify)
     _add_report_parser(sub)
     _add_sms_parser(sub)

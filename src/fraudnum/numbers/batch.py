@@ -36,9 +36,11 @@ class VerdictBatch(Sequence[Verdict]):
         kinds: each number's kind.
         risks: each number's risk.
         tiers: the precedence tier that decided each risk.
+        codes: each number's reason codes, in order (what ``batch[i].codes``
+            gives, without building the verdict).
     """
 
-    __slots__ = ("_build", "_verdicts", "kinds", "numbers", "risks", "tiers")
+    __slots__ = ("_build", "_verdicts", "codes", "kinds", "numbers", "risks", "tiers")
 
     def __init__(
         self,
@@ -47,8 +49,11 @@ class VerdictBatch(Sequence[Verdict]):
         risks: Sequence[Risk],
         tiers: Sequence[Tier],
         build: Callable[[int], Verdict],
+        codes: Sequence[tuple[str, ...]] | None = None,
     ) -> None:
         if not len(numbers) == len(kinds) == len(risks) == len(tiers):
+            raise ValueError("every column needs one entry per number")
+        if codes is not None and len(codes) != len(numbers):
             raise ValueError("every column needs one entry per number")
         self.numbers: tuple[str, ...] = tuple(numbers)
         self.kinds: tuple[NumberKind, ...] = tuple(kinds)
@@ -56,6 +61,10 @@ class VerdictBatch(Sequence[Verdict]):
         self.tiers: tuple[Tier, ...] = tuple(tiers)
         self._build = build
         self._verdicts: list[Verdict | None] = [None] * len(self.numbers)
+        # Without a column given, the codes come from the verdicts (built for every row).
+        self.codes: tuple[tuple[str, ...], ...] = (
+            tuple(codes) if codes is not None else tuple(self[i].codes for i in range(len(self)))
+        )
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -180,4 +189,26 @@ def classify_rows(
         [o.risk for o in done],
         [o.tier for o in done],
         build,
+        _codes_column(done, deferred),
     )
+
+
+def _codes_column(done: list[Outcome], deferred: set[int]) -> list[tuple[str, ...]]:
+    """Each row's reason codes from its (shared) outcome: one tuple per outcome, not per row."""
+    by_outcome: dict[int, tuple[str, ...]] = {}
+    codes = []
+    for o in done:
+        c = by_outcome.get(id(o))
+        if c is None:
+            c = by_outcome[id(o)] = tuple(r.code for r in o.reasons)
+        codes.append(c)
+    # A deferred malformed row's reasons are formatted when it is read; its codes
+    # are known now (Precedence.malformed: HIGH only when it imitates a warning).
+    for i in deferred:
+        codes[i] = _MALFORMED_IMITATING if done[i].risk is Risk.HIGH else _MALFORMED
+    return codes
+
+
+# Shared, so a column of malformed rows holds two tuples, not one per row.
+_MALFORMED = ("malformed_number",)
+_MALFORMED_IMITATING = ("malformed_number", "imitates_warning_number")

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from fraudnum._files import add_file_options, check_file_options, run_file_job
 from fraudnum.tags.format import TagStoreError
 from fraudnum.tags.store import BadRowsError, TagStore, build, merge
 
@@ -85,6 +86,10 @@ def cmd_lookup(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
     except (TagStoreError, OSError) as e:
         return _fail(str(e))
     with store:
+        if check_file_options(ns, ns.numbers):
+            return run_file_job(
+                ns, lambda b: lookup_columns(store, b, ns.column, ns.prefix), out, desc="numbers"
+            )
         for number in _inputs(ns.numbers, stdin):
             tag = store.lookup(number)
             obj: dict[str, Any] = {"number": number, "found": tag is not None}
@@ -92,6 +97,44 @@ def cmd_lookup(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
                 obj.update(tag.to_dict())
             _emit(obj, out, ns.pretty)
     return 0
+
+
+def lookup_columns(store: TagStore, batch: Any, column: str, prefix: str = "") -> Any:
+    """``batch`` (a pyarrow RecordBatch) with the tags of its ``column`` of numbers appended.
+
+    The new columns: ``found`` (bool), ``category`` (its name), ``count`` and
+    ``last_marked``, null where the number is not in the store.
+
+    Raises:
+        ValueError: no such column, or a new column's name is taken.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if column not in batch.schema.names:
+        raise ValueError(f"no column {column!r}; the columns are {batch.schema.names}")
+    values = batch.column(column)
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    tags = store.lookup_batch(values.to_pylist())
+    missing = ~tags.found
+    cats = store.categories
+    names = [cats[c].name if c in cats else f"code_{c}" for c in range(16)]
+    new = {
+        "found": pa.array(tags.found),
+        "category": pa.DictionaryArray.from_arrays(
+            pa.array(tags.categories.astype(np.int8), mask=missing), pa.array(names)
+        ),
+        "count": pa.array(tags.counts, mask=missing),
+        "last_marked": pa.array(tags.last_marked, pa.date32(), mask=np.isnat(tags.last_marked)),
+    }
+    names_out = [prefix + n for n in new]
+    clash = sorted(set(names_out) & set(batch.schema.names))
+    if clash:
+        raise ValueError(f"the input already has columns {clash}; pass --prefix")
+    return pa.RecordBatch.from_arrays(
+        [*batch.columns, *new.values()], names=[*batch.schema.names, *names_out]
+    )
 
 
 def cmd_merge(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
@@ -160,6 +203,7 @@ def add_store_parser(subparsers: Any) -> argparse.ArgumentParser:
     lk.add_argument("numbers", nargs="*", metavar="NUMBER")
     lk.add_argument("--verify", action="store_true", help="check the full checksum first")
     lk.add_argument("--pretty", action="store_true", help="indented JSON")
+    add_file_options(lk, "numbers")
     lk.set_defaults(func=cmd_lookup)
 
     m = sub.add_parser(
