@@ -12,7 +12,7 @@ to the same answers.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIND, PyUnicode_DATA
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.string cimport memcmp, memset
 
 from fraudnum._trie cimport DigitTrie, MAX_KEY_LEN, _walk
@@ -141,6 +141,191 @@ cdef Py_ssize_t _extension_at(const unsigned char* s, Py_ssize_t p, Py_ssize_t e
         while q < end and s[q] == c',':
             q += 1
         return _tail_digits(s, q, end, digits_at)
+    return 0
+
+
+# -- deciding batch rows in C ---------------------------------------------------
+#
+# classify_columns goes one step past the canonical digits: it applies the
+# precedence tiers of fraudnum.numbers.outcome (never-block rows, the user's
+# rules, the plan) through per-rule tables built from Precedence.decide in
+# Python, and writes a row's kind, risk and tier as small integer codes. Rows
+# it cannot decide get kind code K_PENDING and are left to the Python parser.
+
+cdef enum:
+    K_PENDING = 255        # kind code of a row the Python parser must decide
+    NO_CODE = 255          # a user rule that sets no kind / no risk in this context
+    RISK_TRUSTED = 0       # risk codes are the ranks of fraudnum.Risk
+    RISK_LOW = 1
+    RISK_MEDIUM = 2
+    RISK_HIGH = 3
+    B_NEVER_BLOCK = 1      # per-rule bits in BatchRules
+    CHUNK = 1024           # rows gathered under the GIL, then scanned without it
+    MAX_MARKERS = 64
+    MAX_URGENT = 16
+
+
+cdef struct Tables:
+    const unsigned char* b_kind       # per built-in rule: its kind code
+    const unsigned char* b_risk       # ... the risk its own tier gives (Precedence.decide)
+    const unsigned char* b_tier       # ... that tier's code (never-block or built-in)
+    const unsigned char* b_plain      # ... the context risk the user tier falls back to
+    Py_ssize_t n_builtin
+    const unsigned char* u_kind       # per user rule: kind code or NO_CODE
+    const unsigned char* u_risk       # ... risk code in this context or NO_CODE
+    Py_ssize_t n_user
+    const unsigned char* cc_valid     # 1000 bytes: is this a calling code (phonenumbers)?
+    bint incoming
+    bint expect_intl
+    unsigned char kind_hidden
+    unsigned char kind_malformed
+    unsigned char tier_user
+    unsigned char tier_builtin
+    Py_ssize_t n_urgent
+    const unsigned char* urgent[MAX_URGENT]
+    Py_ssize_t urgent_len[MAX_URGENT]
+    Py_ssize_t n_markers
+    const unsigned char* marker[MAX_MARKERS]
+    Py_ssize_t marker_len[MAX_MARKERS]
+
+
+cdef struct TrieRef:
+    const uint16_t* mask
+    const int32_t* first_child
+    const int32_t* rule_start
+    const uint16_t* rule_count
+    const uint8_t* rule_min
+    const uint8_t* rule_max
+    const int32_t* rule_value
+
+
+cdef struct Columns:
+    int32_t* rule
+    int32_t* user
+    uint16_t* flags
+    uint16_t* cc
+    uint8_t* kind
+    uint8_t* risk
+    uint8_t* tier
+
+
+cdef class BatchRules:
+    """The decision tables of one context (channel, direction, user rules) for batches.
+
+    Built by :mod:`fraudnum.numbers.columns` from the precedence tiers, so the
+    C rows get the kind, risk and tier :meth:`Precedence.decide` would give.
+
+    Args:
+        builtin: four byte strings with one byte per built-in rule: kind code,
+            risk code of its own tier, that tier's code, context risk code.
+        user: two byte strings with one byte per user rule: kind code and risk
+            code (255: the rule sets none).
+        calling_codes: 1000 bytes, non-zero where the index is a calling code.
+        urgent: the warning numbers a longer number may imitate (ASCII digits).
+        markers: hidden-number markers, case-folded, that are pure ASCII.
+        codes: kind code of hidden, of malformed; tier code of user, of built-in.
+        incoming: the numbers contact the user.
+        expect_intl: the user expects international calls.
+    """
+
+    cdef Tables t
+    cdef tuple _keep
+
+    def __init__(self, tuple builtin not None, tuple user not None, bytes calling_codes not None,
+                 tuple urgent not None, tuple markers not None, tuple codes not None,
+                 bint incoming, bint expect_intl):
+        cdef Py_ssize_t i
+        cdef bytes b
+        if len(builtin) != 4 or len(user) != 2 or len(codes) != 4:
+            raise ValueError("builtin needs 4 tables, user 2, codes 4")
+        for b in builtin + user:
+            if not isinstance(b, bytes):
+                raise TypeError("the rule tables must be bytes")
+        if not len(builtin[0]) == len(builtin[1]) == len(builtin[2]) == len(builtin[3]):
+            raise ValueError("every built-in table needs one byte per rule")
+        if len(user[0]) != len(user[1]):
+            raise ValueError("every user table needs one byte per rule")
+        for b in builtin[1:2] + builtin[3:] + user[1:]:
+            for i in range(len(b)):
+                if b[i] > RISK_HIGH and b[i] != NO_CODE:
+                    raise ValueError("a risk code is a rank 0-3 (or 255 for none)")
+        if len(calling_codes) != 1000:
+            raise ValueError("calling_codes needs 1000 bytes")
+        if len(urgent) > MAX_URGENT or len(markers) > MAX_MARKERS:
+            raise ValueError(f"at most {MAX_URGENT} urgent numbers and {MAX_MARKERS} markers")
+        for b in urgent + markers:
+            if not isinstance(b, bytes) or not 0 < len(b) <= MAX_RAW:
+                raise ValueError("urgent numbers and markers are 1-128 bytes")
+        self._keep = (builtin, user, calling_codes, urgent, markers)
+        self.t.b_kind = builtin[0]
+        self.t.b_risk = builtin[1]
+        self.t.b_tier = builtin[2]
+        self.t.b_plain = builtin[3]
+        self.t.n_builtin = len(builtin[0])
+        self.t.u_kind = user[0]
+        self.t.u_risk = user[1]
+        self.t.n_user = len(user[0])
+        self.t.cc_valid = calling_codes
+        self.t.incoming = incoming
+        self.t.expect_intl = expect_intl
+        self.t.kind_hidden = codes[0]
+        self.t.kind_malformed = codes[1]
+        self.t.tier_user = codes[2]
+        self.t.tier_builtin = codes[3]
+        self.t.n_urgent = len(urgent)
+        for i in range(len(urgent)):
+            self.t.urgent[i] = urgent[i]
+            self.t.urgent_len[i] = len(urgent[i])
+        self.t.n_markers = len(markers)
+        for i in range(len(markers)):
+            self.t.marker[i] = markers[i]
+            self.t.marker_len[i] = len(markers[i])
+
+
+cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    """Is the folded text, stripped and case-folded, an ASCII hidden marker (``-2``, ``unknown``)?
+
+    As the parser: invisible characters dropped, surrounding whitespace stripped.
+    """
+    cdef unsigned char low[MAX_RAW]
+    cdef Py_ssize_t i, m = 0, a = 0, b, k
+    for i in range(n):
+        if s[i] != B_INVISIBLE:
+            low[m] = _lower(s[i])
+            m += 1
+    b = m
+    while a < b and _is_space(low[a]):
+        a += 1
+    while b > a and _is_space(low[b - 1]):
+        b -= 1
+    if a == b:
+        return True  # nothing but whitespace: the parser says hidden
+    for k in range(t.n_markers):
+        if t.marker_len[k] == b - a and memcmp(low + a, t.marker[k], b - a) == 0:
+            return True
+    return False
+
+
+cdef bint _imitates(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """Do the digits end with a warning number (96110 ...) and have more? (Precedence.imitated_warning)"""
+    cdef Py_ssize_t k, L
+    for k in range(t.n_urgent):
+        L = t.urgent_len[k]
+        if n > L and memcmp(d + n - L, t.urgent[k], L) == 0:
+            return True
+    return False
+
+
+cdef int _calling_code(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """The calling code at the start of these digits (1-3 of them), or 0 for none."""
+    cdef int cc = 0
+    cdef Py_ssize_t k
+    for k in range(3):
+        if k >= n:
+            break
+        cc = cc * 10 + (d[k] - 48)
+        if t.cc_valid[cc]:
+            return cc
     return 0
 
 
@@ -409,6 +594,190 @@ cdef class Canonicaliser:
         res.ext_len = j - k
         return True
 
+    cdef void column_row(self, const Tables* t, const TrieRef* u, const unsigned char* text,
+                         Py_ssize_t n, bint normalised, unsigned char* buf, Py_ssize_t i,
+                         Columns* out) noexcept nogil:
+        """Decide row i of a batch from its folded text (n < 0: too long to be a caller ID)."""
+        cdef Parsed res
+        cdef int32_t r, ur = -1
+        cdef int cc = 86
+        cdef unsigned char risk, kind, dig[MAX_RAW]
+        cdef const unsigned char* key
+        cdef Py_ssize_t k, m = 0
+        cdef bint intl
+        out.rule[i] = -1
+        out.user[i] = -1
+        out.flags[i] = 0
+        out.cc[i] = 0
+        out.tier[i] = t.tier_builtin
+        out.risk[i] = RISK_MEDIUM
+        if n < 0:
+            out.kind[i] = t.kind_malformed  # longer than any caller ID, read no further
+            return
+        if _is_marker(t, text, n):
+            out.kind[i] = t.kind_hidden
+            return
+        if not self.scan_or_dash(text, n, normalised, buf, &res):
+            if not res.clean:
+                out.kind[i] = K_PENDING
+                return
+            # Digits that are no number; as dear as a warning number they end with.
+            for k in range(n):
+                if text[k] >= c'0' and text[k] <= c'9':
+                    dig[m] = text[k]
+                    m += 1
+            out.kind[i] = t.kind_malformed
+            if _imitates(t, dig, m):
+                out.risk[i] = RISK_HIGH
+            return
+        r = res.rule
+        key = buf + res.key_off
+        intl = (res.flags & F_INTERNATIONAL) != 0
+        if r < 0 or r >= t.n_builtin:
+            out.kind[i] = K_PENDING
+            return
+        if intl:
+            cc = _calling_code(t, key + 2, res.key_len - 2)
+            if cc == 0:
+                out.kind[i] = K_PENDING  # no such calling code: the parser explains it
+                return
+        if u.mask != NULL:
+            ur = _walk(u.mask, u.first_child, u.rule_start, u.rule_count, u.rule_min,
+                       u.rule_max, u.rule_value, key, res.key_len)
+            if ur >= t.n_user:
+                ur = -1
+        out.rule[i] = r
+        out.user[i] = ur
+        out.flags[i] = <uint16_t>(res.flags & ~F_INTERNATIONAL)
+        out.cc[i] = <uint16_t>cc
+        kind = t.b_kind[r]
+        out.kind[i] = kind
+        if t.b_tier[r] != t.tier_builtin:  # never-block: nothing overrides it
+            out.risk[i] = t.b_risk[r]
+            out.tier[i] = t.b_tier[r]
+            return
+        if ur >= 0 and (t.u_risk[ur] != NO_CODE or t.u_kind[ur] != NO_CODE):
+            if t.u_kind[ur] != NO_CODE:
+                out.kind[i] = t.u_kind[ur]
+            out.risk[i] = t.u_risk[ur] if t.u_risk[ur] != NO_CODE else t.b_plain[r]
+            out.tier[i] = t.tier_user
+            return
+        risk = t.b_risk[r]
+        if intl and t.incoming:
+            if _imitates(t, key, res.key_len):
+                risk = RISK_HIGH
+            elif t.expect_intl and risk > RISK_LOW:
+                risk = RISK_LOW
+        out.risk[i] = risk
+
+    def classify_columns(self, BatchRules rules not None, DigitTrie user, Py_ssize_t start,
+                         int32_t[::1] rule, int32_t[::1] user_rule, uint16_t[::1] flags,
+                         uint16_t[::1] calling_code, uint8_t[::1] kind, uint8_t[::1] risk,
+                         uint8_t[::1] tier, items=None, const int64_t[::1] offsets64=None,
+                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None):
+        """Decide rows into integer columns, writing rows ``start`` onwards; the GIL is released.
+
+        The rows are ``items`` (a tuple of str, read in place) or an Arrow string
+        array's ``data`` bytes cut by its ``offsets32`` / ``offsets64`` (one more
+        offset than rows; the UTF-8 bytes are read in place, no str is made).
+        Rows the Python parser must decide get kind code 255.
+
+        Raises:
+            TypeError: an item is not a str.
+            ValueError: a column is too short, or an offset lies outside ``data``.
+        """
+        cdef Py_ssize_t count, i, j, m, a, b, size
+        cdef Columns out
+        cdef TrieRef uref
+        cdef unsigned char text[MAX_RAW]
+        cdef unsigned char buf[MAX_RAW + 2]
+        cdef bint normalised
+        cdef Py_ssize_t n
+        cdef tuple tup
+        cdef const void* ptrs[CHUNK]
+        cdef int kinds[CHUNK]
+        cdef Py_ssize_t lens[CHUNK]
+        cdef const uint8_t* bytes_at
+        cdef object obj
+        if items is not None:
+            if not isinstance(items, tuple):
+                raise TypeError("items must be a tuple of str")
+            tup = <tuple>items
+            count = len(tup)
+        elif offsets64 is not None:
+            count = offsets64.shape[0] - 1
+        elif offsets32 is not None:
+            count = offsets32.shape[0] - 1
+        else:
+            raise TypeError("give items, or offsets and data")
+        if count < 0:
+            raise ValueError("offsets need one entry more than there are rows")
+        if (rule is None or user_rule is None or flags is None or calling_code is None
+                or kind is None or risk is None or tier is None):
+            raise TypeError("every column is needed")
+        if start < 0 or min(rule.shape[0], user_rule.shape[0], flags.shape[0],
+                            calling_code.shape[0], kind.shape[0], risk.shape[0],
+                            tier.shape[0]) < start + count:
+            raise ValueError("every column needs room for the rows from start on")
+        if count == 0:
+            return
+        out.rule = &rule[start]
+        out.user = &user_rule[start]
+        out.flags = &flags[start]
+        out.cc = &calling_code[start]
+        out.kind = &kind[start]
+        out.risk = &risk[start]
+        out.tier = &tier[start]
+        if user is None:
+            uref.mask = NULL
+        else:
+            uref.mask = user.mask
+            uref.first_child = user.first_child
+            uref.rule_start = user.rule_start
+            uref.rule_count = user.rule_count
+            uref.rule_min = user.rule_min
+            uref.rule_max = user.rule_max
+            uref.rule_value = user.rule_value
+        if items is None:
+            size = 0 if data is None else data.shape[0]
+            bytes_at = NULL if size == 0 else &data[0]
+            # Every offset checked before any is used: input decides these indexes.
+            for i in range(count + 1):
+                a = offsets64[i] if offsets64 is not None else offsets32[i]
+                if a < 0 or a > size or (i > 0 and a < b):
+                    raise ValueError(f"offset {i} lies outside the data buffer")
+                b = a
+            with nogil:
+                for i in range(count):
+                    if offsets64 is not None:
+                        a = offsets64[i]
+                        b = offsets64[i + 1]
+                    else:
+                        a = offsets32[i]
+                        b = offsets32[i + 1]
+                    normalised = False
+                    n = _fold_utf8(bytes_at + a, b - a, text, MAX_RAW, &normalised)
+                    self.column_row(&rules.t, &uref, text, n, normalised, buf, i, &out)
+            return
+        # str rows: their storage is gathered a chunk at a time with the GIL (the
+        # tuple keeps every str alive, and a str never changes), then read without it.
+        i = 0
+        while i < count:
+            m = count - i if count - i < CHUNK else CHUNK
+            for j in range(m):
+                obj = tup[i + j]
+                if not isinstance(obj, str):
+                    raise TypeError(f"numbers[{start + i + j}] must be str, not {type(obj).__name__}")
+                ptrs[j] = PyUnicode_DATA(obj)
+                kinds[j] = PyUnicode_KIND(obj)
+                lens[j] = PyUnicode_GET_LENGTH(obj)
+            with nogil:
+                for j in range(m):
+                    normalised = False
+                    n = _fold_ucs(ptrs[j], kinds[j], lens[j], text, MAX_RAW, &normalised)
+                    self.column_row(&rules.t, &uref, text, n, normalised, buf, i + j, &out)
+            i += m
+
     def parse(self, str raw not None):
         """Canonicalise one caller ID.
 
@@ -501,6 +870,55 @@ cdef class Canonicaliser:
             PyMem_Free(user_out)
 
 
+cdef inline unsigned char _fold_char(unsigned int c, bint* normalised) noexcept nogil:
+    """One character as ASCII, folded as NFKC folds it (0xFF: a character it cannot fold)."""
+    if c < 128:
+        return <unsigned char>c
+    if c == 0x8F6C or c == 0x8F49:        # 转 轉 (NFKC keeps them: not "normalised")
+        return B_ZHUAN
+    if c == 0x5206:                      # 分
+        return B_FEN
+    if c == 0x673A or c == 0x6A5F:        # 机 機
+        return B_JI
+    normalised[0] = True
+    if 0xFF10 <= c <= 0xFF19:            # full-width digits
+        return <unsigned char>(c - 0xFF10 + 48)
+    if c == 0xFF0B:
+        return c'+'
+    if c == 0xFF0D:
+        return c'-'
+    if c == 0xFF08:
+        return c'('
+    if c == 0xFF09:
+        return c')'
+    if c == 0xFF0E:
+        return c'.'
+    if c == 0x3000 or c == 0x00A0:
+        return c' '                      # spaces
+    if (c == 0x200B or c == 0x200C or c == 0x200D or c == 0x2060 or c == 0xFEFF
+            or c == 0x00AD):
+        return B_INVISIBLE               # dropped by the parser, yet not whitespace
+    return 0xFF
+
+
+cdef inline Py_ssize_t _fold_ucs(const void* data, int kind, Py_ssize_t n, unsigned char* out,
+                                 Py_ssize_t cap, bint* normalised) noexcept nogil:
+    """Fold a str's code points (PEP 393 storage of ``kind`` bytes each); -1 past ``cap``."""
+    cdef Py_ssize_t i
+    if n > cap:
+        return -1
+    if kind == 1:
+        for i in range(n):
+            out[i] = _fold_char((<const uint8_t*>data)[i], normalised)
+    elif kind == 2:
+        for i in range(n):
+            out[i] = _fold_char((<const uint16_t*>data)[i], normalised)
+    else:
+        for i in range(n):
+            out[i] = _fold_char((<const uint32_t*>data)[i], normalised)
+    return n
+
+
 cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint* normalised):
     """Copy a caller ID as ASCII, folding the full-width and invisible characters NFKC folds.
 
@@ -508,47 +926,50 @@ cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint
     the Python parser). Sets ``normalised`` when it folded anything, as the
     Python parser flags NFKC changes. Returns the length, or -1 past ``cap``.
     """
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw)
-    cdef int kind = PyUnicode_KIND(raw)
-    cdef void* data = PyUnicode_DATA(raw)
-    cdef Py_ssize_t i
-    cdef unsigned int c  # not Py_UCS4: Cython treats that as a str in arithmetic
-    if n > cap:
-        return -1
-    for i in range(n):
-        c = <unsigned int>PyUnicode_READ(kind, data, i)
-        if c < 128:
-            out[i] = <unsigned char>c
+    return _fold_ucs(PyUnicode_DATA(raw), PyUnicode_KIND(raw), PyUnicode_GET_LENGTH(raw),
+                     out, cap, normalised)
+
+
+cdef Py_ssize_t _fold_utf8(const uint8_t* s, Py_ssize_t size, unsigned char* out,
+                           Py_ssize_t cap, bint* normalised) noexcept nogil:
+    """:func:`_fold_to_ascii` for UTF-8 bytes (an Arrow string): -1 past ``cap`` characters.
+
+    Invalid UTF-8 becomes 0xFF, which leaves the row to the Python parser.
+    """
+    cdef Py_ssize_t i = 0, n = 0
+    cdef unsigned int c, b
+    cdef int more
+    while i < size:
+        if n >= cap:
+            return -1
+        b = s[i]
+        if b < 0x80:
+            out[n] = <unsigned char>b
+            n += 1
+            i += 1
             continue
-        if c == 0x8F6C or c == 0x8F49:        # 转 轉 (NFKC keeps them: not "normalised")
-            out[i] = B_ZHUAN
-            continue
-        if c == 0x5206:                      # 分
-            out[i] = B_FEN
-            continue
-        if c == 0x673A or c == 0x6A5F:        # 机 機
-            out[i] = B_JI
-            continue
-        normalised[0] = True
-        if 0xFF10 <= c <= 0xFF19:            # full-width digits
-            out[i] = <unsigned char>(c - 0xFF10 + 48)
-        elif c == 0xFF0B:
-            out[i] = c'+'
-        elif c == 0xFF0D:
-            out[i] = c'-'
-        elif c == 0xFF08:
-            out[i] = c'('
-        elif c == 0xFF09:
-            out[i] = c')'
-        elif c == 0xFF0E:
-            out[i] = c'.'
-        elif c == 0x3000 or c == 0x00A0:
-            out[i] = c' '                    # spaces
-        elif (c == 0x200B or c == 0x200C or c == 0x200D or c == 0x2060 or c == 0xFEFF
-              or c == 0x00AD):
-            out[i] = B_INVISIBLE             # dropped by the parser, yet not whitespace
+        if b >= 0xF0 and b < 0xF8:
+            c = b & 0x07
+            more = 3
+        elif b >= 0xE0:
+            c = b & 0x0F
+            more = 2
+        elif b >= 0xC0:
+            c = b & 0x1F
+            more = 1
         else:
-            out[i] = 0xFF
+            c = 0xFFFFFFFF
+            more = 0
+        i += 1
+        while more > 0 and i < size and (s[i] & 0xC0) == 0x80:
+            c = (c << 6) | (s[i] & 0x3F)
+            i += 1
+            more -= 1
+        if more > 0 or b >= 0xF8:
+            out[n] = 0xFF
+        else:
+            out[n] = _fold_char(c, normalised)
+        n += 1
     return n
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from fraudnum.advice import advice_for
 from fraudnum.numbers.batch import VerdictBatch, classify_rows
+from fraudnum.numbers.columns import BatchColumns, decide_rows, row_source
 from fraudnum.numbers.lists import list_entry_key
 from fraudnum.numbers.outcome import CrowdMarks, Precedence
 from fraudnum.numbers.parse import builtin_parser
@@ -283,12 +284,15 @@ class Classifier:
     ) -> VerdictBatch:
         """Classify a batch of numbers into columns of kinds and risks.
 
-        For carrier-scale jobs: the common caller-ID forms are resolved in C
-        without the GIL, and full explained verdicts are built only for the
-        rows you index. Results are those of :meth:`classify`.
+        For carrier-scale jobs: the common caller-ID forms are canonicalised and
+        decided in C without the GIL into integer columns
+        (:attr:`VerdictBatch.columns`), and full explained verdicts are built
+        only for the rows you read. Results are those of :meth:`classify`.
 
         Args:
-            numbers: the caller IDs (strings).
+            numbers: the caller IDs: str items, or a pyarrow ``StringArray``,
+                ``LargeStringArray`` or ``ChunkedArray`` of them, whose bytes are
+                read in place (pyarrow is imported only for such input).
             channel: as for :meth:`classify`.
             direction: as for :meth:`classify`.
             expect_international: as for :meth:`classify`.
@@ -302,10 +306,49 @@ class Classifier:
         """
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
-        items = numbers if isinstance(numbers, list) else list(numbers)
         return classify_rows(
-            items, self._parser, self._precedence, ch, di, bool(expect_international), advice_for
+            numbers, self._parser, self._precedence, ch, di, bool(expect_international), advice_for
         )
+
+    def classify_codes(
+        self,
+        numbers: Iterable[str],
+        *,
+        channel: Channel | str = Channel.CALL,
+        direction: Direction | str = Direction.INCOMING,
+        expect_international: bool = False,
+    ) -> BatchColumns:
+        """Classify a batch into integer columns only: no verdict, no per-row Python object.
+
+        The entry point for columnar consumers (Arrow, Parquet, pandas): the
+        same columns as ``classify_batch(...).columns``. Decode them with
+        :data:`fraudnum.numbers.columns.KINDS`, ``RISKS`` and ``TIERS``; ``rule``
+        indexes :attr:`builtin_rules`, ``user_rule`` :attr:`user_rules`.
+
+        Args:
+            numbers: as for :meth:`classify_batch` (str items, or a pyarrow
+                ``StringArray`` / ``LargeStringArray`` / ``ChunkedArray`` of them,
+                read in place).
+            channel: as for :meth:`classify`.
+            direction: as for :meth:`classify`.
+            expect_international: as for :meth:`classify`.
+
+        Returns:
+            A :class:`~fraudnum.numbers.columns.BatchColumns` of numpy arrays.
+
+        Raises:
+            TypeError: an item is not a ``str`` (or an Arrow value is null).
+            ValueError: ``channel`` or ``direction`` is not a known value.
+        """
+        ch: Channel = _coerce(Channel, channel, "channel")
+        di: Direction = _coerce(Direction, direction, "direction")
+        rows = row_source(numbers)
+        return decide_rows(rows, self._parser, self._precedence, ch, di, bool(expect_international))
+
+    @property
+    def builtin_rules(self) -> tuple[PrefixRule, ...]:
+        """The numbering plan's rows, in the order :attr:`BatchColumns.rule` indexes them."""
+        return self._builtin.rules
 
 
 @functools.cache
