@@ -15,7 +15,17 @@ from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIN
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.string cimport memcmp, memset
 
+from cpython.object cimport PyObject
+
 from fraudnum._trie cimport DigitTrie, MAX_KEY_LEN, _walk
+
+# The storage of a str that is known to be one (and kept alive by its tuple):
+# plain field reads, callable without the GIL.
+cdef extern from "Python.h":
+    PyObject* _tuple_item "PyTuple_GET_ITEM" (PyObject* p, Py_ssize_t i) nogil
+    const void* _str_data "PyUnicode_DATA" (PyObject* o) nogil
+    int _str_kind "PyUnicode_KIND" (PyObject* o) nogil
+    Py_ssize_t _str_length "PyUnicode_GET_LENGTH" (PyObject* o) nogil
 
 # -- canonicalising caller IDs in C --------------------------------------------
 #
@@ -160,7 +170,6 @@ cdef enum:
     RISK_MEDIUM = 2
     RISK_HIGH = 3
     B_NEVER_BLOCK = 1      # per-rule bits in BatchRules
-    CHUNK = 1024           # rows gathered under the GIL, then scanned without it
     MAX_MARKERS = 64
     MAX_URGENT = 16
 
@@ -185,6 +194,7 @@ cdef struct Tables:
     const unsigned char* urgent[MAX_URGENT]
     Py_ssize_t urgent_len[MAX_URGENT]
     Py_ssize_t n_markers
+    unsigned char marker_start[256]   # non-zero: some marker begins with this byte
     const unsigned char* marker[MAX_MARKERS]
     Py_ssize_t marker_len[MAX_MARKERS]
 
@@ -277,7 +287,9 @@ cdef class BatchRules:
             self.t.urgent[i] = urgent[i]
             self.t.urgent_len[i] = len(urgent[i])
         self.t.n_markers = len(markers)
+        memset(self.t.marker_start, 0, 256)
         for i in range(len(markers)):
+            self.t.marker_start[markers[i][0]] = 1
             self.t.marker[i] = markers[i]
             self.t.marker_len[i] = len(markers[i])
 
@@ -289,6 +301,14 @@ cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noex
     """
     cdef unsigned char low[MAX_RAW]
     cdef Py_ssize_t i, m = 0, a = 0, b, k
+    # Most rows start with a digit or +, which no marker does: answered by one byte.
+    while a < n and (_is_space(s[a]) or s[a] == B_INVISIBLE):
+        a += 1
+    if a == n:
+        return True  # nothing but whitespace: the parser says hidden
+    if not t.marker_start[_lower(s[a])]:
+        return False
+    a = 0
     for i in range(n):
         if s[i] != B_INVISIBLE:
             low[m] = _lower(s[i])
@@ -304,6 +324,41 @@ cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noex
         if t.marker_len[k] == b - a and memcmp(low + a, t.marker[k], b - a) == 0:
             return True
     return False
+
+
+# Bytes no step of the Python parser removes or reads as anything but "not a
+# digit": ASCII letters that spell no extension marker (ext, extension, x, p, w)
+# or tel:, symbols that are no separator, and control characters that are not
+# whitespace. A row holding one (and no character the C fold does not know,
+# and no ';' that could start tel: URI parameters) is malformed whatever else
+# it holds; deciding that here keeps junk rows off the Python parser.
+cdef unsigned char _POISON[256]
+
+
+cdef void _init_poison():
+    cdef int c
+    memset(_POISON, 0, 256)
+    for c in range(256):
+        if (c'a' <= c <= c'z' or c'A' <= c <= c'Z') and _lower(c) not in b"extnsiopwl":
+            _POISON[c] = 1
+        elif c < 9 or 14 <= c < 28 or c == 127:
+            _POISON[c] = 1
+    for c in b"!$%&*<=>?@^`|~":
+        _POISON[c] = 1
+
+
+_init_poison()
+
+
+cdef bint _surely_malformed(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef bint poison = False
+    for i in range(n):
+        if s[i] == 0xFF or s[i] == c';':
+            return False
+        if _POISON[s[i]]:
+            poison = True
+    return poison
 
 
 cdef bint _imitates(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
@@ -618,7 +673,7 @@ cdef class Canonicaliser:
             out.kind[i] = t.kind_hidden
             return
         if not self.scan_or_dash(text, n, normalised, buf, &res):
-            if not res.clean:
+            if not res.clean and not _surely_malformed(text, n):
                 out.kind[i] = K_PENDING
                 return
             # Digits that are no number; as dear as a warning number they end with.
@@ -694,11 +749,7 @@ cdef class Canonicaliser:
         cdef bint normalised
         cdef Py_ssize_t n
         cdef tuple tup
-        cdef const void* ptrs[CHUNK]
-        cdef int kinds[CHUNK]
-        cdef Py_ssize_t lens[CHUNK]
         cdef const uint8_t* bytes_at
-        cdef object obj
         if items is not None:
             if not isinstance(items, tuple):
                 raise TypeError("items must be a tuple of str")
@@ -759,24 +810,21 @@ cdef class Canonicaliser:
                     n = _fold_utf8(bytes_at + a, b - a, text, MAX_RAW, &normalised)
                     self.column_row(&rules.t, &uref, text, n, normalised, buf, i, &out)
             return
-        # str rows: their storage is gathered a chunk at a time with the GIL (the
-        # tuple keeps every str alive, and a str never changes), then read without it.
-        i = 0
-        while i < count:
-            m = count - i if count - i < CHUNK else CHUNK
-            for j in range(m):
-                obj = tup[i + j]
-                if not isinstance(obj, str):
-                    raise TypeError(f"numbers[{start + i + j}] must be str, not {type(obj).__name__}")
-                ptrs[j] = PyUnicode_DATA(obj)
-                kinds[j] = PyUnicode_KIND(obj)
-                lens[j] = PyUnicode_GET_LENGTH(obj)
-            with nogil:
-                for j in range(m):
-                    normalised = False
-                    n = _fold_ucs(ptrs[j], kinds[j], lens[j], text, MAX_RAW, &normalised)
-                    self.column_row(&rules.t, &uref, text, n, normalised, buf, i + j, &out)
-            i += m
+        # str rows: every item checked with the GIL, then read without it. The
+        # tuple keeps each str alive and a str never changes, so its storage can
+        # be read while other threads run (nothing here touches a refcount).
+        for i in range(count):
+            if not isinstance(tup[i], str):
+                raise TypeError(f"numbers[{start + i}] must be str, not {type(tup[i]).__name__}")
+        cdef PyObject* items_ptr = <PyObject*>tup
+        cdef PyObject* o
+        with nogil:
+            for i in range(count):
+                o = _tuple_item(items_ptr, i)
+                normalised = False
+                n = _fold_ucs(_str_data(o), _str_kind(o), _str_length(o), text, MAX_RAW,
+                              &normalised)
+                self.column_row(&rules.t, &uref, text, n, normalised, buf, i, &out)
 
     def parse(self, str raw not None):
         """Canonicalise one caller ID.

@@ -327,6 +327,12 @@ def fill_row(
     if ctx is None:
         ctx = _context(parser, precedence, channel, direction, expect_intl)
     parsed = parser.parse(raw)
+    if parsed.status == "malformed":
+        # Kind and risk only: the reasons (their detail) are built if the row is read.
+        cols.kind[i] = _KIND_CODE[NumberKind.MALFORMED]
+        cols.risk[i] = precedence.malformed_risk(raw).rank
+        cols.tier[i] = _TIER_CODE[Tier.BUILTIN]
+        return
     outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
     cols.kind[i] = _KIND_CODE[outcome.kind]
     cols.risk[i] = outcome.risk.rank

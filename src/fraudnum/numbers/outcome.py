@@ -271,6 +271,10 @@ class Precedence:
             rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
         )
 
+    def malformed_risk(self, raw: str) -> Risk:
+        """The risk of a malformed caller ID, without building its reasons (for batches)."""
+        return Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
+
     def _malformed_imitation(self, raw: str) -> str | None:
         """The warning number a malformed caller ID's digits dress up as, if any.
 
