@@ -92,6 +92,12 @@ cdef inline bint _is_space(unsigned char c) noexcept nogil:
     return c == c' ' or c == c'\t' or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
 
 
+cdef inline bint _is_separator(unsigned char c) noexcept nogil:
+    """What the scan skips between digits (the Python parser's ASCII separators, folded)."""
+    return (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
+            or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C or c == B_INVISIBLE)
+
+
 cdef inline unsigned char _lower(unsigned char c) noexcept nogil:
     return c + 32 if c >= c'A' and c <= c'Z' else c
 
@@ -577,6 +583,24 @@ cdef class Canonicaliser:
             for i in range(start, end):
                 if raw[i] == c';':
                     return False  # URI parameters (;ext=, ;phone-context=): Python's
+        # Most rows hold digits, separators and a leading + only: then no
+        # extension marker starts anywhere and one pass reads the digits.
+        for i in range(start, end):
+            c = raw[i]
+            if c >= c'0' and c <= c'9':
+                buf[2 + m] = c
+                m += 1
+            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
+                res.flags |= F_PLUS
+            elif not _is_separator(c):
+                break
+        else:
+            if m == 0:
+                return False
+            res.clean = True
+            return self.resolve(buf, m, res)
+        m = 0
+        res.flags &= ~F_PLUS
         for i in range(start, end):
             k = _extension_at(raw, i, end, &digits_at)
             if k:
@@ -593,9 +617,7 @@ cdef class Canonicaliser:
                 m += 1
             elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
                 res.flags |= F_PLUS
-            elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
-                      or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
-                      or c == B_INVISIBLE):
+            elif not _is_separator(c):
                 return False
         if m == 0:
             return False
