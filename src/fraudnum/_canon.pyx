@@ -16,6 +16,8 @@ from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.string cimport memcmp, memset
 
 from cpython.object cimport PyObject
+from cpython.type cimport PyType_GenericAlloc
+from cpython.dict cimport PyDict_GetItem
 
 from fraudnum._trie cimport DigitTrie, MAX_KEY_LEN, _walk
 
@@ -678,7 +680,8 @@ cdef class Canonicaliser:
         cdef Parsed res
         cdef int32_t r, ur = -1
         cdef int cc = 86
-        cdef unsigned char risk, kind, dig[MAX_RAW]
+        cdef unsigned char risk, kind
+        cdef unsigned char dig[MAX_RAW]
         cdef const unsigned char* key
         cdef Py_ssize_t k, m = 0
         cdef bint intl
@@ -1048,6 +1051,240 @@ cdef inline object _result(unsigned char* buf, const unsigned char* text, Parsed
     area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii") if res.area_len else ""
     ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else ""
     return (key, res.rule, area, res.flags, ext)
+
+
+
+# -- single verdicts built in C ---------------------------------------------------
+#
+# Classifier.classify on a mainland number: the C scan, an outcome cached per
+# (rule, user rule, context), and the NumberInfo and Verdict records filled in
+# here. They are the ordinary attrs classes of fraudnum.types: an instance is
+# allocated as object.__new__ would and each slot is written at the offset its
+# member descriptor gives, which QuickVerdicts checks against the attrs fields
+# when it is built (any mismatch and it refuses, the Python path then serves).
+
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        const char* name
+        int type
+        Py_ssize_t offset
+        int flags
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
+    void Py_INCREF(PyObject* o)
+
+cdef extern from *:
+    """
+    #ifndef Py_T_OBJECT_EX
+    #define Py_T_OBJECT_EX 16
+    #endif
+    #ifndef Py_READONLY
+    #define Py_READONLY 1
+    #endif
+    """
+    int Py_T_OBJECT_EX
+    int Py_READONLY
+
+cdef enum:
+    MAX_SLOTS = 16
+    # NumberInfo slots, in the order of the names given to QuickVerdicts
+    N_RAW = 0
+    N_DIGITS
+    N_E164
+    N_REGION
+    N_COUNTRY_CODE
+    N_CARRIER
+    N_AREA_CODE
+    N_EXTENSION
+    N_DIAL_PREFIX
+    N_FLAGS
+    # Verdict slots
+    V_KIND = 0
+    V_RISK
+    V_REASONS
+    V_NUMBER
+    V_TIER
+    V_CHANNEL
+    V_DIRECTION
+    V_URGENT
+    V_ORGANISATION
+    V_RULE_SOURCE
+    V_ADVISOR
+
+
+cdef inline void _put(PyObject* obj, Py_ssize_t offset, object value) noexcept:
+    cdef PyObject* v = <PyObject*>value
+    Py_INCREF(v)
+    (<PyObject**>(<char*>obj + offset))[0] = v
+
+
+cdef _slot_offsets(cls, tuple names, Py_ssize_t* out):
+    """The slot offsets of ``names`` in ``cls``; ValueError unless they are exactly its fields."""
+    import attrs
+
+    if tuple(f.name for f in attrs.fields(cls)) != names:
+        raise ValueError(f"{cls.__name__}'s fields are not {names}")
+    if cls.__new__ is not object.__new__ or len(names) > MAX_SLOTS:
+        raise ValueError(f"{cls.__name__} is not a plain slotted class")
+    member = type(cls.__dict__[names[0]])
+    for i, name in enumerate(names):
+        d = cls.__dict__.get(name)
+        if type(d) is not member or member.__name__ != "member_descriptor":
+            raise ValueError(f"{cls.__name__}.{name} is not a slot")
+        m = (<PyMemberDescrObject*><PyObject*>d).d_member
+        if m.type != Py_T_OBJECT_EX or m.flags & Py_READONLY:
+            raise ValueError(f"{cls.__name__}.{name} is not a writable object slot")
+        if m.offset < <Py_ssize_t>sizeof(PyObject) or m.offset + <Py_ssize_t>sizeof(PyObject*) > cls.__basicsize__:
+            raise ValueError(f"{cls.__name__}.{name} lies outside the instance")
+        out[i] = m.offset
+
+
+cdef class QuickVerdicts:
+    """Builds the verdict of a mainland caller ID in C, or says None (the Python path decides).
+
+    Args:
+        canon: the canonicaliser over the built-in plan.
+        user: the user's rule trie, or None.
+        carriers: per built-in rule, its carrier code (or None).
+        dial_prefixes: the IP-dial prefixes the canonicaliser was given.
+        flag_sets: 256 frozensets, the ``NumberInfo.flags`` of each low flag byte.
+        outcome: ``outcome(rule, user_rule, sms, outgoing)`` -> the shared Outcome
+            (called once per combination, then cached here).
+        info_cls: :class:`fraudnum.NumberInfo`; its fields must be ``info_fields``.
+        verdict_cls: :class:`fraudnum.Verdict`; its fields must be ``verdict_fields``.
+        channels: (call, sms); directions: (incoming, outgoing); advisor: the advice function.
+    """
+
+    cdef Canonicaliser canon
+    cdef DigitTrie user
+    cdef TrieRef uref
+    cdef Py_ssize_t n_rules
+    cdef tuple carriers, dial_prefixes, flag_sets, channels, directions
+    cdef object outcome, info_cls, verdict_cls, advisor, region, country_code, plus86
+    cdef dict cache
+    cdef Py_ssize_t n_off[MAX_SLOTS]
+    cdef Py_ssize_t v_off[MAX_SLOTS]
+
+    def __init__(self, Canonicaliser canon not None, DigitTrie user, tuple carriers not None,
+                 tuple dial_prefixes not None, tuple flag_sets not None, outcome not None,
+                 info_cls not None, tuple info_fields not None, verdict_cls not None,
+                 tuple verdict_fields not None, tuple channels not None,
+                 tuple directions not None, advisor):
+        if len(carriers) != canon.n_cls:
+            raise ValueError("one carrier per built-in rule")
+        if tuple(dial_prefixes) != canon._dial_prefixes:
+            raise ValueError("the canonicaliser's dial prefixes")
+        if len(flag_sets) != 256 or len(channels) != 2 or len(directions) != 2:
+            raise ValueError("256 flag sets, 2 channels, 2 directions")
+        if len(info_fields) != N_FLAGS + 1 or len(verdict_fields) != V_ADVISOR + 1:
+            raise ValueError("the NumberInfo and Verdict fields, in order")
+        _slot_offsets(info_cls, info_fields, self.n_off)
+        _slot_offsets(verdict_cls, verdict_fields, self.v_off)
+        self.canon = canon
+        self.user = user
+        self.uref.mask = NULL
+        if user is not None:
+            self.uref.mask = user.mask
+            self.uref.first_child = user.first_child
+            self.uref.rule_start = user.rule_start
+            self.uref.rule_count = user.rule_count
+            self.uref.rule_min = user.rule_min
+            self.uref.rule_max = user.rule_max
+            self.uref.rule_value = user.rule_value
+        self.n_rules = canon.n_cls
+        self.carriers = carriers
+        self.dial_prefixes = dial_prefixes
+        self.flag_sets = flag_sets
+        self.outcome = outcome
+        self.info_cls = info_cls
+        self.verdict_cls = verdict_cls
+        self.channels = channels
+        self.directions = directions
+        self.advisor = advisor
+        self.region = "CN"
+        self.country_code = 86
+        self.plus86 = "+86"
+        self.cache = {}
+
+    def verdict(self, raw, bint sms, bint outgoing):
+        """The verdict of ``raw`` in this context, or None where the Python path must decide."""
+        cdef unsigned char text[MAX_RAW]
+        cdef unsigned char buf[MAX_RAW + 2]
+        cdef Parsed res
+        cdef bint normalised = False
+        cdef Py_ssize_t n
+        cdef int32_t ur = -1
+        cdef int cls
+        cdef PyObject* found
+        cdef PyObject* info
+        cdef PyObject* v
+        if type(raw) is not str:
+            return None
+        n = _fold_to_ascii(<str>raw, text, MAX_RAW, &normalised)
+        if n < 0 or not self.canon.scan_or_dash(text, n, normalised, buf, &res):
+            return None
+        if res.flags & F_INTERNATIONAL or res.rule < 0 or res.rule >= self.n_rules:
+            return None
+        if self.uref.mask != NULL:
+            ur = _walk(self.uref.mask, self.uref.first_child, self.uref.rule_start,
+                       self.uref.rule_count, self.uref.rule_min, self.uref.rule_max,
+                       self.uref.rule_value, buf + res.key_off, res.key_len)
+        key = ((<long long>res.rule * 0x100000000 + (ur + 1)) << 2) | (sms << 1) | outgoing
+        found = PyDict_GetItem(self.cache, key)
+        if found == NULL:
+            outcome = self.outcome(res.rule, ur, sms, outgoing)
+            if not isinstance(outcome, tuple) or len(outcome) != 7:
+                raise TypeError("outcome() must give an Outcome (a 7-tuple)")
+            if len(self.cache) < 65536:
+                self.cache[key] = outcome
+        else:
+            outcome = <object>found
+        digits = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
+        area = None
+        e164 = None
+        cls = self.canon.klass(res.rule)
+        if buf[res.key_off] == c'0':
+            e164 = self.plus86 + digits[1:]
+            if res.area_len:
+                area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii")
+            else:
+                area = digits[:3] if res.key_len > 1 and (buf[res.key_off + 1] == c'1' or buf[res.key_off + 1] == c'2') else digits[:4]
+        else:
+            if res.area_len:
+                area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii")
+            if cls & (C_MOBILE | C_IOT):
+                e164 = self.plus86 + digits
+        ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else None
+        dial = (res.flags >> 8) & 0xFF
+        # Allocated as object.__new__ does (zeroed, tracked by the GC); every slot
+        # is written before the next allocation could run a collection.
+        info_obj = PyType_GenericAlloc(self.info_cls, 0)
+        info = <PyObject*>info_obj
+        _put(info, self.n_off[N_RAW], raw)
+        _put(info, self.n_off[N_DIGITS], digits)
+        _put(info, self.n_off[N_E164], e164)
+        _put(info, self.n_off[N_REGION], self.region)
+        _put(info, self.n_off[N_COUNTRY_CODE], self.country_code)
+        _put(info, self.n_off[N_CARRIER], self.carriers[res.rule])
+        _put(info, self.n_off[N_AREA_CODE], area)
+        _put(info, self.n_off[N_EXTENSION], ext)
+        _put(info, self.n_off[N_DIAL_PREFIX], self.dial_prefixes[dial - 1] if dial else None)
+        _put(info, self.n_off[N_FLAGS], self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL])
+        o = <tuple>outcome
+        verdict_obj = PyType_GenericAlloc(self.verdict_cls, 0)
+        v = <PyObject*>verdict_obj
+        _put(v, self.v_off[V_KIND], o[0])
+        _put(v, self.v_off[V_RISK], o[1])
+        _put(v, self.v_off[V_REASONS], o[2])
+        _put(v, self.v_off[V_NUMBER], info_obj)
+        _put(v, self.v_off[V_TIER], o[3])
+        _put(v, self.v_off[V_CHANNEL], self.channels[sms])
+        _put(v, self.v_off[V_DIRECTION], self.directions[outgoing])
+        _put(v, self.v_off[V_URGENT], o[4])
+        _put(v, self.v_off[V_ORGANISATION], o[5])
+        _put(v, self.v_off[V_RULE_SOURCE], o[6])
+        _put(v, self.v_off[V_ADVISOR], self.advisor)
+        return verdict_obj
 
 
 # -- constants for the Python side ----------------------------------------------

@@ -31,6 +31,7 @@ from fraudnum.numbers.plan import (
     builtin_table,
     load_rules,
 )
+from fraudnum.numbers.quick import quick_verdicts
 from fraudnum.sms.tables import Phrase, load_phrases
 from fraudnum.texts import ReasonText, builtin_reasons
 from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict
@@ -156,6 +157,8 @@ class Classifier:
         self._user = user
         self._user_phrases = user_phrases
         self._precedence = Precedence(self._builtin, user, self._reasons, self._tags)
+        # Mainland numbers' verdicts built in C (None: the Python path serves all).
+        self._quick = quick_verdicts(self._parser, self._precedence, advice_for)
         self._sms: SmsEngine | None = None
         self._sms_lock = threading.Lock()
 
@@ -250,8 +253,21 @@ class Classifier:
             ValueError: ``channel`` or ``direction`` is not a known value.
 
         """
-        ch: Channel = _coerce(Channel, channel, "channel")
-        di: Direction = _coerce(Direction, direction, "direction")
+        ch: Channel = (
+            channel if channel.__class__ is Channel else _coerce(Channel, channel, "channel")
+        )
+        di: Direction = (
+            direction
+            if direction.__class__ is Direction
+            else _coerce(Direction, direction, "direction")
+        )
+        quick = self._quick
+        if quick is not None:
+            verdict: Verdict | None = quick.verdict(
+                number, ch is Channel.SMS, di is Direction.OUTGOING
+            )
+            if verdict is not None:
+                return verdict
         parsed = self._parser.parse(number)
         outcome = self._precedence.of_parsed(parsed, ch, di, bool(expect_international))
         return outcome.verdict(parsed.info, ch, di, advice_for)

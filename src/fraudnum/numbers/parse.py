@@ -474,6 +474,11 @@ class NumberParser:
         return frozenset(self._markers)
 
     @property
+    def c_markers(self) -> frozenset[str]:
+        """Hidden markers the C canonicaliser would read as a number (normally none)."""
+        return self._c_markers
+
+    @property
     def dial_prefixes(self) -> tuple[str, ...]:
         """The IP long-distance prefixes, longest first."""
         return self._dial_prefixes
