@@ -389,12 +389,23 @@ def classify(
         <Risk.LOW: 'low'>
 
     """
-    return default_classifier().classify(
+    clf = _DEFAULT[0] if _DEFAULT else _default()
+    return clf.classify(
         number,
         channel=channel,
         direction=direction,
         expect_international=expect_international,
     )
+
+
+# The default classifier once built: classify() then skips the cache's call.
+_DEFAULT: list[Classifier] = []
+
+
+def _default() -> Classifier:
+    clf = default_classifier()
+    _DEFAULT[:] = [clf]
+    return clf
 
 
 def classify_batch(

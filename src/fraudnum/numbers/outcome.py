@@ -291,7 +291,16 @@ class Precedence:
         return Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
 
     def malformed(self, parsed: ParsedNumber) -> Outcome:
-        """The outcome of input that is no number, with what was wrong."""
+        """The outcome of input that is no number, with what was wrong.
+
+        Shared between inputs with the same detail and imitated number: its
+        reason texts are formatted once per combination, not once per call.
+        """
+        imitated = self._malformed_imitation(parsed.info.raw)
+        key: tuple[object, ...] = ("malformed", parsed.detail, parsed.detail_zh, imitated)
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            return outcome
         template = self._reasons["malformed_number"]
         reasons = [
             Reason(
@@ -301,11 +310,14 @@ class Precedence:
             )
         ]
         risk = Risk.MEDIUM
-        imitated = self._malformed_imitation(parsed.info.raw)
         if imitated:
             risk = Risk.HIGH
             reasons.append(self.reason("imitates_warning_number", imitated=imitated))
-        return Outcome(NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None)
+        outcome = Outcome(
+            NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None
+        )
+        remember(self._outcomes, key, outcome, _OUTCOME_CACHE_SIZE)
+        return outcome
 
     def imitated_warning(self, digits: str) -> str | None:
         """The warning number (96110, 12381) these digits dress up as, if any."""
