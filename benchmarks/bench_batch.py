@@ -19,6 +19,7 @@ Run it through ``python benchmarks/run.py --only batch``, or directly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -109,6 +110,72 @@ def _threads(numbers: Sequence[str], repeats: int) -> tuple[Timing, Timing]:
     return one, measure(two, repeats=repeats)
 
 
+def _gil_share(numbers: Sequence[str], repeats: int) -> float:
+    """The share of one ``classify_codes`` call that holds the GIL (Amdahl's serial part).
+
+    Everything but the C loop over the rows holds it: the column allocation,
+    the str check of every item, finding and parsing the rows left to Python.
+    The check alone is timed by a tuple whose last item is no str (the C core
+    raises after checking, before its GIL-free loop).
+    """
+    from fraudnum.numbers import columns as cm
+    from fraudnum.types import Channel, Direction
+
+    clf = fraudnum.default_classifier()
+    rows = tuple(numbers)
+    n = len(rows)
+    ctx = cm._context(clf._parser, clf._precedence, Channel.CALL, Direction.INCOMING, False)
+    canon = clf._parser.canonicaliser
+    cols = cm.empty_columns(n + 1)
+    out = (
+        cols.rule,
+        cols.user_rule,
+        cols.flags,
+        cols.country_code,
+        cols.kind,
+        cols.risk,
+        cols.tier,
+    )
+    poisoned = (*rows, 0)
+
+    def check_only() -> None:
+        with contextlib.suppress(TypeError):
+            canon.classify_columns(ctx.rules, None, 0, *out, items=poisoned)
+
+    total = measure(lambda: clf.classify_codes(rows), repeats=repeats).best
+    c_part = measure(
+        lambda: canon.classify_columns(ctx.rules, None, 0, *out, items=rows), repeats=repeats
+    ).best
+    checked = measure(check_only, repeats=repeats).best
+    serial = max(0.0, total - c_part) + checked
+    return serial / total
+
+
+def _control_threads(repeats: int) -> float:
+    """How much 2 threads of a known GIL-free job (sha256 of 50 MB) beat 1 on this machine now."""
+    import hashlib
+
+    data = b"x" * 50_000_000
+
+    def job() -> None:
+        hashlib.sha256(data).digest()
+
+    def sequential() -> None:
+        job()
+        job()
+
+    one = measure(sequential, repeats=repeats)
+
+    def two() -> None:
+        threads = [threading.Thread(target=job) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    return one.best / measure(two, repeats=repeats).best
+
+
 def run(quick: bool = False) -> list[Row]:
     """Run the batch benchmarks; ``quick`` stops at 100,000 rows."""
     from fraudnum._core import USING_EXTENSIONS
@@ -162,6 +229,8 @@ def run(quick: bool = False) -> list[Row]:
     scale: list[Row] = []
     n = 100_000 if quick else 1_000_000
     single, double = _threads(corpus[:n], repeats=5)
+    share = _gil_share(corpus[:n], repeats=5)
+    control = _control_threads(repeats=5)
     scale.append(
         Row(
             SCALE,
@@ -170,6 +239,17 @@ def run(quick: bool = False) -> list[Row]:
                 "value": f"{single.best * 1e3:.0f} ms / {double.best * 1e3:.0f} ms",
                 "note": f"speed-up {single.best / double.best:.2f}× (fastest of 5; "
                 f"medians {single.median * 1e3:.0f} / {double.median * 1e3:.0f} ms)",
+            },
+        )
+    )
+    scale.append(
+        Row(
+            SCALE,
+            f"{n:,} rows: share of a call holding the GIL",
+            extra={
+                "value": f"{share * 100:.1f} %",
+                "note": f"Amdahl bound for 2 threads {1 / (share + (1 - share) / 2):.2f}×; "
+                f"control, sha256 (GIL-free) on 2 threads: {control:.2f}× here and now",
             },
         )
     )
