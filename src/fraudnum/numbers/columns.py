@@ -98,10 +98,25 @@ class BatchColumns(NamedTuple):
     country_code: npt.NDArray[np.uint16]
 
 
-def empty_columns(n: int) -> BatchColumns:
-    """Columns for ``n`` rows, every row pending."""
+def empty_columns(n: int, *, filled: bool = True) -> BatchColumns:
+    """Columns for ``n`` rows, every row pending.
+
+    ``filled=False`` leaves the memory as it is, for a writer that sets every
+    column of every row (the C core): its pages are then first touched in the
+    GIL-free loop, not here.
+    """
     import numpy as np
 
+    if not filled:
+        return BatchColumns(
+            np.empty(n, np.uint8),
+            np.empty(n, np.uint8),
+            np.empty(n, np.uint8),
+            np.empty(n, np.int32),
+            np.empty(n, np.int32),
+            np.empty(n, np.uint16),
+            np.empty(n, np.uint16),
+        )
     return BatchColumns(
         np.full(n, PENDING, np.uint8),
         np.zeros(n, np.uint8),
@@ -285,11 +300,13 @@ def decide_rows(
     import numpy as np
 
     ctx = _context(parser, precedence, channel, direction, expect_intl)
-    cols = empty_columns(len(rows))
     canon: Any = parser.canonicaliser
     # Crowd marks are looked up by canonical digits the columns do not carry:
     # with a tag store every row goes through the parser (slower, same answers).
-    if canon is not None and ctx.rules is not None and precedence.tags is None:
+    in_c = canon is not None and ctx.rules is not None and precedence.tags is None
+    # The C core writes every column of every row (a pending row gets -1s and zeros).
+    cols = empty_columns(len(rows), filled=not in_c)
+    if in_c:
         out: tuple[Any, ...] = (cols.rule, cols.user_rule, cols.flags, cols.country_code)
         out += (cols.kind, cols.risk, cols.tier)
         if isinstance(rows, ArrowNumbers):
