@@ -302,7 +302,7 @@ class Classifier:
 
         For carrier-scale jobs: the common caller-ID forms are canonicalised and
         decided in C without the GIL into integer columns
-        (:attr:`VerdictBatch.columns`), and full explained verdicts are built
+        (:attr:`fraudnum.VerdictBatch.columns`), and full explained verdicts are built
         only for the rows you read. Results are those of :meth:`classify`.
 
         Args:
@@ -363,7 +363,7 @@ class Classifier:
 
     @property
     def builtin_rules(self) -> tuple[PrefixRule, ...]:
-        """The numbering plan's rows, in the order :attr:`BatchColumns.rule` indexes them."""
+        """The numbering plan's rows, in the order ``BatchColumns.rule`` indexes them."""
         return self._builtin.rules
 
 

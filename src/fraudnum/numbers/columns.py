@@ -4,11 +4,11 @@ A batch row's kind, risk and tier are small integer codes in numpy arrays
 (:class:`BatchColumns`), with the matched rule, the user's rule, the parser's
 flags and the calling code beside them. The compiled canonicaliser
 (``fraudnum._canon.Canonicaliser.classify_columns``) fills them without the GIL
-from per-context tables built here from :meth:`Precedence.decide`, so it
-applies the same tiers as :meth:`Classifier.classify`. Rows it cannot decide
+from per-context tables built here from ``Precedence.decide``, so it
+applies the same tiers as :meth:`fraudnum.Classifier.classify`. Rows it cannot decide
 (letters, unusual scripts, unknown calling codes) and, without the compiled
 core, every row go through :func:`fill_row`, the pure-Python reference: the
-Python parser and :meth:`Precedence.of_parsed`, one row at a time.
+Python parser and ``Precedence.of_parsed``, one row at a time.
 
 numpy is imported when a batch is first classified, not with ``fraudnum``.
 """
@@ -33,7 +33,9 @@ __all__ = [
     "PENDING",
     "RISKS",
     "TIERS",
+    "ArrowNumbers",
     "BatchColumns",
+    "BatchContext",
     "decide_rows",
     "empty_columns",
     "fill_row",
@@ -75,8 +77,8 @@ class BatchColumns(NamedTuple):
 
     The stable, copy-free view for columnar consumers (Arrow, Parquet, pandas):
     decode ``kind``/``risk``/``tier`` with :data:`KINDS`, :data:`RISKS` and
-    :data:`TIERS`; ``rule`` indexes :attr:`Classifier.builtin_rules` and
-    ``user_rule`` :attr:`Classifier.user_rules` (-1: none matched, or the row
+    :data:`TIERS`; ``rule`` indexes :attr:`fraudnum.Classifier.builtin_rules` and
+    ``user_rule`` :attr:`fraudnum.Classifier.user_rules` (-1: none matched, or the row
     is hidden or malformed).
 
     Attributes:
@@ -139,7 +141,7 @@ class ArrowNumbers(Sequence[str]):
 
     __slots__ = ("array", "chunks")
 
-    def __init__(self, array: Any, chunks: list[_ArrowChunk]) -> None:
+    def __init__(self, array: Any, chunks: list[Any]) -> None:
         self.array = array
         self.chunks = chunks
 
@@ -194,8 +196,16 @@ def _arrow_source(array: Any) -> ArrowNumbers:
     return ArrowNumbers(array, out)
 
 
-class _Context:
-    """What deciding rows needs in one context, built once and kept on the Precedence."""
+class BatchContext:
+    """What deciding rows needs in one context, built once and kept on the Precedence.
+
+    Args:
+        parser: the parser (its canonicaliser and hidden markers).
+        precedence: the tiers (the C tables are built from them).
+        channel: the channel of the context.
+        direction: the direction of the context.
+        expect_intl: whether international calls are expected.
+    """
 
     def __init__(
         self,
@@ -273,14 +283,14 @@ def _context(
     channel: Channel,
     direction: Direction,
     expect_intl: bool,
-) -> _Context:
+) -> BatchContext:
     key = (channel, direction, expect_intl)
     ctx = precedence.column_tables.get(key)
     if ctx is None:
-        ctx = precedence.column_tables[key] = _Context(
+        ctx = precedence.column_tables[key] = BatchContext(
             parser, precedence, channel, direction, expect_intl
         )
-    assert isinstance(ctx, _Context)
+    assert isinstance(ctx, BatchContext)
     return ctx
 
 
@@ -336,7 +346,7 @@ def fill_row(
     channel: Channel,
     direction: Direction,
     expect_intl: bool,
-    ctx: _Context | None = None,
+    ctx: BatchContext | None = None,
 ) -> None:
     """Row ``i``'s columns from the Python parser and the tiers (the C core's reference)."""
     if not isinstance(raw, str):

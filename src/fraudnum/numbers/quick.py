@@ -1,6 +1,6 @@
 """Single verdicts on mainland numbers built in C (``fraudnum._canon.QuickVerdicts``).
 
-:meth:`Classifier.classify` spends most of its time building the two result
+:meth:`fraudnum.Classifier.classify` spends most of its time building the two result
 records, :class:`~fraudnum.NumberInfo` and :class:`~fraudnum.Verdict`. For a
 caller ID the compiled canonicaliser resolves to a mainland number, the
 outcome (kind, risk, reasons, tier ...) depends only on the rules that matched
@@ -35,6 +35,7 @@ INFO_FIELDS = (
     "dial_prefix",
     "flags",
 )
+#: The Verdict fields the C builder fills, in its order.
 VERDICT_FIELDS = (
     "kind",
     "risk",
