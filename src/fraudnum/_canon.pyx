@@ -1215,6 +1215,7 @@ cdef class QuickVerdicts:
         cdef Py_ssize_t n
         cdef int32_t ur = -1
         cdef int cls
+        cdef long long ckey
         cdef PyObject* found
         cdef PyObject* info
         cdef PyObject* v
@@ -1229,7 +1230,9 @@ cdef class QuickVerdicts:
             ur = _walk(self.uref.mask, self.uref.first_child, self.uref.rule_start,
                        self.uref.rule_count, self.uref.rule_min, self.uref.rule_max,
                        self.uref.rule_value, buf + res.key_off, res.key_len)
-        key = ((<long long>res.rule * 0x100000000 + (ur + 1)) << 2) | (sms << 1) | outgoing
+        # A C integer (rule, user rule + 1, context): no Python arithmetic on the way.
+        ckey = (((<long long>res.rule << 32) | <long long>(ur + 1)) << 2) | (sms << 1) | outgoing
+        key = ckey
         found = PyDict_GetItem(self.cache, key)
         if found == NULL:
             outcome = self.outcome(res.rule, ur, sms, outgoing)
