@@ -1,7 +1,7 @@
 """Type stubs for the compiled caller-ID canonicaliser (see ``_canon.pyx``)."""
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from fraudnum._trie import DigitTrie
 
@@ -18,6 +18,21 @@ ROW_INTERNATIONAL: Final[int]
 ROW_MALFORMED: Final[int]
 MAX_INPUT_LEN: Final[int]
 
+class BatchRules:
+    """The decision tables of one context for :meth:`Canonicaliser.classify_columns`."""
+
+    def __init__(
+        self,
+        builtin: tuple[bytes, bytes, bytes, bytes],
+        user: tuple[bytes, bytes],
+        calling_codes: bytes,
+        urgent: tuple[bytes, ...],
+        markers: tuple[bytes, ...],
+        codes: tuple[int, int, int, int],
+        incoming: bool,
+        expect_intl: bool,
+    ) -> None: ...
+
 class Canonicaliser:
     """Resolves common caller-ID forms to canonical digits and a rule, in C."""
 
@@ -26,6 +41,24 @@ class Canonicaliser:
         """Canonicalise one caller ID: ``(key, rule, area_code, flags, extension)`` or None."""
     def classify_rows(self, raws: Sequence[str], user: DigitTrie | None = None) -> list[int]:
         """Per caller ID ``rule << 32 | (user_rule + 1)``, or -1, -2, -3 (see the .pyx)."""
+    def classify_columns(
+        self,
+        rules: BatchRules,
+        user: DigitTrie | None,
+        start: int,
+        rule: Any,
+        user_rule: Any,
+        flags: Any,
+        calling_code: Any,
+        kind: Any,
+        risk: Any,
+        tier: Any,
+        items: tuple[str, ...] | None = None,
+        offsets64: Any = None,
+        offsets32: Any = None,
+        data: Any = None,
+    ) -> None:
+        """Decide rows into integer columns from ``start`` on (kind 255: Python decides)."""
     def __reduce__(
         self,
     ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -12,10 +12,22 @@ to the same answers.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIND, PyUnicode_DATA
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.string cimport memcmp, memset
 
+from cpython.object cimport PyObject
+from cpython.type cimport PyType_GenericAlloc
+from cpython.dict cimport PyDict_GetItem
+
 from fraudnum._trie cimport DigitTrie, MAX_KEY_LEN, _walk
+
+# The storage of a str that is known to be one (and kept alive by its tuple):
+# plain field reads, callable without the GIL.
+cdef extern from "Python.h":
+    PyObject* _tuple_item "PyTuple_GET_ITEM" (PyObject* p, Py_ssize_t i) nogil
+    const void* _str_data "PyUnicode_DATA" (PyObject* o) nogil
+    int _str_kind "PyUnicode_KIND" (PyObject* o) nogil
+    Py_ssize_t _str_length "PyUnicode_GET_LENGTH" (PyObject* o) nogil
 
 # -- canonicalising caller IDs in C --------------------------------------------
 #
@@ -82,6 +94,12 @@ cdef inline bint _is_space(unsigned char c) noexcept nogil:
     return c == c' ' or c == c'\t' or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
 
 
+cdef inline bint _is_separator(unsigned char c) noexcept nogil:
+    """What the scan skips between digits (the Python parser's ASCII separators, folded)."""
+    return (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
+            or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C or c == B_INVISIBLE)
+
+
 cdef inline unsigned char _lower(unsigned char c) noexcept nogil:
     return c + 32 if c >= c'A' and c <= c'Z' else c
 
@@ -141,6 +159,236 @@ cdef Py_ssize_t _extension_at(const unsigned char* s, Py_ssize_t p, Py_ssize_t e
         while q < end and s[q] == c',':
             q += 1
         return _tail_digits(s, q, end, digits_at)
+    return 0
+
+
+# -- deciding batch rows in C ---------------------------------------------------
+#
+# classify_columns goes one step past the canonical digits: it applies the
+# precedence tiers of fraudnum.numbers.outcome (never-block rows, the user's
+# rules, the plan) through per-rule tables built from Precedence.decide in
+# Python, and writes a row's kind, risk and tier as small integer codes. Rows
+# it cannot decide get kind code K_PENDING and are left to the Python parser.
+
+cdef enum:
+    K_PENDING = 255        # kind code of a row the Python parser must decide
+    NO_CODE = 255          # a user rule that sets no kind / no risk in this context
+    RISK_TRUSTED = 0       # risk codes are the ranks of fraudnum.Risk
+    RISK_LOW = 1
+    RISK_MEDIUM = 2
+    RISK_HIGH = 3
+    B_NEVER_BLOCK = 1      # per-rule bits in BatchRules
+    MAX_MARKERS = 64
+    MAX_URGENT = 16
+
+
+cdef struct Tables:
+    const unsigned char* b_kind       # per built-in rule: its kind code
+    const unsigned char* b_risk       # ... the risk its own tier gives (Precedence.decide)
+    const unsigned char* b_tier       # ... that tier's code (never-block or built-in)
+    const unsigned char* b_plain      # ... the context risk the user tier falls back to
+    Py_ssize_t n_builtin
+    const unsigned char* u_kind       # per user rule: kind code or NO_CODE
+    const unsigned char* u_risk       # ... risk code in this context or NO_CODE
+    Py_ssize_t n_user
+    const unsigned char* cc_valid     # 1000 bytes: is this a calling code (phonenumbers)?
+    bint incoming
+    bint expect_intl
+    unsigned char kind_hidden
+    unsigned char kind_malformed
+    unsigned char tier_user
+    unsigned char tier_builtin
+    Py_ssize_t n_urgent
+    const unsigned char* urgent[MAX_URGENT]
+    Py_ssize_t urgent_len[MAX_URGENT]
+    Py_ssize_t n_markers
+    unsigned char marker_start[256]   # non-zero: some marker begins with this byte
+    const unsigned char* marker[MAX_MARKERS]
+    Py_ssize_t marker_len[MAX_MARKERS]
+
+
+cdef struct TrieRef:
+    const uint16_t* mask
+    const int32_t* first_child
+    const int32_t* rule_start
+    const uint16_t* rule_count
+    const uint8_t* rule_min
+    const uint8_t* rule_max
+    const int32_t* rule_value
+
+
+cdef struct Columns:
+    int32_t* rule
+    int32_t* user
+    uint16_t* flags
+    uint16_t* cc
+    uint8_t* kind
+    uint8_t* risk
+    uint8_t* tier
+
+
+cdef class BatchRules:
+    """The decision tables of one context (channel, direction, user rules) for batches.
+
+    Built by :mod:`fraudnum.numbers.columns` from the precedence tiers, so the
+    C rows get the kind, risk and tier :meth:`Precedence.decide` would give.
+
+    Args:
+        builtin: four byte strings with one byte per built-in rule: kind code,
+            risk code of its own tier, that tier's code, context risk code.
+        user: two byte strings with one byte per user rule: kind code and risk
+            code (255: the rule sets none).
+        calling_codes: 1000 bytes, non-zero where the index is a calling code.
+        urgent: the warning numbers a longer number may imitate (ASCII digits).
+        markers: hidden-number markers, case-folded, that are pure ASCII.
+        codes: kind code of hidden, of malformed; tier code of user, of built-in.
+        incoming: the numbers contact the user.
+        expect_intl: the user expects international calls.
+    """
+
+    cdef Tables t
+    cdef tuple _keep
+
+    def __init__(self, tuple builtin not None, tuple user not None, bytes calling_codes not None,
+                 tuple urgent not None, tuple markers not None, tuple codes not None,
+                 bint incoming, bint expect_intl):
+        cdef Py_ssize_t i
+        cdef bytes b
+        if len(builtin) != 4 or len(user) != 2 or len(codes) != 4:
+            raise ValueError("builtin needs 4 tables, user 2, codes 4")
+        for b in builtin + user:
+            if not isinstance(b, bytes):
+                raise TypeError("the rule tables must be bytes")
+        if not len(builtin[0]) == len(builtin[1]) == len(builtin[2]) == len(builtin[3]):
+            raise ValueError("every built-in table needs one byte per rule")
+        if len(user[0]) != len(user[1]):
+            raise ValueError("every user table needs one byte per rule")
+        for b in builtin[1:2] + builtin[3:] + user[1:]:
+            for i in range(len(b)):
+                if b[i] > RISK_HIGH and b[i] != NO_CODE:
+                    raise ValueError("a risk code is a rank 0-3 (or 255 for none)")
+        if len(calling_codes) != 1000:
+            raise ValueError("calling_codes needs 1000 bytes")
+        if len(urgent) > MAX_URGENT or len(markers) > MAX_MARKERS:
+            raise ValueError(f"at most {MAX_URGENT} urgent numbers and {MAX_MARKERS} markers")
+        for b in urgent + markers:
+            if not isinstance(b, bytes) or not 0 < len(b) <= MAX_RAW:
+                raise ValueError("urgent numbers and markers are 1-128 bytes")
+        self._keep = (builtin, user, calling_codes, urgent, markers)
+        self.t.b_kind = builtin[0]
+        self.t.b_risk = builtin[1]
+        self.t.b_tier = builtin[2]
+        self.t.b_plain = builtin[3]
+        self.t.n_builtin = len(builtin[0])
+        self.t.u_kind = user[0]
+        self.t.u_risk = user[1]
+        self.t.n_user = len(user[0])
+        self.t.cc_valid = calling_codes
+        self.t.incoming = incoming
+        self.t.expect_intl = expect_intl
+        self.t.kind_hidden = codes[0]
+        self.t.kind_malformed = codes[1]
+        self.t.tier_user = codes[2]
+        self.t.tier_builtin = codes[3]
+        self.t.n_urgent = len(urgent)
+        for i in range(len(urgent)):
+            self.t.urgent[i] = urgent[i]
+            self.t.urgent_len[i] = len(urgent[i])
+        self.t.n_markers = len(markers)
+        memset(self.t.marker_start, 0, 256)
+        for i in range(len(markers)):
+            self.t.marker_start[markers[i][0]] = 1
+            self.t.marker[i] = markers[i]
+            self.t.marker_len[i] = len(markers[i])
+
+
+cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    """Is the folded text, stripped and case-folded, an ASCII hidden marker (``-2``, ``unknown``)?
+
+    As the parser: invisible characters dropped, surrounding whitespace stripped.
+    """
+    cdef unsigned char low[MAX_RAW]
+    cdef Py_ssize_t i, m = 0, a = 0, b, k
+    # Most rows start with a digit or +, which no marker does: answered by one byte.
+    while a < n and (_is_space(s[a]) or s[a] == B_INVISIBLE):
+        a += 1
+    if a == n:
+        return True  # nothing but whitespace: the parser says hidden
+    if not t.marker_start[_lower(s[a])]:
+        return False
+    a = 0
+    for i in range(n):
+        if s[i] != B_INVISIBLE:
+            low[m] = _lower(s[i])
+            m += 1
+    b = m
+    while a < b and _is_space(low[a]):
+        a += 1
+    while b > a and _is_space(low[b - 1]):
+        b -= 1
+    if a == b:
+        return True  # nothing but whitespace: the parser says hidden
+    for k in range(t.n_markers):
+        if t.marker_len[k] == b - a and memcmp(low + a, t.marker[k], b - a) == 0:
+            return True
+    return False
+
+
+# Bytes no step of the Python parser removes or reads as anything but "not a
+# digit": ASCII letters that spell no extension marker (ext, extension, x, p, w)
+# or tel:, symbols that are no separator, and control characters that are not
+# whitespace. A row holding one (and no character the C fold does not know,
+# and no ';' that could start tel: URI parameters) is malformed whatever else
+# it holds; deciding that here keeps junk rows off the Python parser.
+cdef unsigned char _POISON[256]
+
+
+cdef void _init_poison():
+    cdef int c
+    memset(_POISON, 0, 256)
+    for c in range(256):
+        if (c'a' <= c <= c'z' or c'A' <= c <= c'Z') and _lower(c) not in b"extnsiopwl":
+            _POISON[c] = 1
+        elif c < 9 or 14 <= c < 28 or c == 127:
+            _POISON[c] = 1
+    for c in b"!$%&*<=>?@^`|~":
+        _POISON[c] = 1
+
+
+_init_poison()
+
+
+cdef bint _surely_malformed(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef bint poison = False
+    for i in range(n):
+        if s[i] == 0xFF or s[i] == c';':
+            return False
+        if _POISON[s[i]]:
+            poison = True
+    return poison
+
+
+cdef bint _imitates(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """Do the digits end with a warning number (96110 ...) and have more? (Precedence.imitated_warning)"""
+    cdef Py_ssize_t k, L
+    for k in range(t.n_urgent):
+        L = t.urgent_len[k]
+        if n > L and memcmp(d + n - L, t.urgent[k], L) == 0:
+            return True
+    return False
+
+
+cdef int _calling_code(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """The calling code at the start of these digits (1-3 of them), or 0 for none."""
+    cdef int cc = 0
+    cdef Py_ssize_t k
+    for k in range(3):
+        if k >= n:
+            break
+        cc = cc * 10 + (d[k] - 48)
+        if t.cc_valid[cc]:
+            return cc
     return 0
 
 
@@ -337,6 +585,24 @@ cdef class Canonicaliser:
             for i in range(start, end):
                 if raw[i] == c';':
                     return False  # URI parameters (;ext=, ;phone-context=): Python's
+        # Most rows hold digits, separators and a leading + only: then no
+        # extension marker starts anywhere and one pass reads the digits.
+        for i in range(start, end):
+            c = raw[i]
+            if c >= c'0' and c <= c'9':
+                buf[2 + m] = c
+                m += 1
+            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
+                res.flags |= F_PLUS
+            elif not _is_separator(c):
+                break
+        else:
+            if m == 0:
+                return False
+            res.clean = True
+            return self.resolve(buf, m, res)
+        m = 0
+        res.flags &= ~F_PLUS
         for i in range(start, end):
             k = _extension_at(raw, i, end, &digits_at)
             if k:
@@ -353,9 +619,7 @@ cdef class Canonicaliser:
                 m += 1
             elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
                 res.flags |= F_PLUS
-            elif not (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
-                      or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
-                      or c == B_INVISIBLE):
+            elif not _is_separator(c):
                 return False
         if m == 0:
             return False
@@ -408,6 +672,184 @@ cdef class Canonicaliser:
         res.ext_off = k
         res.ext_len = j - k
         return True
+
+    cdef void column_row(self, const Tables* t, const TrieRef* u, const unsigned char* text,
+                         Py_ssize_t n, bint normalised, unsigned char* buf, Py_ssize_t i,
+                         Columns* out) noexcept nogil:
+        """Decide row i of a batch from its folded text (n < 0: too long to be a caller ID)."""
+        cdef Parsed res
+        cdef int32_t r, ur = -1
+        cdef int cc = 86
+        cdef unsigned char risk, kind
+        cdef unsigned char dig[MAX_RAW]
+        cdef const unsigned char* key
+        cdef Py_ssize_t k, m = 0
+        cdef bint intl
+        out.rule[i] = -1
+        out.user[i] = -1
+        out.flags[i] = 0
+        out.cc[i] = 0
+        out.tier[i] = t.tier_builtin
+        out.risk[i] = RISK_MEDIUM
+        if n < 0:
+            out.kind[i] = t.kind_malformed  # longer than any caller ID, read no further
+            return
+        if _is_marker(t, text, n):
+            out.kind[i] = t.kind_hidden
+            return
+        if not self.scan_or_dash(text, n, normalised, buf, &res):
+            if not res.clean and not _surely_malformed(text, n):
+                out.kind[i] = K_PENDING
+                return
+            # Digits that are no number; as dear as a warning number they end with.
+            for k in range(n):
+                if text[k] >= c'0' and text[k] <= c'9':
+                    dig[m] = text[k]
+                    m += 1
+            out.kind[i] = t.kind_malformed
+            if _imitates(t, dig, m):
+                out.risk[i] = RISK_HIGH
+            return
+        r = res.rule
+        key = buf + res.key_off
+        intl = (res.flags & F_INTERNATIONAL) != 0
+        if r < 0 or r >= t.n_builtin:
+            out.kind[i] = K_PENDING
+            return
+        if intl:
+            cc = _calling_code(t, key + 2, res.key_len - 2)
+            if cc == 0:
+                out.kind[i] = K_PENDING  # no such calling code: the parser explains it
+                return
+        if u.mask != NULL:
+            ur = _walk(u.mask, u.first_child, u.rule_start, u.rule_count, u.rule_min,
+                       u.rule_max, u.rule_value, key, res.key_len)
+            if ur >= t.n_user:
+                ur = -1
+        out.rule[i] = r
+        out.user[i] = ur
+        out.flags[i] = <uint16_t>(res.flags & ~F_INTERNATIONAL)
+        out.cc[i] = <uint16_t>cc
+        kind = t.b_kind[r]
+        out.kind[i] = kind
+        if t.b_tier[r] != t.tier_builtin:  # never-block: nothing overrides it
+            out.risk[i] = t.b_risk[r]
+            out.tier[i] = t.b_tier[r]
+            return
+        if ur >= 0 and (t.u_risk[ur] != NO_CODE or t.u_kind[ur] != NO_CODE):
+            if t.u_kind[ur] != NO_CODE:
+                out.kind[i] = t.u_kind[ur]
+            out.risk[i] = t.u_risk[ur] if t.u_risk[ur] != NO_CODE else t.b_plain[r]
+            out.tier[i] = t.tier_user
+            return
+        risk = t.b_risk[r]
+        if intl and t.incoming:
+            if _imitates(t, key, res.key_len):
+                risk = RISK_HIGH
+            elif t.expect_intl and risk > RISK_LOW:
+                risk = RISK_LOW
+        out.risk[i] = risk
+
+    def classify_columns(self, BatchRules rules not None, DigitTrie user, Py_ssize_t start,
+                         int32_t[::1] rule, int32_t[::1] user_rule, uint16_t[::1] flags,
+                         uint16_t[::1] calling_code, uint8_t[::1] kind, uint8_t[::1] risk,
+                         uint8_t[::1] tier, items=None, const int64_t[::1] offsets64=None,
+                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None):
+        """Decide rows into integer columns, writing rows ``start`` onwards; the GIL is released.
+
+        The rows are ``items`` (a tuple of str, read in place) or an Arrow string
+        array's ``data`` bytes cut by its ``offsets32`` / ``offsets64`` (one more
+        offset than rows; the UTF-8 bytes are read in place, no str is made).
+        Rows the Python parser must decide get kind code 255.
+
+        Raises:
+            TypeError: an item is not a str.
+            ValueError: a column is too short, or an offset lies outside ``data``.
+        """
+        cdef Py_ssize_t count, i, j, m, a, b, size
+        cdef Columns out
+        cdef TrieRef uref
+        cdef unsigned char text[MAX_RAW]
+        cdef unsigned char buf[MAX_RAW + 2]
+        cdef bint normalised
+        cdef Py_ssize_t n
+        cdef tuple tup
+        cdef const uint8_t* bytes_at
+        if items is not None:
+            if not isinstance(items, tuple):
+                raise TypeError("items must be a tuple of str")
+            tup = <tuple>items
+            count = len(tup)
+        elif offsets64 is not None:
+            count = offsets64.shape[0] - 1
+        elif offsets32 is not None:
+            count = offsets32.shape[0] - 1
+        else:
+            raise TypeError("give items, or offsets and data")
+        if count < 0:
+            raise ValueError("offsets need one entry more than there are rows")
+        if (rule is None or user_rule is None or flags is None or calling_code is None
+                or kind is None or risk is None or tier is None):
+            raise TypeError("every column is needed")
+        if start < 0 or min(rule.shape[0], user_rule.shape[0], flags.shape[0],
+                            calling_code.shape[0], kind.shape[0], risk.shape[0],
+                            tier.shape[0]) < start + count:
+            raise ValueError("every column needs room for the rows from start on")
+        if count == 0:
+            return
+        out.rule = &rule[start]
+        out.user = &user_rule[start]
+        out.flags = &flags[start]
+        out.cc = &calling_code[start]
+        out.kind = &kind[start]
+        out.risk = &risk[start]
+        out.tier = &tier[start]
+        if user is None:
+            uref.mask = NULL
+        else:
+            uref.mask = user.mask
+            uref.first_child = user.first_child
+            uref.rule_start = user.rule_start
+            uref.rule_count = user.rule_count
+            uref.rule_min = user.rule_min
+            uref.rule_max = user.rule_max
+            uref.rule_value = user.rule_value
+        if items is None:
+            size = 0 if data is None else data.shape[0]
+            bytes_at = NULL if size == 0 else &data[0]
+            # Every offset checked before any is used: input decides these indexes.
+            for i in range(count + 1):
+                a = offsets64[i] if offsets64 is not None else offsets32[i]
+                if a < 0 or a > size or (i > 0 and a < b):
+                    raise ValueError(f"offset {i} lies outside the data buffer")
+                b = a
+            with nogil:
+                for i in range(count):
+                    if offsets64 is not None:
+                        a = offsets64[i]
+                        b = offsets64[i + 1]
+                    else:
+                        a = offsets32[i]
+                        b = offsets32[i + 1]
+                    normalised = False
+                    n = _fold_utf8(bytes_at + a, b - a, text, MAX_RAW, &normalised)
+                    self.column_row(&rules.t, &uref, text, n, normalised, buf, i, &out)
+            return
+        # str rows: every item checked with the GIL, then read without it. The
+        # tuple keeps each str alive and a str never changes, so its storage can
+        # be read while other threads run (nothing here touches a refcount).
+        for i in range(count):
+            if not isinstance(tup[i], str):
+                raise TypeError(f"numbers[{start + i}] must be str, not {type(tup[i]).__name__}")
+        cdef PyObject* items_ptr = <PyObject*>tup
+        cdef PyObject* o
+        with nogil:
+            for i in range(count):
+                o = _tuple_item(items_ptr, i)
+                normalised = False
+                n = _fold_ucs(_str_data(o), _str_kind(o), _str_length(o), text, MAX_RAW,
+                              &normalised)
+                self.column_row(&rules.t, &uref, text, n, normalised, buf, i, &out)
 
     def parse(self, str raw not None):
         """Canonicalise one caller ID.
@@ -501,6 +943,55 @@ cdef class Canonicaliser:
             PyMem_Free(user_out)
 
 
+cdef inline unsigned char _fold_char(unsigned int c, bint* normalised) noexcept nogil:
+    """One character as ASCII, folded as NFKC folds it (0xFF: a character it cannot fold)."""
+    if c < 128:
+        return <unsigned char>c
+    if c == 0x8F6C or c == 0x8F49:        # 转 轉 (NFKC keeps them: not "normalised")
+        return B_ZHUAN
+    if c == 0x5206:                      # 分
+        return B_FEN
+    if c == 0x673A or c == 0x6A5F:        # 机 機
+        return B_JI
+    normalised[0] = True
+    if 0xFF10 <= c <= 0xFF19:            # full-width digits
+        return <unsigned char>(c - 0xFF10 + 48)
+    if c == 0xFF0B:
+        return c'+'
+    if c == 0xFF0D:
+        return c'-'
+    if c == 0xFF08:
+        return c'('
+    if c == 0xFF09:
+        return c')'
+    if c == 0xFF0E:
+        return c'.'
+    if c == 0x3000 or c == 0x00A0:
+        return c' '                      # spaces
+    if (c == 0x200B or c == 0x200C or c == 0x200D or c == 0x2060 or c == 0xFEFF
+            or c == 0x00AD):
+        return B_INVISIBLE               # dropped by the parser, yet not whitespace
+    return 0xFF
+
+
+cdef inline Py_ssize_t _fold_ucs(const void* data, int kind, Py_ssize_t n, unsigned char* out,
+                                 Py_ssize_t cap, bint* normalised) noexcept nogil:
+    """Fold a str's code points (PEP 393 storage of ``kind`` bytes each); -1 past ``cap``."""
+    cdef Py_ssize_t i
+    if n > cap:
+        return -1
+    if kind == 1:
+        for i in range(n):
+            out[i] = _fold_char((<const uint8_t*>data)[i], normalised)
+    elif kind == 2:
+        for i in range(n):
+            out[i] = _fold_char((<const uint16_t*>data)[i], normalised)
+    else:
+        for i in range(n):
+            out[i] = _fold_char((<const uint32_t*>data)[i], normalised)
+    return n
+
+
 cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint* normalised):
     """Copy a caller ID as ASCII, folding the full-width and invisible characters NFKC folds.
 
@@ -508,47 +999,50 @@ cdef Py_ssize_t _fold_to_ascii(str raw, unsigned char* out, Py_ssize_t cap, bint
     the Python parser). Sets ``normalised`` when it folded anything, as the
     Python parser flags NFKC changes. Returns the length, or -1 past ``cap``.
     """
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(raw)
-    cdef int kind = PyUnicode_KIND(raw)
-    cdef void* data = PyUnicode_DATA(raw)
-    cdef Py_ssize_t i
-    cdef unsigned int c  # not Py_UCS4: Cython treats that as a str in arithmetic
-    if n > cap:
-        return -1
-    for i in range(n):
-        c = <unsigned int>PyUnicode_READ(kind, data, i)
-        if c < 128:
-            out[i] = <unsigned char>c
+    return _fold_ucs(PyUnicode_DATA(raw), PyUnicode_KIND(raw), PyUnicode_GET_LENGTH(raw),
+                     out, cap, normalised)
+
+
+cdef Py_ssize_t _fold_utf8(const uint8_t* s, Py_ssize_t size, unsigned char* out,
+                           Py_ssize_t cap, bint* normalised) noexcept nogil:
+    """:func:`_fold_to_ascii` for UTF-8 bytes (an Arrow string): -1 past ``cap`` characters.
+
+    Invalid UTF-8 becomes 0xFF, which leaves the row to the Python parser.
+    """
+    cdef Py_ssize_t i = 0, n = 0
+    cdef unsigned int c, b
+    cdef int more
+    while i < size:
+        if n >= cap:
+            return -1
+        b = s[i]
+        if b < 0x80:
+            out[n] = <unsigned char>b
+            n += 1
+            i += 1
             continue
-        if c == 0x8F6C or c == 0x8F49:        # 转 轉 (NFKC keeps them: not "normalised")
-            out[i] = B_ZHUAN
-            continue
-        if c == 0x5206:                      # 分
-            out[i] = B_FEN
-            continue
-        if c == 0x673A or c == 0x6A5F:        # 机 機
-            out[i] = B_JI
-            continue
-        normalised[0] = True
-        if 0xFF10 <= c <= 0xFF19:            # full-width digits
-            out[i] = <unsigned char>(c - 0xFF10 + 48)
-        elif c == 0xFF0B:
-            out[i] = c'+'
-        elif c == 0xFF0D:
-            out[i] = c'-'
-        elif c == 0xFF08:
-            out[i] = c'('
-        elif c == 0xFF09:
-            out[i] = c')'
-        elif c == 0xFF0E:
-            out[i] = c'.'
-        elif c == 0x3000 or c == 0x00A0:
-            out[i] = c' '                    # spaces
-        elif (c == 0x200B or c == 0x200C or c == 0x200D or c == 0x2060 or c == 0xFEFF
-              or c == 0x00AD):
-            out[i] = B_INVISIBLE             # dropped by the parser, yet not whitespace
+        if b >= 0xF0 and b < 0xF8:
+            c = b & 0x07
+            more = 3
+        elif b >= 0xE0:
+            c = b & 0x0F
+            more = 2
+        elif b >= 0xC0:
+            c = b & 0x1F
+            more = 1
         else:
-            out[i] = 0xFF
+            c = 0xFFFFFFFF
+            more = 0
+        i += 1
+        while more > 0 and i < size and (s[i] & 0xC0) == 0x80:
+            c = (c << 6) | (s[i] & 0x3F)
+            i += 1
+            more -= 1
+        if more > 0 or b >= 0xF8:
+            out[n] = 0xFF
+        else:
+            out[n] = _fold_char(c, normalised)
+        n += 1
     return n
 
 
@@ -557,6 +1051,243 @@ cdef inline object _result(unsigned char* buf, const unsigned char* text, Parsed
     area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii") if res.area_len else ""
     ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else ""
     return (key, res.rule, area, res.flags, ext)
+
+
+
+# -- single verdicts built in C ---------------------------------------------------
+#
+# Classifier.classify on a mainland number: the C scan, an outcome cached per
+# (rule, user rule, context), and the NumberInfo and Verdict records filled in
+# here. They are the ordinary attrs classes of fraudnum.types: an instance is
+# allocated as object.__new__ would and each slot is written at the offset its
+# member descriptor gives, which QuickVerdicts checks against the attrs fields
+# when it is built (any mismatch and it refuses, the Python path then serves).
+
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        const char* name
+        int type
+        Py_ssize_t offset
+        int flags
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
+    void Py_INCREF(PyObject* o)
+
+cdef extern from *:
+    """
+    #ifndef Py_T_OBJECT_EX
+    #define Py_T_OBJECT_EX 16
+    #endif
+    #ifndef Py_READONLY
+    #define Py_READONLY 1
+    #endif
+    """
+    int Py_T_OBJECT_EX
+    int Py_READONLY
+
+cdef enum:
+    MAX_SLOTS = 16
+    # NumberInfo slots, in the order of the names given to QuickVerdicts
+    N_RAW = 0
+    N_DIGITS
+    N_E164
+    N_REGION
+    N_COUNTRY_CODE
+    N_CARRIER
+    N_AREA_CODE
+    N_EXTENSION
+    N_DIAL_PREFIX
+    N_FLAGS
+    # Verdict slots
+    V_KIND = 0
+    V_RISK
+    V_REASONS
+    V_NUMBER
+    V_TIER
+    V_CHANNEL
+    V_DIRECTION
+    V_URGENT
+    V_ORGANISATION
+    V_RULE_SOURCE
+    V_ADVISOR
+
+
+cdef inline void _put(PyObject* obj, Py_ssize_t offset, object value) noexcept:
+    cdef PyObject* v = <PyObject*>value
+    Py_INCREF(v)
+    (<PyObject**>(<char*>obj + offset))[0] = v
+
+
+cdef _slot_offsets(cls, tuple names, Py_ssize_t* out):
+    """The slot offsets of ``names`` in ``cls``; ValueError unless they are exactly its fields."""
+    import attrs
+
+    if tuple(f.name for f in attrs.fields(cls)) != names:
+        raise ValueError(f"{cls.__name__}'s fields are not {names}")
+    if cls.__new__ is not object.__new__ or len(names) > MAX_SLOTS:
+        raise ValueError(f"{cls.__name__} is not a plain slotted class")
+    member = type(cls.__dict__[names[0]])
+    for i, name in enumerate(names):
+        d = cls.__dict__.get(name)
+        if type(d) is not member or member.__name__ != "member_descriptor":
+            raise ValueError(f"{cls.__name__}.{name} is not a slot")
+        m = (<PyMemberDescrObject*><PyObject*>d).d_member
+        if m.type != Py_T_OBJECT_EX or m.flags & Py_READONLY:
+            raise ValueError(f"{cls.__name__}.{name} is not a writable object slot")
+        if m.offset < <Py_ssize_t>sizeof(PyObject) or m.offset + <Py_ssize_t>sizeof(PyObject*) > cls.__basicsize__:
+            raise ValueError(f"{cls.__name__}.{name} lies outside the instance")
+        out[i] = m.offset
+
+
+cdef class QuickVerdicts:
+    """Builds the verdict of a mainland caller ID in C, or says None (the Python path decides).
+
+    Args:
+        canon: the canonicaliser over the built-in plan.
+        user: the user's rule trie, or None.
+        carriers: per built-in rule, its carrier code (or None).
+        dial_prefixes: the IP-dial prefixes the canonicaliser was given.
+        flag_sets: 256 frozensets, the ``NumberInfo.flags`` of each low flag byte.
+        outcome: ``outcome(rule, user_rule, sms, outgoing)`` -> the shared Outcome
+            (called once per combination, then cached here).
+        info_cls: :class:`fraudnum.NumberInfo`; its fields must be ``info_fields``.
+        verdict_cls: :class:`fraudnum.Verdict`; its fields must be ``verdict_fields``.
+        channels: (call, sms); directions: (incoming, outgoing); advisor: the advice function.
+    """
+
+    cdef Canonicaliser canon
+    cdef DigitTrie user
+    cdef TrieRef uref
+    cdef Py_ssize_t n_rules
+    cdef tuple carriers, dial_prefixes, flag_sets, channels, directions
+    cdef object outcome, info_cls, verdict_cls, advisor, region, country_code, plus86
+    cdef dict cache
+    cdef Py_ssize_t n_off[MAX_SLOTS]
+    cdef Py_ssize_t v_off[MAX_SLOTS]
+
+    def __init__(self, Canonicaliser canon not None, DigitTrie user, tuple carriers not None,
+                 tuple dial_prefixes not None, tuple flag_sets not None, outcome not None,
+                 info_cls not None, tuple info_fields not None, verdict_cls not None,
+                 tuple verdict_fields not None, tuple channels not None,
+                 tuple directions not None, advisor):
+        if len(carriers) != canon.n_cls:
+            raise ValueError("one carrier per built-in rule")
+        if tuple(dial_prefixes) != canon._dial_prefixes:
+            raise ValueError("the canonicaliser's dial prefixes")
+        if len(flag_sets) != 256 or len(channels) != 2 or len(directions) != 2:
+            raise ValueError("256 flag sets, 2 channels, 2 directions")
+        if len(info_fields) != N_FLAGS + 1 or len(verdict_fields) != V_ADVISOR + 1:
+            raise ValueError("the NumberInfo and Verdict fields, in order")
+        _slot_offsets(info_cls, info_fields, self.n_off)
+        _slot_offsets(verdict_cls, verdict_fields, self.v_off)
+        self.canon = canon
+        self.user = user
+        self.uref.mask = NULL
+        if user is not None:
+            self.uref.mask = user.mask
+            self.uref.first_child = user.first_child
+            self.uref.rule_start = user.rule_start
+            self.uref.rule_count = user.rule_count
+            self.uref.rule_min = user.rule_min
+            self.uref.rule_max = user.rule_max
+            self.uref.rule_value = user.rule_value
+        self.n_rules = canon.n_cls
+        self.carriers = carriers
+        self.dial_prefixes = dial_prefixes
+        self.flag_sets = flag_sets
+        self.outcome = outcome
+        self.info_cls = info_cls
+        self.verdict_cls = verdict_cls
+        self.channels = channels
+        self.directions = directions
+        self.advisor = advisor
+        self.region = "CN"
+        self.country_code = 86
+        self.plus86 = "+86"
+        self.cache = {}
+
+    def verdict(self, raw, bint sms, bint outgoing):
+        """The verdict of ``raw`` in this context, or None where the Python path must decide."""
+        cdef unsigned char text[MAX_RAW]
+        cdef unsigned char buf[MAX_RAW + 2]
+        cdef Parsed res
+        cdef bint normalised = False
+        cdef Py_ssize_t n
+        cdef int32_t ur = -1
+        cdef int cls
+        cdef long long ckey
+        cdef PyObject* found
+        cdef PyObject* info
+        cdef PyObject* v
+        if type(raw) is not str:
+            return None
+        n = _fold_to_ascii(<str>raw, text, MAX_RAW, &normalised)
+        if n < 0 or not self.canon.scan_or_dash(text, n, normalised, buf, &res):
+            return None
+        if res.flags & F_INTERNATIONAL or res.rule < 0 or res.rule >= self.n_rules:
+            return None
+        if self.uref.mask != NULL:
+            ur = _walk(self.uref.mask, self.uref.first_child, self.uref.rule_start,
+                       self.uref.rule_count, self.uref.rule_min, self.uref.rule_max,
+                       self.uref.rule_value, buf + res.key_off, res.key_len)
+        # A C integer (rule, user rule + 1, context): no Python arithmetic on the way.
+        ckey = (((<long long>res.rule << 32) | <long long>(ur + 1)) << 2) | (sms << 1) | outgoing
+        key = ckey
+        found = PyDict_GetItem(self.cache, key)
+        if found == NULL:
+            outcome = self.outcome(res.rule, ur, sms, outgoing)
+            if not isinstance(outcome, tuple) or len(outcome) != 7:
+                raise TypeError("outcome() must give an Outcome (a 7-tuple)")
+            if len(self.cache) < 65536:
+                self.cache[key] = outcome
+        else:
+            outcome = <object>found
+        digits = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
+        area = None
+        e164 = None
+        cls = self.canon.klass(res.rule)
+        if buf[res.key_off] == c'0':
+            e164 = self.plus86 + digits[1:]
+            if res.area_len:
+                area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii")
+            else:
+                area = digits[:3] if res.key_len > 1 and (buf[res.key_off + 1] == c'1' or buf[res.key_off + 1] == c'2') else digits[:4]
+        else:
+            if res.area_len:
+                area = (<char*>buf)[res.area_off:res.area_off + res.area_len].decode("ascii")
+            if cls & (C_MOBILE | C_IOT):
+                e164 = self.plus86 + digits
+        ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else None
+        dial = (res.flags >> 8) & 0xFF
+        # Allocated as object.__new__ does (zeroed, tracked by the GC); every slot
+        # is written before the next allocation could run a collection.
+        info_obj = PyType_GenericAlloc(self.info_cls, 0)
+        info = <PyObject*>info_obj
+        _put(info, self.n_off[N_RAW], raw)
+        _put(info, self.n_off[N_DIGITS], digits)
+        _put(info, self.n_off[N_E164], e164)
+        _put(info, self.n_off[N_REGION], self.region)
+        _put(info, self.n_off[N_COUNTRY_CODE], self.country_code)
+        _put(info, self.n_off[N_CARRIER], self.carriers[res.rule])
+        _put(info, self.n_off[N_AREA_CODE], area)
+        _put(info, self.n_off[N_EXTENSION], ext)
+        _put(info, self.n_off[N_DIAL_PREFIX], self.dial_prefixes[dial - 1] if dial else None)
+        _put(info, self.n_off[N_FLAGS], self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL])
+        o = <tuple>outcome
+        verdict_obj = PyType_GenericAlloc(self.verdict_cls, 0)
+        v = <PyObject*>verdict_obj
+        _put(v, self.v_off[V_KIND], o[0])
+        _put(v, self.v_off[V_RISK], o[1])
+        _put(v, self.v_off[V_REASONS], o[2])
+        _put(v, self.v_off[V_NUMBER], info_obj)
+        _put(v, self.v_off[V_TIER], o[3])
+        _put(v, self.v_off[V_CHANNEL], self.channels[sms])
+        _put(v, self.v_off[V_DIRECTION], self.directions[outgoing])
+        _put(v, self.v_off[V_URGENT], o[4])
+        _put(v, self.v_off[V_ORGANISATION], o[5])
+        _put(v, self.v_off[V_RULE_SOURCE], o[6])
+        _put(v, self.v_off[V_ADVISOR], self.advisor)
+        return verdict_obj
 
 
 # -- constants for the Python side ----------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from fraudnum.advice import advice_for
 from fraudnum.numbers.batch import VerdictBatch, classify_rows
+from fraudnum.numbers.columns import BatchColumns, decide_rows, row_source
 from fraudnum.numbers.lists import list_entry_key
 from fraudnum.numbers.outcome import CrowdMarks, Precedence
 from fraudnum.numbers.parse import builtin_parser
@@ -30,6 +31,7 @@ from fraudnum.numbers.plan import (
     builtin_table,
     load_rules,
 )
+from fraudnum.numbers.quick import quick_verdicts
 from fraudnum.sms.tables import Phrase, load_phrases
 from fraudnum.texts import ReasonText, builtin_reasons
 from fraudnum.types import Channel, Direction, Risk, SmsVerdict, Verdict, choice
@@ -149,6 +151,8 @@ class Classifier:
         self._user = user
         self._user_phrases = user_phrases
         self._precedence = Precedence(self._builtin, user, self._reasons, self._tags)
+        # Mainland numbers' verdicts built in C (None: the Python path serves all).
+        self._quick = quick_verdicts(self._parser, self._precedence, advice_for)
         self._sms: SmsEngine | None = None
         self._sms_lock = threading.Lock()
 
@@ -243,8 +247,21 @@ class Classifier:
             ValueError: ``channel`` or ``direction`` is not a known value.
 
         """
-        ch: Channel = _coerce(Channel, channel, "channel")
-        di: Direction = _coerce(Direction, direction, "direction")
+        ch: Channel = (
+            channel if channel.__class__ is Channel else _coerce(Channel, channel, "channel")
+        )
+        di: Direction = (
+            direction
+            if direction.__class__ is Direction
+            else _coerce(Direction, direction, "direction")
+        )
+        quick = self._quick
+        if quick is not None:
+            verdict: Verdict | None = quick.verdict(
+                number, ch is Channel.SMS, di is Direction.OUTGOING
+            )
+            if verdict is not None:
+                return verdict
         parsed = self._parser.parse(number)
         outcome = self._precedence.of_parsed(parsed, ch, di, bool(expect_international))
         return outcome.verdict(parsed.info, ch, di, advice_for)
@@ -277,12 +294,15 @@ class Classifier:
     ) -> VerdictBatch:
         """Classify a batch of numbers into columns of kinds and risks.
 
-        For carrier-scale jobs: the common caller-ID forms are resolved in C
-        without the GIL, and full explained verdicts are built only for the
-        rows you index. Results are those of :meth:`classify`.
+        For carrier-scale jobs: the common caller-ID forms are canonicalised and
+        decided in C without the GIL into integer columns
+        (:attr:`fraudnum.VerdictBatch.columns`), and full explained verdicts are built
+        only for the rows you read. Results are those of :meth:`classify`.
 
         Args:
-            numbers: the caller IDs (strings).
+            numbers: the caller IDs: str items, or a pyarrow ``StringArray``,
+                ``LargeStringArray`` or ``ChunkedArray`` of them, whose bytes are
+                read in place (pyarrow is imported only for such input).
             channel: as for :meth:`classify`.
             direction: as for :meth:`classify`.
             expect_international: as for :meth:`classify`.
@@ -296,10 +316,49 @@ class Classifier:
         """
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
-        items = numbers if isinstance(numbers, list) else list(numbers)
         return classify_rows(
-            items, self._parser, self._precedence, ch, di, bool(expect_international), advice_for
+            numbers, self._parser, self._precedence, ch, di, bool(expect_international), advice_for
         )
+
+    def classify_codes(
+        self,
+        numbers: Iterable[str],
+        *,
+        channel: Channel | str = Channel.CALL,
+        direction: Direction | str = Direction.INCOMING,
+        expect_international: bool = False,
+    ) -> BatchColumns:
+        """Classify a batch into integer columns only: no verdict, no per-row Python object.
+
+        The entry point for columnar consumers (Arrow, Parquet, pandas): the
+        same columns as ``classify_batch(...).columns``. Decode them with
+        :data:`fraudnum.numbers.columns.KINDS`, ``RISKS`` and ``TIERS``; ``rule``
+        indexes :attr:`builtin_rules`, ``user_rule`` :attr:`user_rules`.
+
+        Args:
+            numbers: as for :meth:`classify_batch` (str items, or a pyarrow
+                ``StringArray`` / ``LargeStringArray`` / ``ChunkedArray`` of them,
+                read in place).
+            channel: as for :meth:`classify`.
+            direction: as for :meth:`classify`.
+            expect_international: as for :meth:`classify`.
+
+        Returns:
+            A :class:`~fraudnum.numbers.columns.BatchColumns` of numpy arrays.
+
+        Raises:
+            TypeError: an item is not a ``str`` (or an Arrow value is null).
+            ValueError: ``channel`` or ``direction`` is not a known value.
+        """
+        ch: Channel = _coerce(Channel, channel, "channel")
+        di: Direction = _coerce(Direction, direction, "direction")
+        rows = row_source(numbers)
+        return decide_rows(rows, self._parser, self._precedence, ch, di, bool(expect_international))
+
+    @property
+    def builtin_rules(self) -> tuple[PrefixRule, ...]:
+        """The numbering plan's rows, in the order ``BatchColumns.rule`` indexes them."""
+        return self._builtin.rules
 
 
 @functools.cache
@@ -324,12 +383,23 @@ def classify(
         <Risk.LOW: 'low'>
 
     """
-    return default_classifier().classify(
+    clf = _DEFAULT[0] if _DEFAULT else _default()
+    return clf.classify(
         number,
         channel=channel,
         direction=direction,
         expect_international=expect_international,
     )
+
+
+# The default classifier once built: classify() then skips the cache's call.
+_DEFAULT: list[Classifier] = []
+
+
+def _default() -> Classifier:
+    clf = default_classifier()
+    _DEFAULT[:] = [clf]
+    return clf
 
 
 def classify_batch(

@@ -2,11 +2,11 @@
 
 Everything above this module (chunks, tables, dictionary inputs, Spark, files)
 deals in Arrow arrays; only these two functions turn values into verdicts. They
-run on the public batch API today: the array is read with one ``to_pylist()`` per
-array (one bulk conversion in C, but still a Python ``str`` per value) and
-classified with :meth:`~fraudnum.Classifier.classify_batch` or
-:meth:`~fraudnum.Classifier.classify_sms`. A columnar core that reads the Arrow
-buffers in C can replace their bodies without changing anything else.
+run on the public batch API: numbers go to :meth:`~fraudnum.Classifier.classify_batch`
+as the Arrow array itself, whose buffers the compiled core reads without making a
+``str`` per value, and the verdict columns come from the batch's integer columns;
+SMS texts are read with one ``to_pylist()`` per array and classified one by one
+with :meth:`~fraudnum.Classifier.classify_sms`.
 
 The outputs are built column-wise too: verdict parts are shared objects (enum
 members, the reason-code tuples of shared outcomes), so each column is a few
@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from fraudnum.classifier import Classifier
+from fraudnum.numbers.columns import KINDS, RISKS, TIERS
 from fraudnum.types import Channel, Direction, NumberKind, Risk, SmsCategory, Tier
 
 __all__ = [
@@ -121,17 +122,25 @@ def _enum_column(name: str, members: Sequence[Any]) -> Any:
 
 
 def _list_column(tuples: Sequence[tuple[str, ...]]) -> Any:
-    """A ``list<string>`` column, built from offsets and one ``take`` of the distinct strings."""
+    """A ``list<string>`` column of per-row tuples (equal objects shared)."""
+    rows, distinct = _by_identity(tuples)
+    return _grouped_list_column(rows, distinct)
+
+
+def _grouped_list_column(rows: Any, distinct: Sequence[tuple[str, ...]]) -> Any:
+    """A ``list<string>`` column where row ``i`` is ``distinct[rows[i]]``.
+
+    Built from offsets and one ``take`` of the distinct strings: no Python object per row.
+    """
     import numpy as np
 
     pa = pyarrow()
-    rows, distinct = _by_identity(tuples)
     vocab: dict[str, int] = {}
     flat = [vocab.setdefault(s, len(vocab)) for t in distinct for s in t]
     lengths = np.array([len(t) for t in distinct], np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
     row_len = lengths[rows]
-    offsets = np.zeros(len(tuples) + 1, np.int32)
+    offsets = np.zeros(len(rows) + 1, np.int32)
     np.cumsum(row_len, out=offsets[1:])
     # Child i of the column is flat[starts[row's tuple] + (i - offsets[row])].
     child = np.repeat(starts[rows] - offsets[:-1], row_len) + np.arange(offsets[-1])
@@ -172,20 +181,56 @@ def number_columns(
     A null is classified as a withheld number (what an empty caller-ID field
     means), with ``no_value`` as its first reason.
     """
-    pc = pyarrow().compute
-    values: list[str] = pc.fill_null(numbers, "").to_pylist()
+    import numpy as np
+
+    pa = pyarrow()
+    # The Arrow buffers go to the compiled core as they are: no str per value.
+    filled = pa.compute.fill_null(numbers, "")
     batch = classifier.classify_batch(
-        values, channel=channel, direction=direction, expect_international=expect_international
+        filled, channel=channel, direction=direction, expect_international=expect_international
     )
-    tiers = _enum_column("tier", batch.tiers)
-    never = pyarrow().scalar(list(Tier).index(Tier.NEVER_BLOCK), pyarrow().int8())
+    cols = batch.columns
+    index, grouped = batch.code_groups()
+    distinct: Sequence[tuple[str, ...]] = grouped
+    nulls = _null_rows(numbers)
+    if nulls:
+        index, distinct = _mark_no_value(index, distinct, nulls)
+    never = TIERS.index(Tier.NEVER_BLOCK)
     return [
-        _enum_column("kind", batch.kinds),
-        _enum_column("risk", batch.risks),
-        tiers,
-        _list_column(_with_no_value(batch.codes, _null_rows(numbers))),
-        pc.not_equal(tiers.indices, never),
+        _coded_column("kind", cols.kind, KINDS),
+        _coded_column("risk", cols.risk, RISKS),
+        _coded_column("tier", cols.tier, TIERS),
+        _grouped_list_column(index, distinct),
+        pa.array(np.asarray(cols.tier) != never, pa.bool_()),
     ]
+
+
+def _coded_column(name: str, codes: Any, members: Sequence[Any]) -> Any:
+    """A dictionary column from a batch's integer codes (``members[code]``), in C."""
+    import numpy as np
+
+    pa = pyarrow()
+    enum: Any = _ENUMS[name]
+    position = {m: i for i, m in enumerate(enum)}
+    remap = np.array([position[m] for m in members], np.int8)
+    return pa.DictionaryArray.from_arrays(pa.array(remap[codes]), _enum_dictionary(name))
+
+
+def _mark_no_value(
+    index: Any, distinct: Sequence[tuple[str, ...]], rows: Sequence[int]
+) -> tuple[Any, list[tuple[str, ...]]]:
+    """The grouped codes with ``no_value`` first on the null ``rows``."""
+    out = list(distinct)
+    moved: dict[int, int] = {}
+    index = index.copy()
+    for i in rows:
+        j = int(index[i])
+        k = moved.get(j)
+        if k is None:
+            k = moved[j] = len(out)
+            out.append((NO_VALUE, *distinct[j]))
+        index[i] = k
+    return index, out
 
 
 def sms_columns(classifier: Classifier, texts: Any, senders: Any = None) -> list[Any]:

@@ -7,7 +7,9 @@ The flow, each module using only those before it:
 :mod:`~fraudnum.numbers.parse` (caller ID → canonical number and row) →
 :mod:`~fraudnum.numbers.lists` (block/allow lists) →
 :mod:`~fraudnum.numbers.outcome` (precedence tiers → kind, risk, reasons) →
-:mod:`~fraudnum.numbers.batch` (columns for many numbers).
+:mod:`~fraudnum.numbers.quick` (single mainland verdicts filled in C) →
+:mod:`~fraudnum.numbers.columns` (integer columns for many numbers, decided in C) →
+:mod:`~fraudnum.numbers.batch` (``VerdictBatch``: the columns, verdicts when read).
 
 The names below were ``fraudnum.numbers``'s before it became a package.
 """

@@ -3,23 +3,27 @@
 Carrier jobs classify millions of call records and mostly need each number's
 kind and risk; building a full explained :class:`~fraudnum.Verdict` object for
 every row would cost more than the classification itself. A
-:class:`VerdictBatch` keeps the kinds and risks as columns and builds a row's
-full verdict only when it is asked for.
+:class:`VerdictBatch` keeps the rows' kind, risk and tier as integer columns
+(:class:`~fraudnum.numbers.columns.BatchColumns`, numpy arrays decided in C
+without the GIL) and builds a row's explained verdict only when it is read.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, cast, overload
+from typing import Any, overload
 
-from fraudnum.numbers.outcome import Outcome, Precedence
-from fraudnum.numbers.parse import (
-    ROW_INTERNATIONAL,
-    ROW_MALFORMED,
-    NumberParser,
-    ParsedNumber,
+from fraudnum.numbers.columns import (
+    KINDS,
+    RISKS,
+    TIERS,
+    ArrowNumbers,
+    BatchColumns,
+    decide_rows,
+    row_source,
 )
+from fraudnum.numbers.outcome import Precedence
+from fraudnum.numbers.parse import NumberParser
 from fraudnum.types import Advisor, Channel, Direction, NumberKind, Risk, Tier, Verdict
 
 __all__ = ["VerdictBatch", "classify_rows"]
@@ -32,39 +36,35 @@ class VerdictBatch(Sequence[Verdict]):
     on first access and then kept; the columns are there at once.
 
     Attributes:
-        numbers: the inputs, in order.
-        kinds: each number's kind.
-        risks: each number's risk.
-        tiers: the precedence tier that decided each risk.
-        codes: each number's reason codes, in order (what ``batch[i].codes``
-            gives, without building the verdict).
+        numbers: the inputs, in order (a value of an Arrow input is made when read).
+        columns: the integer columns (numpy arrays), for columnar consumers.
     """
 
-    __slots__ = ("_build", "_verdicts", "codes", "kinds", "numbers", "risks", "tiers")
+    __slots__ = (
+        "_build",
+        "_code_groups",
+        "_kinds",
+        "_risks",
+        "_tiers",
+        "_verdicts",
+        "columns",
+        "numbers",
+    )
 
     def __init__(
-        self,
-        numbers: Sequence[str],
-        kinds: Sequence[NumberKind],
-        risks: Sequence[Risk],
-        tiers: Sequence[Tier],
-        build: Callable[[int], Verdict],
-        codes: Sequence[tuple[str, ...]] | None = None,
+        self, numbers: Sequence[str], columns: BatchColumns, build: Callable[[int], Verdict]
     ) -> None:
-        if not len(numbers) == len(kinds) == len(risks) == len(tiers):
+        if any(len(c) != len(numbers) for c in columns):
             raise ValueError("every column needs one entry per number")
-        if codes is not None and len(codes) != len(numbers):
-            raise ValueError("every column needs one entry per number")
-        self.numbers: tuple[str, ...] = tuple(numbers)
-        self.kinds: tuple[NumberKind, ...] = tuple(kinds)
-        self.risks: tuple[Risk, ...] = tuple(risks)
-        self.tiers: tuple[Tier, ...] = tuple(tiers)
+        self.numbers: Sequence[str] = numbers
+        self.columns: BatchColumns = columns
         self._build = build
-        self._verdicts: list[Verdict | None] = [None] * len(self.numbers)
-        # Without a column given, the codes come from the verdicts (built for every row).
-        self.codes: tuple[tuple[str, ...], ...] = (
-            tuple(codes) if codes is not None else tuple(self[i].codes for i in range(len(self)))
-        )
+        # Read rows only: a slot per row would cost 8 bytes a row up front.
+        self._verdicts: dict[int, Verdict] = {}
+        self._kinds: tuple[NumberKind, ...] | None = None
+        self._risks: tuple[Risk, ...] | None = None
+        self._tiers: tuple[Tier, ...] | None = None
+        self._code_groups: tuple[Any, tuple[tuple[str, ...], ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -77,31 +77,111 @@ class VerdictBatch(Sequence[Verdict]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         i = range(len(self))[index]  # normalises negatives, raises IndexError
-        verdict = self._verdicts[i]
+        verdict = self._verdicts.get(i)
         if verdict is None:
-            verdict = self._build(i)
-            self._verdicts[i] = verdict
+            verdict = self._verdicts[i] = self._build(i)
         return verdict
 
     def __iter__(self) -> Iterator[Verdict]:
         return (self[i] for i in range(len(self)))
 
+    @property
+    def kinds(self) -> tuple[NumberKind, ...]:
+        """Each number's kind (decoded from :attr:`columns` on first read)."""
+        if self._kinds is None:
+            self._kinds = tuple(map(KINDS.__getitem__, self.columns.kind.tolist()))
+        return self._kinds
+
+    @property
+    def risks(self) -> tuple[Risk, ...]:
+        """Each number's risk (decoded from :attr:`columns` on first read)."""
+        if self._risks is None:
+            self._risks = tuple(map(RISKS.__getitem__, self.columns.risk.tolist()))
+        return self._risks
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """The precedence tier that decided each risk (decoded on first read)."""
+        if self._tiers is None:
+            self._tiers = tuple(map(TIERS.__getitem__, self.columns.tier.tolist()))
+        return self._tiers
+
+    def code_groups(self) -> tuple[Any, tuple[tuple[str, ...], ...]]:
+        """Each row's reason codes as (numpy int64 index per row, the distinct code tuples).
+
+        ``distinct[index[i]]`` is ``batch[i].codes``. Rows whose columns are all equal
+        share their codes (rule, user rule, tiers, flags and calling code decide them),
+        so one verdict is built per distinct combination; rows decided by crowd marks
+        (whose category the columns do not hold) are built one by one. Computed on
+        first call, then kept.
+        """
+        if self._code_groups is None:
+            self._code_groups = self._group_codes()
+        return self._code_groups
+
+    def _group_codes(self) -> tuple[Any, tuple[tuple[str, ...], ...]]:
+        import numpy as np
+
+        c = self.columns
+        n = len(self)
+        if n == 0:
+            return np.zeros(0, np.int64), ()
+        # Two 64-bit words hold a row's whole column tuple; one sort groups them.
+        high = (c.rule.astype(np.int64) << 32) | (c.user_rule.astype(np.int64) & 0xFFFFFFFF)
+        low = (
+            c.kind.astype(np.int64)
+            | (c.risk.astype(np.int64) << 8)
+            | (c.tier.astype(np.int64) << 16)
+            | (c.flags.astype(np.int64) << 24)
+            | (c.country_code.astype(np.int64) << 40)
+        )
+        crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
+        # A crowd row's key is its own row number: never shared.
+        low[crowd] = -1 - crowd
+        keys = np.stack([high, low], axis=1)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
+        codes = tuple(
+            distinct.setdefault(t, t) for t in (self._build(i).codes for i in first.tolist())
+        )
+        return inverse.reshape(-1).astype(np.int64), codes
+
+    @property
+    def codes(self) -> list[tuple[str, ...]]:
+        """Each row's reason codes (``batch[i].codes``) without building every verdict.
+
+        Equal tuples are one shared object; see :meth:`code_groups` for the columnar form.
+        """
+        index, distinct = self.code_groups()
+        return [distinct[j] for j in index.tolist()]
+
     def at_least(self, risk: Risk | str) -> list[int]:
         """Indexes of the numbers whose risk is ``risk`` or higher (e.g. what to block)."""
         floor = Risk(risk)
-        return [i for i, r in enumerate(self.risks) if r >= floor]
+        import numpy as np
+
+        indexes: list[int] = np.flatnonzero(self.columns.risk >= floor.rank).tolist()
+        return indexes
 
     def risk_counts(self) -> dict[Risk, int]:
         """How many numbers got each risk."""
-        counts = Counter(self.risks)
-        return {r: counts.get(r, 0) for r in Risk}
+        import numpy as np
+
+        counts = np.bincount(self.columns.risk, minlength=len(RISKS)).tolist()
+        return {r: counts[r.rank] for r in Risk}
 
     def kind_counts(self) -> dict[NumberKind, int]:
         """How many numbers are of each kind (kinds that occur only)."""
-        return dict(Counter(self.kinds))
+        import numpy as np
+
+        counts = np.bincount(self.columns.kind, minlength=len(KINDS)).tolist()
+        return {KINDS[i]: n for i, n in enumerate(counts) if n}
 
     def to_arrow(self) -> Any:
         """The columns as a ``pyarrow.Table`` (number, kind, risk, tier).
+
+        kind, risk and tier are dictionary arrays over the integer codes, so no
+        per-row Python object is made; an Arrow input is the number column as is.
 
         Raises:
             ImportError: pyarrow is not installed (``pip install pyarrow``).
@@ -110,12 +190,21 @@ class VerdictBatch(Sequence[Verdict]):
             import pyarrow as pa
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError("VerdictBatch.to_arrow() needs pyarrow: pip install pyarrow") from e
+        import numpy as np
+
+        def coded(codes: Any, members: Sequence[Any]) -> Any:
+            values = pa.array([m.value for m in members])
+            return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int8)), values)
+
+        numbers = self.numbers
         return pa.table(
             {
-                "number": list(self.numbers),
-                "kind": pa.array([k.value for k in self.kinds]).dictionary_encode(),
-                "risk": pa.array([r.value for r in self.risks]).dictionary_encode(),
-                "tier": pa.array([t.value for t in self.tiers]).dictionary_encode(),
+                "number": numbers.array
+                if isinstance(numbers, ArrowNumbers)
+                else pa.array(numbers, pa.string()),
+                "kind": coded(self.columns.kind, KINDS),
+                "risk": coded(self.columns.risk, RISKS),
+                "tier": coded(self.columns.tier, TIERS),
             }
         )
 
@@ -125,7 +214,7 @@ class VerdictBatch(Sequence[Verdict]):
 
 
 def classify_rows(
-    items: list[str],
+    numbers: object,
     parser: NumberParser,
     precedence: Precedence,
     channel: Channel,
@@ -133,82 +222,16 @@ def classify_rows(
     expect_intl: bool,
     advisor: Advisor | None,
 ) -> VerdictBatch:
-    """Classify caller IDs into a :class:`VerdictBatch`, the common forms resolved in C.
+    """Classify caller IDs (str items, or an Arrow string array) into a :class:`VerdictBatch`.
 
     The results are those of classifying each item on its own.
     """
-    user = precedence.user
-    # Crowd marks are looked up by canonical digits, which the row codes do not
-    # carry: with a store every row goes through the parser (slower, same answers).
-    codes = parser.row_codes(
-        items, user.trie if user is not None else None, parse_all=precedence.tags is not None
-    )
-    # Rows whose code names rules already seen get their shared outcome in one
-    # C-level pass; the rest (new rule pairs, international numbers, inputs the
-    # Python parser decides) are filled in below.
-    cache = precedence.code_outcomes.setdefault((channel, direction), {})
-    outcomes: list[Outcome | None] = list(map(cache.get, codes))
-    parsed_rows: dict[int, ParsedNumber] = {}
-    deferred: set[int] = set()  # malformed rows: reasons built when the row is read
-    for i in [i for i, o in enumerate(outcomes) if o is None]:
-        code = codes[i]
-        if code >= 0:
-            outcomes[i] = cache[code] = precedence.of_code(code, channel, direction)
-            continue
-        if code == ROW_INTERNATIONAL:
-            outcome = precedence.international(items[i], parser, channel, direction, expect_intl)
-            if outcome is not None:
-                outcomes[i] = outcome
-                continue
-        elif code == ROW_MALFORMED and not parser.is_hidden_marker(items[i]):
-            # Digits that are no number: kind and risk now, the parse (for the
-            # reason's detail) only if the row is read.
-            deferred.add(i)
-            outcomes[i] = precedence.malformed_column(items[i])
-            continue
-        parsed = parser.parse(items[i])
-        parsed_rows[i] = parsed
-        if parsed.status == "malformed":
-            deferred.add(i)
-            outcomes[i] = precedence.malformed_column(items[i])
-        else:
-            outcomes[i] = precedence.of_parsed(parsed, channel, direction, expect_intl)
-    done = cast("list[Outcome]", outcomes)
+    rows = row_source(numbers)
+    columns = decide_rows(rows, parser, precedence, channel, direction, expect_intl)
 
     def build(i: int) -> Verdict:
-        parsed = parsed_rows.get(i) or parser.parse(items[i])
-        if i in deferred:
-            outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
-        else:
-            outcome = done[i]
+        parsed = parser.parse(rows[i])
+        outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
-    return VerdictBatch(
-        items,
-        [o.kind for o in done],
-        [o.risk for o in done],
-        [o.tier for o in done],
-        build,
-        _codes_column(done, deferred),
-    )
-
-
-def _codes_column(done: list[Outcome], deferred: set[int]) -> list[tuple[str, ...]]:
-    """Each row's reason codes from its (shared) outcome: one tuple per outcome, not per row."""
-    by_outcome: dict[int, tuple[str, ...]] = {}
-    codes = []
-    for o in done:
-        c = by_outcome.get(id(o))
-        if c is None:
-            c = by_outcome[id(o)] = tuple(r.code for r in o.reasons)
-        codes.append(c)
-    # A deferred malformed row's reasons are formatted when it is read; its codes
-    # are known now (Precedence.malformed: HIGH only when it imitates a warning).
-    for i in deferred:
-        codes[i] = _MALFORMED_IMITATING if done[i].risk is Risk.HIGH else _MALFORMED
-    return codes
-
-
-# Shared, so a column of malformed rows holds two tuples, not one per row.
-_MALFORMED = ("malformed_number",)
-_MALFORMED_IMITATING = ("malformed_number", "imitates_warning_number")
+    return VerdictBatch(rows, columns, build)

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple, Protocol
 
 from fraudnum._cache import remember
-from fraudnum.numbers.parse import MAX_INPUT_LEN, NumberParser, ParsedNumber
+from fraudnum.numbers.parse import MAX_INPUT_LEN, ParsedNumber
 from fraudnum.numbers.plan import PrefixRule, RuleTable, builtin_carriers
-from fraudnum.numbers.regions import country_code_and_region, region_names
+from fraudnum.numbers.regions import region_names
 from fraudnum.texts import ReasonText, fill
 from fraudnum.types import (
     Advisor,
@@ -109,9 +109,10 @@ class Precedence:
         self.tags = tags
         self._reasons = reasons
         self._outcomes: dict[tuple[object, ...], Outcome] = {}
-        #: Outcomes of batch row codes, per context (see :meth:`of_code`).
-        self.code_outcomes: dict[tuple[Channel, Direction], dict[int, Outcome]] = {}
-        self._urgent_numbers = tuple(
+        #: Batch decision tables per context, kept by :mod:`fraudnum.numbers.columns`.
+        self.column_tables: dict[tuple[Channel, Direction, bool], object] = {}
+        #: The warning numbers (96110, 12381) a longer number may imitate, in order.
+        self.urgent_numbers: tuple[str, ...] = tuple(
             r.prefix for r in builtin.rules if r.urgent and r.min_len == len(r.prefix)
         )
 
@@ -304,39 +305,9 @@ class Precedence:
             rule.kind, risk, tuple(reasons), Tier.BUILTIN, False, rule.organisation, rule.source
         )
 
-    def of_code(self, code: int, channel: Channel, direction: Direction) -> Outcome:
-        """The outcome of a batch row code (built-in rule << 32 | user rule + 1)."""
-        rule = self.builtin.rules[code >> 32]
-        u = (code & 0xFFFFFFFF) - 1
-        user_rule = self.user.rules[u] if self.user is not None and u >= 0 else None
-        return self.decide(rule, user_rule, "CN", channel, direction, False, None)
-
-    def international(
-        self,
-        raw: str,
-        parser: NumberParser,
-        channel: Channel,
-        direction: Direction,
-        expect_intl: bool,
-    ) -> Outcome | None:
-        """A batch row's outcome for an international number, without building its NumberInfo.
-
-        None when the Python parser must decide (an unknown calling code).
-        """
-        found = parser.canonical(raw)
-        if found is None:
-            return None
-        country = country_code_and_region(found[0][2:])
-        if country is None:
-            return None
-        rule = self.builtin.rules[found[1]]
-        user_rule = self.user.lookup(found[0]) if self.user is not None else None
-        return self.shared(rule, user_rule, found[0], country[1], channel, direction, expect_intl)
-
-    def malformed_column(self, raw: str) -> Outcome:
-        """Kind, risk and tier of a malformed row, without formatting its reasons."""
-        risk = Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
-        return Outcome(NumberKind.MALFORMED, risk, (), Tier.BUILTIN, False, None, None)
+    def malformed_risk(self, raw: str) -> Risk:
+        """The risk of a malformed caller ID, without building its reasons (for batches)."""
+        return Risk.HIGH if self._malformed_imitation(raw) else Risk.MEDIUM
 
     def _malformed_imitation(self, raw: str) -> str | None:
         """The warning number a malformed caller ID's digits dress up as, if any.
@@ -360,7 +331,16 @@ class Precedence:
         return Outcome(NumberKind.HIDDEN, Risk.MEDIUM, reasons, Tier.BUILTIN, False, None, None)
 
     def malformed(self, parsed: ParsedNumber) -> Outcome:
-        """The outcome of input that is no number, with what was wrong."""
+        """The outcome of input that is no number, with what was wrong.
+
+        Shared between inputs with the same detail and imitated number: its
+        reason texts are formatted once per combination, not once per call.
+        """
+        imitated = self._malformed_imitation(parsed.info.raw)
+        key: tuple[object, ...] = ("malformed", parsed.detail, parsed.detail_zh, imitated)
+        outcome = self._outcomes.get(key)
+        if outcome is not None:
+            return outcome
         template = self._reasons["malformed_number"]
         reasons = [
             Reason(
@@ -370,15 +350,18 @@ class Precedence:
             )
         ]
         risk = Risk.MEDIUM
-        imitated = self._malformed_imitation(parsed.info.raw)
         if imitated:
             risk = Risk.HIGH
             reasons.append(self.reason("imitates_warning_number", imitated=imitated))
-        return Outcome(NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None)
+        outcome = Outcome(
+            NumberKind.MALFORMED, risk, tuple(reasons), Tier.BUILTIN, False, None, None
+        )
+        remember(self._outcomes, key, outcome, _OUTCOME_CACHE_SIZE)
+        return outcome
 
     def imitated_warning(self, digits: str) -> str | None:
         """The warning number (96110, 12381) these digits dress up as, if any."""
-        for urgent in self._urgent_numbers:
+        for urgent in self.urgent_numbers:
             if digits.endswith(urgent) and len(digits) > len(urgent):
                 return urgent
         return None

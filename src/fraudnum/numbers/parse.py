@@ -469,6 +469,26 @@ class NumberParser:
             self._c_markers = frozenset(m for m in self._markers if self._canon.parse(m))
 
     @property
+    def canonicaliser(self) -> Any:
+        """The compiled canonicaliser (``fraudnum._canon.Canonicaliser``), or None."""
+        return self._canon
+
+    @property
+    def hidden_markers(self) -> frozenset[str]:
+        """The case-folded texts that mean a withheld number."""
+        return frozenset(self._markers)
+
+    @property
+    def c_markers(self) -> frozenset[str]:
+        """Hidden markers the C canonicaliser would read as a number (normally none)."""
+        return self._c_markers
+
+    @property
+    def dial_prefixes(self) -> tuple[str, ...]:
+        """The IP long-distance prefixes, longest first."""
+        return self._dial_prefixes
+
+    @property
     def lookup(self) -> Lookup:
         """Canonical digits -> the matching table row, or None."""
         return self._lookup

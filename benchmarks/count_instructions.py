@@ -1,0 +1,58 @@
+"""Instruction counts per number under callgrind: what the shared machine's load cannot skew.
+
+Usage (each line one valgrind run; per number = (total - the ``0 none`` total) / N)::
+
+    python benchmarks/count_instructions.py --save 200000      # writes the corpus once
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 0 none
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 100000 batch
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 pn
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 single
+
+Every path is warmed on 3,000 other rows first (imports, phonenumbers' metadata, caches).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CORPUS = Path("/tmp/fraudnum-distinct-corpus.json")
+WARM = 3000
+
+
+def main(argv: list[str]) -> None:
+    """Save the corpus (``--save N``), or run ``N WHAT`` (none, batch, codes, pn, single)."""
+    if argv[0] == "--save":
+        from benchmarks.corpus import distinct_corpus
+
+        CORPUS.write_text(json.dumps(distinct_corpus(int(argv[1]))), encoding="utf-8")
+        return
+    n, what = int(argv[0]), argv[1]
+    rows: list[str] = json.loads(CORPUS.read_text(encoding="utf-8"))
+    import fraudnum
+    from benchmarks.bench_numbers import _phonenumbers_all
+
+    clf = fraudnum.default_classifier()
+    warm = rows[:WARM]
+    clf.classify_batch(warm)
+    _phonenumbers_all(warm)
+    for s in warm:
+        fraudnum.classify(s)
+    rows = rows[WARM : WARM + n]
+    if what == "batch":
+        clf.classify_batch(rows)
+    elif what == "codes":
+        clf.classify_codes(rows)
+    elif what == "pn":
+        _phonenumbers_all(rows)
+    elif what == "single":
+        for s in rows:
+            fraudnum.classify(s)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
