@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -35,9 +35,6 @@ from fraudnum.calls._records import CallColumns, decode_number, is_pretty, segme
 from fraudnum.classifier import Classifier, default_classifier
 from fraudnum.texts import builtin_reasons, fill
 from fraudnum.types import NumberKind, Reason, Risk, Tier, Verdict
-
-if TYPE_CHECKING:
-    from fraudnum.calls._monitor import CallMonitor
 
 __all__ = ["CallDetector", "CallFinding", "detect_calls"]
 
@@ -304,12 +301,6 @@ class CallDetector:
         """
         findings = self._scan(to_columns(records), self._configs, None)
         return sorted(findings, key=_finding_order)
-
-    def monitor(self, **options: Any) -> CallMonitor:
-        """A streaming :class:`CallMonitor` with these patterns (options as its own)."""
-        from fraudnum.calls._monitor import CallMonitor
-
-        return CallMonitor(self, **options)
 
     # -- the kernel -----------------------------------------------------------------
 
