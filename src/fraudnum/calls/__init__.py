@@ -35,6 +35,7 @@ from fraudnum.calls._detect import CallDetector, CallFinding, detect_calls
 from fraudnum.calls._monitor import BYTES_PER_RECORD, CallMonitor
 from fraudnum.calls._patterns import PatternRule, builtin_patterns, load_patterns, parse_patterns
 from fraudnum.calls._records import CallColumns, CallRecord, to_columns
+from fraudnum.calls._traffic import InjectedPattern, SyntheticTraffic, synthetic_traffic
 
 __all__ = [
     "BYTES_PER_RECORD",
@@ -43,10 +44,13 @@ __all__ = [
     "CallFinding",
     "CallMonitor",
     "CallRecord",
+    "InjectedPattern",
     "PatternRule",
+    "SyntheticTraffic",
     "builtin_patterns",
     "detect_calls",
     "load_patterns",
     "parse_patterns",
+    "synthetic_traffic",
     "to_columns",
 ]

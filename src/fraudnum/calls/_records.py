@@ -20,7 +20,14 @@ import numpy.typing as npt
 from fraudnum.classifier import default_classifier
 from fraudnum.types import Direction
 
-__all__ = ["CallColumns", "CallRecord", "decode_number", "encode_numbers", "to_columns"]
+__all__ = [
+    "CallColumns",
+    "CallRecord",
+    "decode_number",
+    "decode_numbers",
+    "encode_numbers",
+    "to_columns",
+]
 
 _SHIFT: Final = 57
 _MAX_DIGITS: Final = 17
@@ -149,6 +156,17 @@ def decode_number(code: int) -> str:
     return str(code & ((1 << _SHIFT) - 1)).zfill(digits)
 
 
+def decode_numbers(codes: U64) -> npt.NDArray[np.str_]:
+    """The digits of many encoded numbers, as a numpy string array (``""`` for 0)."""
+    values = (codes & _VALUE_MASK).astype(np.int64)
+    ndigits = (codes >> np.uint64(_SHIFT)).astype(np.int64)
+    out = values.astype(f"<U{_MAX_DIGITS}")
+    short = np.flatnonzero(np.char.str_len(out) != ndigits)
+    for i in short.tolist():  # leading zeros (landlines, 00 international) and hidden
+        out[i] = decode_number(int(codes[i]))
+    return out
+
+
 def _encode_ints(values: npt.NDArray[Any], name: str) -> U64:
     if values.size and (values.min() < 0 or values.max() >= 10**_MAX_DIGITS):
         bad = int(np.flatnonzero((values < 0) | (values >= 10**_MAX_DIGITS))[0])
@@ -186,6 +204,8 @@ def encode_numbers(values: Any, name: str = "number") -> U64:
     Raises:
         ValueError: a value is missing, or an integer is negative or too long.
     """
+    if hasattr(values, "null_count") and hasattr(values, "type"):
+        return _encode_arrow(values, name)
     if not isinstance(values, np.ndarray):
         values = _to_numpy(values, name)
     if values.dtype.kind in "iu":
@@ -205,9 +225,49 @@ def encode_numbers(values: Any, name: str = "number") -> U64:
         out[plain] = (lengths[plain].astype(np.uint64) << np.uint64(_SHIFT)) | v
     if not plain.all():
         rest = np.flatnonzero(~plain)
-        uniq, inverse = np.unique(values[rest], return_inverse=True)
-        codes = np.array([_encode_one(str(u)) for u in uniq], dtype=np.uint64)
-        out[rest] = codes[inverse]
+        out[rest] = _encode_rest(values[rest].tolist())
+    return out
+
+
+def _encode_rest(texts: Sequence[str]) -> U64:
+    """The slow path: each distinct caller ID read by fraudnum's parser once."""
+    uniq: dict[str, int] = {}
+    return np.array(
+        [uniq[t] if t in uniq else uniq.setdefault(t, _encode_one(t)) for t in texts],
+        dtype=np.uint64,
+    )
+
+
+def _encode_arrow(values: Any, name: str) -> U64:
+    """Encode a pyarrow column in Arrow's own kernels: digit strings cast in bulk."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.null_count:
+        _to_numpy(values, name)  # raises, naming the row
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        return encode_numbers(values.dictionary, name)[values.indices.to_numpy(False)]
+    if pa.types.is_integer(kind):
+        return _encode_ints(values.to_numpy(zero_copy_only=False), name)
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise TypeError(f"{name} must hold numbers as integers or strings, not {kind}")
+    lengths = pc.utf8_length(values)
+    plain = pc.and_(
+        pc.and_(pc.string_is_ascii(values), pc.utf8_is_decimal(values)),
+        pc.less_equal(lengths, _MAX_DIGITS),
+    )
+    mask = plain.to_numpy(zero_copy_only=False)
+    out = np.zeros(len(values), dtype=np.uint64)
+    if mask.any():
+        digits = pc.cast(pc.filter(values, plain), pa.uint64()).to_numpy(zero_copy_only=False)
+        n = lengths.to_numpy(zero_copy_only=False)[mask].astype(np.uint64)
+        out[mask] = (n << np.uint64(_SHIFT)) | digits
+    if not mask.all():
+        rest = np.flatnonzero(~mask)
+        out[rest] = _encode_rest(values.filter(pc.invert(plain)).to_pylist())
     return out
 
 
