@@ -160,7 +160,7 @@ def decode_numbers(codes: U64) -> npt.NDArray[np.str_]:
     """The digits of many encoded numbers, as a numpy string array (``""`` for 0)."""
     values = (codes & _VALUE_MASK).astype(np.int64)
     ndigits = (codes >> np.uint64(_SHIFT)).astype(np.int64)
-    out = values.astype(f"<U{_MAX_DIGITS}")
+    out: npt.NDArray[np.str_] = values.astype(f"<U{_MAX_DIGITS}")
     short = np.flatnonzero(np.char.str_len(out) != ndigits)
     for i in short.tolist():  # leading zeros (landlines, 00 international) and hidden
         out[i] = decode_number(int(codes[i]))
@@ -249,7 +249,9 @@ def _encode_arrow(values: Any, name: str) -> U64:
         values = values.combine_chunks()
     kind = values.type
     if pa.types.is_dictionary(kind):
-        return encode_numbers(values.dictionary, name)[values.indices.to_numpy(False)]
+        words = encode_numbers(values.dictionary, name)
+        picked: U64 = words[values.indices.to_numpy(zero_copy_only=False)]
+        return picked
     if pa.types.is_integer(kind):
         return _encode_ints(values.to_numpy(zero_copy_only=False), name)
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):

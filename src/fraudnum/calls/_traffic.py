@@ -317,7 +317,7 @@ def _inject(
         talk = np.where(answered, rng.uniform(1, 5, n), 0.0)
         key, number = "callee", victim
     else:
-        n = {
+        low, high = {
             "one_ring": (12, 40),
             "one_ring_international": (6, 16),
             "mass_calling": (35, 120),
@@ -325,7 +325,7 @@ def _inject(
             "segment_sweep": (12, 40),
             "pretty_number_sweep": (10, 25),
         }[pattern]
-        n = int(rng.integers(*n))
+        n = int(rng.integers(low, high))
         caller = np.full(n, attacker, dtype=np.uint64)
         callee = _mobiles(rng, n)
         answered = rng.random(n) < 0.3  # robot calls: most people do not pick up (seed 003)
