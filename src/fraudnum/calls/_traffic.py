@@ -86,7 +86,7 @@ _PRETTY_TAILS: Final = np.array(
     [int(f"{a}{a}{a}{a}") for a in range(10)]
     + [int(f"{a}{b}{b}{b}") for a in range(10) for b in (6, 8, 9)]
     + [int(f"{a}{a}{b}{b}") for a in range(1, 10) for b in (6, 8)]
-    + [1234, 2345, 3456, 4567, 5678, 6789, 9876, 8765, 7654, 6543, 5168, 1688, 6868, 8989],
+    + [1234, 2345, 3456, 4567, 5678, 6789, 9876, 8765, 7654, 6543, 6868, 8989],
     dtype=np.int64,
 )
 
