@@ -20,9 +20,10 @@ gives the same findings as :meth:`CallDetector.detect` over the whole table.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -31,7 +32,15 @@ import numpy.typing as npt
 
 from fraudnum._cache import remember
 from fraudnum.calls._patterns import PatternRule, builtin_patterns, load_patterns
-from fraudnum.calls._records import CallColumns, decode_number, is_pretty, segment_of, to_columns
+from fraudnum.calls._records import (
+    _POW10,
+    _SHIFT,
+    CallColumns,
+    decode_number,
+    is_pretty,
+    segment_of,
+    to_columns,
+)
 from fraudnum.classifier import Classifier, default_classifier
 from fraudnum.texts import builtin_reasons, fill
 from fraudnum.types import NumberKind, Reason, Risk, Tier, Verdict
@@ -54,7 +63,6 @@ class CallFinding:
             received them (呼死你: :attr:`number` is the victim).
         number: the number the pattern is about, canonical digits.
         risk: the pattern's risk combined with the caller's own verdict.
-        reasons: why, first the pattern with its evidence, then the caller's number.
         window_start: the window the evidence was counted in, seconds since the epoch.
         window_end: its end (exclusive).
         first_call: the first counted call's start.
@@ -73,13 +81,14 @@ class CallFinding:
         parties: up to ten of the other parties, smallest first.
         caller_verdict: the verdict of the calling number (for a victim, of the caller
             who called most), whose risk was combined in.
+        explain: words the reasons when :attr:`reasons` is first read (set by the
+            detector).
     """
 
     pattern: str
     key: str
     number: str
     risk: Risk
-    reasons: tuple[Reason, ...]
     window_start: float
     window_end: float
     first_call: float
@@ -96,6 +105,22 @@ class CallFinding:
     called_back: int
     parties: tuple[str, ...]
     caller_verdict: Verdict | None = attrs.field(default=None, eq=False, repr=False)
+    # The reasons are worded when first read: a switch's batch may find thousands.
+    explain: Callable[[], tuple[Reason, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    _reasons: tuple[Reason, ...] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why, first the pattern with its evidence, then the caller's own number."""
+        if self._reasons is None:
+            worded = () if self.explain is None else self.explain()
+            object.__setattr__(self, "_reasons", worded)
+            return worded
+        return self._reasons
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -104,7 +129,10 @@ class CallFinding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        out = {f.name: getattr(self, f.name) for f in attrs.fields(CallFinding)}
+        hidden = ("explain", "_reasons")
+        out = {
+            f.name: getattr(self, f.name) for f in attrs.fields(CallFinding) if f.name not in hidden
+        }
         out["risk"] = self.risk.value
         out["reasons"] = [r.to_dict() for r in self.reasons]
         out["parties"] = list(self.parties)
@@ -200,6 +228,19 @@ def _time_order(start: npt.NDArray[np.float64]) -> IDX | None:
         if bool(np.all(st[1:] >= st[:-1])):
             return order
     return np.argsort(start, kind="stable").astype(np.intp)
+
+
+def _abroad_only(p: PatternRule) -> bool:
+    return p.caller_kinds == {NumberKind.INTERNATIONAL}
+
+
+def _is_abroad(numbers: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
+    """Numbers whose canonical digits start with 00: international (NumberInfo.digits)."""
+    ndigits = (numbers >> np.uint64(_SHIFT)).astype(np.int64)
+    values = numbers & np.uint64((1 << _SHIFT) - 1)
+    limit = _POW10[np.clip(ndigits - 2, 0, _POW10.size - 1)]
+    out: npt.NDArray[np.bool_] = (ndigits > 2) & (values < limit)
+    return out
 
 
 def _combine(risk: Risk, verdict: Verdict | None) -> Risk:
@@ -332,13 +373,27 @@ class CallDetector:
                     new = new_key.copy()
                     new[1:] |= win[1:] != win[:-1]
                     gid = np.cumsum(new) - 1
-                    counts = np.bincount(gid)
-                    cand = (counts[gid] >= config.floor) & (sk != 0)
+                    row_counts = np.bincount(gid)[gid]
+                    # Rows of groups some pattern may hold for: enough calls, and from
+                    # abroad where the pattern is about callers from abroad.
+                    cand = np.zeros(n, dtype=np.bool_)
+                    for p in config.patterns:
+                        c = row_counts >= p.floor
+                        if _abroad_only(p):
+                            c &= _is_abroad(cols.caller[order])
+                        cand |= c
+                    cand &= sk != 0
                     if instance is not None:
                         cand &= win == instance // 2
                     if cand.any():
                         out += self._evaluate(
-                            cols, order[cand], gid[cand], win[cand], config, parity
+                            cols,
+                            order[cand],
+                            gid[cand],
+                            win[cand],
+                            row_counts[cand],
+                            config,
+                            parity,
                         )
         return out
 
@@ -360,6 +415,7 @@ class CallDetector:
         rows: IDX,
         group: I64,
         win: I64,
+        row_counts: I64,
         config: _Config,
         parity: int,
     ) -> list[CallFinding]:
@@ -370,13 +426,13 @@ class CallDetector:
         # A record seen twice (same key, other party and start) is one call.
         order, first = _first_of_runs(cols.start[rows], others_all[rows], group)
         keep = order[first]
-        rows, group, win = rows[keep], group[keep], win[keep]
+        rows, group, win, row_counts = rows[keep], group[keep], win[keep], row_counts[keep]
         callers, inverse = np.unique(cols.caller[rows], return_inverse=True)
         infos = [self._caller(int(c)) for c in callers]
         never = np.array([i.never_block for i in infos], dtype=np.bool_)[inverse]
         out: list[CallFinding] = []
         for pattern in config.patterns:
-            mask = ~never
+            mask = ~never & (row_counts >= pattern.floor)
             if pattern.caller_kinds:
                 fits = np.array([i.kind in pattern.caller_kinds for i in infos], dtype=np.bool_)
                 mask &= fits[inverse]
@@ -453,11 +509,21 @@ class CallDetector:
         fired = np.flatnonzero(ok)
         if fired.size == 0:
             return []
-        by_group = np.argsort(gi, kind="stable")
-        bounds = np.searchsorted(gi[by_group], np.arange(ng + 1))
+        # Per-group values for the fired groups, vectorised: median ring, span, call-backs.
+        by_ring = np.lexsort((ring, gi))
+        bounds = np.searchsorted(gi[by_ring], np.arange(ng + 1))
+        sorted_ring = ring[by_ring].astype(np.float64)
+        lo, c = bounds[fired], calls[fired]
+        medians = (sorted_ring[lo + (c - 1) // 2] + sorted_ring[lo + c // 2]) / 2
+        start_all = cols.start[rows]
+        first_call = np.full(ng, np.inf)
+        last_call = np.full(ng, -np.inf)
+        np.minimum.at(first_call, gi, start_all)
+        np.maximum.at(last_call, gi, start_all)
+        backs = np.bincount(gi, weights=cols.called_back[rows] == 1, minlength=ng)
         out: list[CallFinding] = []
-        for g in fired.tolist():
-            idx = by_group[bounds[g] : bounds[g + 1]]
+        for k, g in enumerate(fired.tolist()):
+            idx = by_ring[bounds[g] : bounds[g + 1]]
             r = rows[idx]
             number_code = int(keys_all[r[0]])
             top_caller = number_code
@@ -469,38 +535,38 @@ class CallDetector:
             verdict = self._caller(top_caller).verdict
             party_codes = np.unique(others[idx])
             top_seg: str | None = None
-            if config.key == "caller":
-                seg_vals, seg_counts = np.unique(
-                    segs[idx][np.unique(others[idx], return_index=True)[1]], return_counts=True
-                )
+            if config.key == "caller" and seg_max[g] > 1:
+                seg_vals, seg_counts = np.unique(segment_of(party_codes), return_counts=True)
                 top_seg = decode_number(int(seg_vals[int(np.argmax(seg_counts))]))
-            start = cols.start[r]
             window_start = float(win[idx[0]] * config.window_s + parity * config.hop)
             evidence: dict[str, Any] = {
                 "calls": int(calls[g]),
                 "distinct": int(distinct[g]),
                 "unanswered": round(float(unanswered[g])),
                 "short": round(float(short[g])),
-                "ring_median": float(np.median(ring[idx])),
+                "ring_median": float(medians[k]),
                 "talk_mean": float(talk_mean[g]),
                 "segment_callees": int(seg_max[g]),
                 "pretty_callees": int(pretty[g]),
             }
+            span = float(last_call[g] - first_call[g])
             out.append(
                 CallFinding(
                     pattern=p.code,
                     key=config.key,
                     number=decode_number(number_code),
                     risk=_combine(p.risk, verdict),
-                    reasons=self._reasons(p, evidence, start, top_seg, number_code, verdict),
                     window_start=window_start,
                     window_end=window_start + config.window_s,
-                    first_call=float(start.min()),
-                    last_call=float(start.max()),
+                    first_call=float(first_call[g]),
+                    last_call=float(last_call[g]),
                     segment=top_seg,
-                    called_back=int((cols.called_back[r] == 1).sum()),
+                    called_back=round(float(backs[g])),
                     parties=tuple(decode_number(int(c)) for c in party_codes[:_MAX_PARTIES]),
                     caller_verdict=verdict,
+                    explain=functools.partial(
+                        self._reasons, p, evidence, span, top_seg, number_code, verdict
+                    ),
                     **evidence,
                 )
             )
@@ -513,12 +579,11 @@ class CallDetector:
         self,
         p: PatternRule,
         ev: dict[str, Any],
-        start: npt.NDArray[np.float64],
+        span: float,
         segment: str | None,
         number: int,
         verdict: Verdict | None,
     ) -> tuple[Reason, ...]:
-        span = float(start.max() - start.min())
         calls = max(1, ev["calls"])
         params = {
             **{k: str(v) for k, v in ev.items()},
