@@ -426,7 +426,7 @@ def test_monitor_refuses_to_grow_past_its_cap():
     "bad", [{"max_skew_s": -1}, {"max_skew_s": float("nan")}, {"max_records": 0}]
 )
 def test_monitor_options_are_checked(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_"):
         CallMonitor(**bad)
 
 

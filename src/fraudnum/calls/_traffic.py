@@ -32,7 +32,6 @@ from fraudnum.calls._records import (
     decode_number,
     decode_numbers,
     encode_numbers,
-    to_columns,
 )
 from fraudnum.numbers.plan import builtin_rules
 from fraudnum.types import NumberKind
@@ -417,7 +416,16 @@ def synthetic_traffic(
             truth.append(t)
     names = ("caller", "callee", "start", "ring_s", "answered", "talk_s", "called_back")
     if not parts:
-        return SyntheticTraffic(to_columns({n: np.zeros(0, np.int64) for n in names}), (), 0)
+        empty = CallColumns(
+            np.zeros(0, np.uint64),
+            np.zeros(0, np.uint64),
+            np.zeros(0),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.bool_),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.int8),
+        )
+        return SyntheticTraffic(empty, (), 0)
     merged = {n: np.concatenate([p[n] for p in parts]) for n in names}
     order = np.argsort(merged["start"], kind="stable")
     calls = CallColumns(
