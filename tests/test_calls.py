@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,14 +33,23 @@ def _spread(i: int) -> str:
     return f"13{(i * 37) % 10}{(i * 7_919 + 1_234_567) % 10_000_000:07d}1"
 
 
-def _calls(caller, callees, *, step=10.0, ring=1.0, answered=False, talk=0.0, t0=T0 + 60):
+def _calls(
+    caller: str,
+    callees: list[str],
+    *,
+    step: float = 10.0,
+    ring: float = 1.0,
+    answered: bool = False,
+    talk: float = 0.0,
+    t0: float = T0 + 60,
+) -> list[CallRecord]:
     return [
         CallRecord(caller, c, t0 + step * i, ring, answered, talk if answered else 0.0)
         for i, c in enumerate(callees)
     ]
 
 
-def _patterns(records, detector=None):
+def _patterns(records: Any, detector: CallDetector | None = None) -> list[str]:
     return sorted({f.pattern for f in (detector or CallDetector()).detect(records)})
 
 
@@ -77,7 +87,13 @@ def test_one_ring_from_abroad_at_five_numbers():
     assert _patterns(_calls(MVNO, [_spread(i) for i in range(5)], step=300)) == []
 
 
-def _bombing(n, unanswered=None, victim="13912345678", callers=3, step=20):
+def _bombing(
+    n: int,
+    unanswered: int | None = None,
+    victim: str = "13912345678",
+    callers: int = 3,
+    step: float = 20,
+) -> list[CallRecord]:
     unanswered = n if unanswered is None else unanswered
     return [
         CallRecord(
@@ -116,7 +132,7 @@ def test_call_bombing_of_a_hotline_is_no_bombing():
 def test_mass_calling_at_thirty_numbers():
     answered = [i % 2 == 0 for i in range(40)]
 
-    def calls(n):
+    def calls(n: int) -> list[CallRecord]:
         return [
             CallRecord(
                 "13812345678",
@@ -134,7 +150,7 @@ def test_mass_calling_at_thirty_numbers():
 
 
 def test_mass_calling_needs_short_talk():
-    def calls(talk):
+    def calls(talk: float) -> list[CallRecord]:
         return [
             CallRecord(
                 "13812345678",
@@ -151,7 +167,7 @@ def test_mass_calling_needs_short_talk():
     assert "mass_calling" not in _patterns(calls(41.0))
 
 
-def _high_frequency(n, caller="13812345678"):
+def _high_frequency(n: int, caller: str = "13812345678") -> list[CallRecord]:
     # Five customers called over and over, answered, with real conversations.
     return [CallRecord(caller, _spread(i % 5), T0 + 60 + 25 * i, 6.0, True, 15.0) for i in range(n)]
 
@@ -246,7 +262,7 @@ def test_every_pattern_row_has_a_source_and_known_texts():
 # -- inputs: every form gives the same answer, bad rows a clear error ---------------------
 
 
-def _mixed_calls():
+def _mixed_calls() -> list[CallRecord]:
     return _calls(MVNO, [_spread(i) for i in range(12)]) + _bombing(14)
 
 
@@ -255,7 +271,7 @@ def test_columns_arrow_and_records_agree():
     records = _mixed_calls()
     expected = detect_calls(records)
     assert expected
-    cols = {
+    cols: dict[str, Any] = {
         "caller": [r.caller for r in records],
         "callee": [r.callee for r in records],
         "start": [r.start for r in records],
@@ -346,7 +362,7 @@ def test_call_record_validates_its_fields():
     with pytest.raises(TypeError):
         CallRecord(13812345678, "2", T0, 1, False)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="start"):
-        CallRecord("1", "2", "yesterday", 1, False)  # type: ignore[arg-type]
+        CallRecord("1", "2", "yesterday", 1, False)
     with pytest.raises(TypeError):
         detect_calls(42)
 
@@ -433,7 +449,7 @@ def test_monitor_options_are_checked(bad):
 # -- the user's pattern file ---------------------------------------------------------------
 
 
-def _row(**cells):
+def _row(**cells: str) -> str:
     base = dict.fromkeys(COLUMNS, "")
     base.update(
         code="one_ring",

@@ -98,7 +98,7 @@ def greedy_rules(tmp_path_factory) -> Path:
     victim = {**row, "code": "greedy_victim", "key": "callee"}
     lines = [",".join(COLUMNS)] + [",".join(r[c] for c in COLUMNS) for r in (row, victim)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return Path(path)
 
 
 @SETTINGS
