@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 import fraudnum
+from fraudnum.calls._cli import add_calls_parser
 from fraudnum.classifier import Classifier
 from fraudnum.numbers.plan import builtin_carriers
 from fraudnum.tags.cli import add_store_parser
@@ -238,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(sub)
     _add_sms_parser(sub)
     add_store_parser(sub)
+    add_calls_parser(sub)
     return parser
 
 
