@@ -528,3 +528,25 @@ def test_pattern_rows_in_code_are_checked():
     rule = PatternRule("x", "caller", 600, min_calls=3, reason="call_pattern_one_ring")
     with pytest.raises(ValueError, match="share a code"):
         CallDetector(patterns=[rule, rule])
+
+
+def test_arrow_numbers_in_any_script_are_read_like_classify_reads_them():
+    pa = pytest.importorskip("pyarrow")
+    from fraudnum.calls._records import decode_number, encode_numbers
+
+    written = [
+        "13912345678",
+        "１３９１２３４５６７８",
+        "+86 139 1234 5678",
+        "0044201234567",
+        "Unknown",
+    ]
+    codes = encode_numbers(pa.array(written))
+    assert [decode_number(int(c)) for c in codes] == [
+        "13912345678",
+        "13912345678",
+        "13912345678",
+        "0044201234567",
+        "",
+    ]
+    assert list(encode_numbers(pa.array(written).dictionary_encode())) == list(codes)

@@ -256,20 +256,24 @@ def _encode_arrow(values: Any, name: str) -> U64:
         return _encode_ints(values.to_numpy(zero_copy_only=False), name)
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         raise TypeError(f"{name} must hold numbers as integers or strings, not {kind}")
-    lengths = pc.utf8_length(values)
-    plain = pc.and_(
-        pc.and_(pc.string_is_ascii(values), pc.utf8_is_decimal(values)),
-        pc.less_equal(lengths, _MAX_DIGITS),
-    )
-    mask = plain.to_numpy(zero_copy_only=False)
+    lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+    mask = pc.utf8_is_decimal(values).to_numpy(zero_copy_only=False) & (lengths <= _MAX_DIGITS)
     out = np.zeros(len(values), dtype=np.uint64)
     if mask.any():
-        digits = pc.cast(pc.filter(values, plain), pa.uint64()).to_numpy(zero_copy_only=False)
-        n = lengths.to_numpy(zero_copy_only=False)[mask].astype(np.uint64)
+        plain = values if mask.all() else values.filter(pa.array(mask))
+        try:
+            digits = pc.cast(plain, pa.uint64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            # Decimal digits of other scripts (full-width ０-９): the parser reads those.
+            mask &= pc.string_is_ascii(values).to_numpy(zero_copy_only=False)
+            digits = pc.cast(values.filter(pa.array(mask)), pa.uint64()).to_numpy(
+                zero_copy_only=False
+            )
+        n = lengths[mask].astype(np.uint64)
         out[mask] = (n << np.uint64(_SHIFT)) | digits
     if not mask.all():
         rest = np.flatnonzero(~mask)
-        out[rest] = _encode_rest(values.filter(pc.invert(plain)).to_pylist())
+        out[rest] = _encode_rest(values.filter(pa.array(~mask)).to_pylist())
     return out
 
 
