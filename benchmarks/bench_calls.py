@@ -50,6 +50,10 @@ from fraudnum.calls import (  # noqa: E402
 TABLE = "Call patterns on generated traffic (one day, 7 patterns injected per 10,000 records)"
 
 
+def _fmt(rate: float) -> str:
+    return f"{rate / 1e6:.2f} M/s"
+
+
 def _key(f: CallFinding) -> tuple[float, str, str, str]:
     return (f.window_start, f.pattern, f.key, f.number)
 
@@ -113,6 +117,13 @@ def monitor_run(traffic: SyntheticTraffic, chunk: int) -> tuple[list[CallFinding
     return found, most, most_bytes
 
 
+def cpu_rate(fn: Any, items: int) -> float:
+    """Items per CPU second of this process: the figure for one core on a shared machine."""
+    t = time.process_time()
+    fn()
+    return items / max(1e-9, time.process_time() - t)
+
+
 def _rss_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -126,13 +137,17 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
     found = detector.detect(traffic.calls)  # warm: classifies the flagged callers once
     acc = accuracy(traffic, found)
     batch = measure(lambda: detector.detect(traffic.calls), repeats=repeats)
+    batch_cpu = cpu_rate(lambda: detector.detect(traffic.calls), records)
     table = traffic.to_arrow()
     arrow = measure(lambda: detector.detect(table), repeats=max(1, repeats - 1))
+    arrow_cpu = cpu_rate(lambda: detector.detect(table), records)
     assert detector.detect(table) == found, "Arrow input gave other findings"
     baseline = measure(lambda: pyarrow_groupby(table), repeats=max(1, repeats - 1))
-    t0 = time.perf_counter()
+    baseline_cpu = cpu_rate(lambda: pyarrow_groupby(table), records)
+    t0, c0 = time.perf_counter(), time.process_time()
     streamed, held, held_bytes = monitor_run(traffic, 100_000)
     monitor_s = time.perf_counter() - t0
+    monitor_cpu = records / (time.process_time() - c0)
     same = sorted(streamed, key=_key) == found
     assert same, "the monitor and the batch disagree"
     phone = traffic.calls.take(np.arange(min(20_000, records)))
@@ -152,6 +167,7 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
             records,
             batch,
             findings=str(acc["findings"]),
+            cpu=_fmt(batch_cpu),
             note="kernel alone: numbers already integers",
         ),
         Row.timed(
@@ -159,6 +175,7 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
             f"batch, pyarrow Table of strings ({size})",
             records,
             arrow,
+            cpu=_fmt(arrow_cpu),
             note="CDR form: string numbers cast in Arrow, timestamps",
         ),
         Row.timed(
@@ -166,6 +183,7 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
             f"pyarrow group_by, hour windows only ({size})",
             records,
             baseline,
+            cpu=_fmt(baseline_cpu),
             note="counts and distinct callees, no thresholds, no evidence",
         ),
         Row.timed(
@@ -173,6 +191,7 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
             f"monitor, batches of 100,000 ({size})",
             records,
             Timing((monitor_s,)),
+            cpu=_fmt(monitor_cpu),
             note=(
                 f"same findings as batch: {same}; held at most {held:,} records, "
                 f"{held_bytes / 2**20:.0f} MiB"
@@ -206,6 +225,10 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
         "records": records,
         "generate_s": gen_s,
         "batch_per_s": records / batch.best,
+        "batch_per_cpu_s": batch_cpu,
+        "arrow_per_cpu_s": arrow_cpu,
+        "pyarrow_groupby_per_cpu_s": baseline_cpu,
+        "monitor_per_cpu_s": monitor_cpu,
         "arrow_per_s": records / arrow.best,
         "pyarrow_groupby_per_s": records / baseline.best,
         "monitor_per_s": records / monitor_s,

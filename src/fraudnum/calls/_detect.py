@@ -366,7 +366,6 @@ class CallDetector:
             st = cols.start[order]
             new_key = np.ones(n, dtype=np.bool_)
             new_key[1:] = sk[1:] != sk[:-1]
-            abroad: npt.NDArray[np.bool_] | None = None
             for config in wanted:
                 parities = (0, 1) if instance is None else (instance % 2,)
                 for parity in parities:
@@ -381,9 +380,9 @@ class CallDetector:
                     for p in config.patterns:
                         c = row_counts >= p.floor
                         if _abroad_only(p):
-                            if abroad is None:
-                                abroad = _is_abroad(cols.caller[order])
-                            c &= abroad
+                            # Only the rows past the count floor need the digits looked at.
+                            at = np.flatnonzero(c)
+                            c[at] = _is_abroad(cols.caller[order[at]])
                         cand |= c
                     cand &= sk != 0
                     if instance is not None:
