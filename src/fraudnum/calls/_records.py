@@ -123,6 +123,13 @@ class CallColumns:
     def __len__(self) -> int:
         return int(self.start.shape[0])
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis and IPython pretty-print attrs classes field by field: keep it short.
+        printer.text(repr(self))
+
+    def __repr__(self) -> str:
+        return f"<CallColumns of {len(self):,} records>"
+
     def take(self, index: npt.NDArray[Any]) -> CallColumns:
         """The rows at ``index`` (an integer or boolean array)."""
         return CallColumns(

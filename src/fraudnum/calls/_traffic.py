@@ -129,6 +129,16 @@ class SyntheticTraffic:
     def __len__(self) -> int:
         return len(self.calls)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis and IPython pretty-print attrs classes field by field: keep it short.
+        printer.text(repr(self))
+
+    def __repr__(self) -> str:
+        kinds = sorted({t.pattern for t in self.injected})
+        return (
+            f"<SyntheticTraffic of {len(self):,} records, {len(self.injected)} injected: {kinds}>"
+        )
+
     def columns(self) -> dict[str, npt.NDArray[Any]]:
         """The records as numpy columns, numbers as digit strings (a switch's CDR form)."""
         c = self.calls
@@ -331,7 +341,10 @@ def _inject(
         ring = rng.uniform(2, 20, n)
         talk = np.where(answered, rng.uniform(5, 30, n), 0.0)
         if pattern.startswith("one_ring"):
-            answered = rng.random(n) < 0.02
+            # A robot hangs up before anyone answers; now and then one is picked up (<10%).
+            answered = np.zeros(n, dtype=np.bool_)
+            if n >= 10 and rng.random() < 0.3:
+                answered[int(rng.integers(0, n))] = True
             ring = rng.uniform(0.5, 3.0, n)
             talk = np.where(answered, rng.uniform(1, 3, n), 0.0)
         elif pattern == "high_frequency":
