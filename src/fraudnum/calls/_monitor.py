@@ -156,11 +156,16 @@ class CallMonitor:
     def _add(self, cols: CallColumns) -> None:
         bucket = np.floor(cols.start / self._bucket_s).astype(np.int64)
         values, inverse = np.unique(bucket, return_inverse=True)
-        if values.shape[0] == 1:
-            self._buckets.setdefault(int(values[0]), []).append(cols)
-        else:
-            for k, b in enumerate(values.tolist()):
-                self._buckets.setdefault(b, []).append(cols.take(inverse == k))
+        parts = (
+            [cols]
+            if values.shape[0] == 1
+            else [cols.take(inverse == k) for k in range(values.shape[0])]
+        )
+        for b, part in zip(values.tolist(), parts, strict=True):
+            held = self._buckets.setdefault(b, [])
+            held.append(part)
+            if len(held) >= 32:  # a call at a time: keep a bucket a few arrays, not thousands
+                held[:] = [CallColumns.concat(held)]
         self._held += len(cols)
         for i, config in enumerate(self._configs):
             if self._next[i] is None:

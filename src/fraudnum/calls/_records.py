@@ -236,6 +236,13 @@ def encode_numbers(values: Any, name: str = "number") -> U64:
     return out
 
 
+def _encode_text(text: str) -> int:
+    """One number: plain digits directly, anything else through the parser (cached)."""
+    if text.isascii() and text.isdigit() and 0 < len(text) <= _MAX_DIGITS:
+        return (len(text) << _SHIFT) | int(text)
+    return _encode_one(text)
+
+
 def _encode_rest(texts: Sequence[str]) -> U64:
     """The slow path: each distinct caller ID read by fraudnum's parser once."""
     uniq: dict[str, int] = {}
@@ -358,9 +365,15 @@ def _from_records(records: Sequence[CallRecord]) -> CallColumns:
     for i, r in enumerate(records):
         if not isinstance(r, CallRecord):
             raise TypeError(f"row {i}: expected a CallRecord, got {type(r).__name__}")
+    if len(records) <= 64:  # a phone's log, a call at a time: numpy's bulk path costs more
+        callers = np.array([_encode_text(r.caller) for r in records], dtype=np.uint64)
+        callees = np.array([_encode_text(r.callee) for r in records], dtype=np.uint64)
+    else:
+        callers = encode_numbers(np.array([r.caller for r in records], dtype=object), "caller")
+        callees = encode_numbers(np.array([r.callee for r in records], dtype=object), "callee")
     return CallColumns(
-        encode_numbers(np.array([r.caller for r in records], dtype=object), "caller"),
-        encode_numbers(np.array([r.callee for r in records], dtype=object), "callee"),
+        callers,
+        callees,
         np.array([r.start for r in records], dtype=np.float64),
         np.array([r.ring_s for r in records], dtype=np.float32),
         np.array([r.answered for r in records], dtype=np.bool_),
