@@ -20,6 +20,7 @@ of the 7 patterns per 10,000 records). For each size, in one run:
 Usage::
 
     python benchmarks/bench_calls.py --sizes 1000000 --sizes 10000000 [--json out.json]
+    python benchmarks/bench_calls.py --distinct-window 10000000   # monitor memory, 10 M callers
 """
 
 from __future__ import annotations
@@ -241,6 +242,40 @@ def bench_size(n: int, repeats: int) -> tuple[list[Row], dict[str, Any]]:
     return rows, summary
 
 
+def distinct_window(n: int) -> dict[str, Any]:
+    """The monitor fed ``n`` records from ``n`` distinct callers inside one hour: its memory."""
+    from fraudnum.calls import CallColumns
+    from fraudnum.calls._records import encode_numbers
+
+    rng = np.random.default_rng(0)
+    answered = rng.random(n) < 0.7
+    cols = CallColumns(
+        encode_numbers(13_000_000_000 + rng.permutation(n).astype(np.int64) * 97),
+        encode_numbers(15_000_000_000 + rng.integers(0, 10**9, n)),
+        np.sort(1_767_225_600 + rng.random(n) * 3600),
+        np.full(n, 8, np.float32),
+        answered,
+        np.where(answered, 60, 0).astype(np.float32),
+        np.full(n, -1, np.int8),
+    )
+    before = _rss_peak_mib()
+    monitor = CallMonitor(max_skew_s=60)
+    most = most_bytes = 0
+    c0 = time.process_time()
+    for lo in range(0, n, 500_000):
+        monitor.feed(cols.take(np.arange(lo, min(n, lo + 500_000))))
+        if monitor.held > most:
+            most, most_bytes = monitor.held, monitor.memory_bytes
+    monitor.close()
+    return {
+        "records": n,
+        "held_records": most,
+        "held_mib": most_bytes / 2**20,
+        "rss_peak_rise_mib": _rss_peak_mib() - before,
+        "per_cpu_s": n / (time.process_time() - c0),
+    }
+
+
 def run(quick: bool) -> list[Row]:
     """The benchmark at one size (100,000 records quick, else 1,000,000)."""
     rows, _ = bench_size(100_000 if quick else 1_000_000, 2 if quick else 3)
@@ -252,7 +287,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, action="append", help="ordinary records per run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--distinct-window",
+        type=int,
+        metavar="N",
+        help="instead: the monitor's memory for N distinct callers in one hour",
+    )
     args = parser.parse_args()
+    if args.distinct_window:
+        print(json.dumps(distinct_window(args.distinct_window), indent=1))
+        return
     from benchmarks.run import render
 
     all_rows: list[Row] = []
