@@ -32,13 +32,12 @@ Example:
 from __future__ import annotations
 
 from fraudnum.calls._detect import CallDetector, CallFinding, detect_calls
-from fraudnum.calls._monitor import BYTES_PER_RECORD, CallMonitor
+from fraudnum.calls._monitor import CallMonitor
 from fraudnum.calls._patterns import PatternRule, builtin_patterns, load_patterns, parse_patterns
 from fraudnum.calls._records import CallColumns, CallRecord, to_columns
 from fraudnum.calls._traffic import InjectedPattern, SyntheticTraffic, synthetic_traffic
 
 __all__ = [
-    "BYTES_PER_RECORD",
     "CallColumns",
     "CallDetector",
     "CallFinding",

@@ -5,7 +5,7 @@ patterns' slides, and nothing else: when the stream's clock (the latest start se
 the allowed skew) passes a window's end, that window is scanned with the batch kernel,
 its findings are returned, and buckets no open window needs are dropped. Memory is
 therefore bounded by the traffic of the longest window and a half (plus the skew), about
-``BYTES_PER_RECORD`` bytes a record, whatever the length of the stream; ``max_records``
+34 bytes a record, whatever the length of the stream; ``max_records``
 caps it.
 """
 
@@ -35,6 +35,10 @@ class CallMonitor:
     older one whose windows were already reported is dropped and counted in
     :attr:`late`. The findings are those :meth:`CallDetector.detect` gives for the same
     records (the same kernel runs on each window).
+
+    Memory: the records of the open windows, 34 bytes each (:attr:`memory_bytes`), at most
+    the traffic of 1.5 times the longest window plus the skew; scanning a closing window
+    needs about 80 bytes a record of that window for a moment.
 
     Args:
         detector: the patterns and the classifier (default: the built-in patterns).
