@@ -550,3 +550,20 @@ def test_arrow_numbers_in_any_script_are_read_like_classify_reads_them():
         "",
     ]
     assert list(encode_numbers(pa.array(written).dictionary_encode())) == list(codes)
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_dataframes_give_the_answer_of_records(library: str) -> None:
+    lib = pytest.importorskip(library)
+    records = _mixed_calls()
+    frame = lib.DataFrame(
+        {
+            "caller": [r.caller for r in records],
+            "callee": [r.callee for r in records],
+            "start": [r.start for r in records],
+            "ring_s": [r.ring_s for r in records],
+            "answered": [r.answered for r in records],
+            "talk_s": [r.talk_s for r in records],
+        }
+    )
+    assert detect_calls(frame) == detect_calls(records)
