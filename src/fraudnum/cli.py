@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 import fraudnum
 from fraudnum._files import add_file_options, check_file_options, run_file_job
+from fraudnum.calls._cli import add_calls_parser
 from fraudnum.classifier import Classifier
 from fraudnum.evaluation import evaluate
 from fraudnum.numbers.plan import builtin_carriers
@@ -303,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sms_parser(sub)
     _add_eval_parser(sub)
     add_store_parser(sub)
+    add_calls_parser(sub)
     return parser
 
 

@@ -13,6 +13,8 @@ Everything is generated from fraudnum's own data tables, so a new row of
 * :func:`sms` composes messages of each category from the phrase tables and realistic
   filler, in simplified or traditional script, with spammers' evasions;
   :func:`sms_pairs` adds a sender that agrees with the category.
+* :func:`call_records` draws call traffic with injected call patterns (呼死你, 响一声 ...)
+  and their ground truth, for :mod:`fraudnum.calls`.
 * :func:`verdicts`, :func:`number_infos` and :func:`sms_verdicts` are real results of
   classifying generated input, never objects built by hand. The same strategies are
   registered for :func:`hypothesis.strategies.from_type` through Hypothesis's ``hypothesis``
@@ -38,10 +40,12 @@ Example:
 
 from __future__ import annotations
 
+from fraudnum.strategies._calls import call_records
 from fraudnum.strategies._numbers import caller_ids, number_infos, number_kinds, numbers, verdicts
 from fraudnum.strategies._sms import sms, sms_pairs, sms_verdicts
 
 __all__ = [
+    "call_records",
     "caller_ids",
     "number_infos",
     "number_kinds",
