@@ -456,3 +456,19 @@ def test_repeated_signatures_give_equal_verdicts_with_their_own_spans():
         assert ra.code == rb.code
         assert [(s + shift, e + shift) for s, e in ra.spans] == list(rb.spans)
     check_spans(b, vb)
+
+
+@pytest.mark.parametrize(
+    "text", ["您尾号0000的储蓄卡支出1.00元，余额961.10元。", "本月消费12,381元。"]
+)
+def test_an_amount_is_not_a_warning_number(text):
+    """One decimal point or comma inside the digits makes an amount, not 96110 or 12381."""
+    verdict = fraudnum.classify_sms(text)
+    assert verdict.category is fraudnum.SmsCategory.NORMAL, verdict.codes
+    assert "sms_phrase_warning" not in verdict.codes
+
+
+@pytest.mark.parametrize("text", ["请立即拨打9.6.1.1.0核实", "请立即拨打9-6-1-1-0核实"])
+def test_a_warning_number_spelt_out_still_claims_a_warning(text):
+    """Separators between every digit are an evasion: the claim is still seen."""
+    assert "sms_phrase_warning" in fraudnum.classify_sms(text).codes

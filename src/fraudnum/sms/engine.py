@@ -95,6 +95,7 @@ _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 # Clause punctuation a phrase never runs across (separators inside words are skipped).
+_AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
@@ -201,6 +202,9 @@ class SmsEngine:
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
         self._flen = tuple(len(p.folded) for p in self._phrases)
+        # Rows that are a number (12381, 96110): matched through separators (9.6.1.1.0)
+        # but not through one decimal point or comma, which makes an amount (余额961.10元).
+        self._numeric = frozenset(i for i, p in enumerate(self._phrases) if p.folded.isdigit())
         # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
         self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
         # What a negating cue can cancel: the demands (script families, money requests).
@@ -421,7 +425,7 @@ class SmsEngine:
         self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
     ) -> dict[int, list[tuple[int, int]]]:
         """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`)."""
-        bound, flen, cat = self._bound, self._flen, self._cat
+        bound, flen, cat, numeric = self._bound, self._flen, self._cat, self._numeric
         clause = _CLAUSE.search
         kept: list[tuple[int, int, int]] = []
         n_urls = len(urls)
@@ -432,6 +436,8 @@ class SmsEngine:
                 continue
             if e - s > flen[v] and clause(text, s, e):
                 continue  # a phrase does not run across a comma or full stop: 中心，水
+            if v in numeric and e - s == flen[v] + 1 and _AMOUNT_MARK.search(text, s, e):
+                continue  # 961.10, 12,381: an amount, not a number spelt out to evade
             if n_urls:
                 while u < n_urls and urls[u].end < e:
                     u += 1
