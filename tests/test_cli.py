@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 import fraudnum
-from fraudnum.cli import main
+from fraudnum.cli import _Lines, main
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, list[dict[str, Any]]]:
@@ -153,7 +154,7 @@ def test_invalid_utf8_is_counted_on_stderr(capsys: pytest.CaptureFixture[str]):
     assert [r["line"] for r in rows] == [1, 2, 3, 4]
     assert rows[1]["input"] == "\ufffd\ufffd139"
     err = capsys.readouterr().err
-    assert "2 input line(s) not UTF-8 (line 2, 4)" in err
+    assert "2 input item(s) not UTF-8 (line 2, line 4)" in err
 
 
 def test_strict_makes_invalid_utf8_an_error(capsys: pytest.CaptureFixture[str]):
@@ -239,3 +240,40 @@ def test_ineffective_rule_is_one_warning_line(capsys: pytest.CaptureFixture[str]
     assert err.startswith("fraudnum: warning: block list, entry 1 ('96110')")
     assert "no effect on 96110" in err
     assert err.count("\n") == 1
+
+
+def test_arguments_that_are_not_utf8_are_replaced_and_counted(
+    capsys: pytest.CaptureFixture[str],
+):
+    """Undecodable bytes in an argument (surrogateescape) never break the JSON output."""
+    out = io.StringIO()
+    status = main(["classify", "95588", "\udcff139", "\ud800"], out=out)
+    assert status == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["input"] for r in rows] == ["95588", "\ufffd139", "\ufffd\ufffd\ufffd"]
+    out.getvalue().encode("utf-8")  # writable to any UTF-8 stream
+    assert "2 input item(s) not UTF-8 (argument 2, argument 3)" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="input argument 2 is not UTF-8"):
+        list(_Lines(["1", "\udcff"], io.StringIO(), strict=True))
+
+
+def test_strict_exit_status_for_a_bad_argument(capsys: pytest.CaptureFixture[str]):
+    """--strict: an argument that is not UTF-8 is an error with exit status 2."""
+    status = main(["sms", "--strict", "ok", "\udcff"], out=io.StringIO())
+    assert status == 2
+    assert "input argument 2 is not UTF-8" in capsys.readouterr().err
+
+
+def test_a_strict_utf8_stdout_gets_every_line():
+    """Run as a program with a strict UTF-8 stdout, bad bytes in and every line out."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "fraudnum", "classify"],
+        input=b"95588\n\xff139\n\n",
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert b"1 input item(s) not UTF-8 (line 2)" in proc.stderr

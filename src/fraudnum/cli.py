@@ -25,51 +25,65 @@ __all__ = ["main"]
 
 
 class _Lines:
-    """Input items with their line numbers; stdin lines decoded and checked one by one.
+    """Input items with their line numbers; each decoded and checked one by one.
 
-    Every line is an item, blank ones too, so output lines up with input. A line
-    that is not UTF-8 is counted (and decoded with U+FFFD for the bad bytes); with
-    ``strict`` it is an error instead.
+    Every stdin line is an item, blank ones too, so output lines up with input. An
+    item that is not UTF-8 (a stdin line, or an argument the OS handed over with
+    undecodable bytes) is counted and decoded with U+FFFD for the bad bytes, so the
+    output can always be written; with ``strict`` it is an error instead.
     """
 
     def __init__(self, args: Sequence[str], stdin: TextIO | BinaryIO, *, strict: bool) -> None:
         self._args = args
         self._stdin = stdin
         self._strict = strict
-        #: Line numbers of the lines that were not UTF-8.
-        self.not_utf8: list[int] = []
+        #: Where the items that were not UTF-8 came from ("line 3", "argument 2").
+        self.not_utf8: list[str] = []
 
     def __iter__(self) -> Iterator[tuple[int | None, str]]:
         if self._args:
-            for arg in self._args:
-                yield None, arg
+            for number, arg in enumerate(self._args, start=1):
+                yield None, self._checked(arg, f"argument {number}")
             return
         # Bytes where the stream has them, to see invalid UTF-8 rather than have it
         # replaced behind our back; a text stream (tests, StringIO) is taken as it is.
         source: Iterable[bytes | str] = getattr(self._stdin, "buffer", self._stdin)
         for number, raw in enumerate(source, start=1):
-            if isinstance(raw, bytes):
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    if self._strict:
-                        raise ValueError(
-                            f"input line {number} is not UTF-8 ({e.reason} at byte {e.start})"
-                        ) from None
-                    self.not_utf8.append(number)
-                    line = raw.decode("utf-8", "replace")
-            else:
-                line = raw
+            line = self._checked(raw, f"line {number}")
             yield number, line.removesuffix("\n").removesuffix("\r")
 
+    def _checked(self, item: bytes | str, where: str) -> str:
+        if isinstance(item, bytes):
+            raw = item
+        else:
+            try:
+                item.encode("utf-8")
+                return item
+            except UnicodeEncodeError:
+                # Lone surrogates: the OS's undecodable bytes (surrogateescape) go back
+                # to those bytes; any other surrogate to bytes that are not UTF-8 either.
+                try:
+                    raw = item.encode("utf-8", "surrogateescape")
+                except UnicodeEncodeError:
+                    raw = item.encode("utf-8", "surrogatepass")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if self._strict:
+                raise ValueError(
+                    f"input {where} is not UTF-8 ({e.reason} at byte {e.start})"
+                ) from None
+            self.not_utf8.append(where)
+            return raw.decode("utf-8", "replace")
+
     def report(self, err: TextIO) -> None:
-        """Say on stderr how many lines were not UTF-8, and which (the first few)."""
+        """Say on stderr how many items were not UTF-8, and which (the first few)."""
         if self.not_utf8:
-            shown = ", ".join(map(str, self.not_utf8[:10]))
+            shown = ", ".join(self.not_utf8[:10])
             more = ", ..." if len(self.not_utf8) > 10 else ""
             err.write(
-                f"fraudnum: warning: {len(self.not_utf8)} input line(s) not UTF-8"
-                f" (line {shown}{more}); their bad bytes read as U+FFFD."
+                f"fraudnum: warning: {len(self.not_utf8)} input item(s) not UTF-8"
+                f" ({shown}{more}); their bad bytes read as U+FFFD."
                 " Use --strict to make this an error.\n"
             )
 
