@@ -65,3 +65,22 @@ def test_a_field_past_the_csv_limit_is_a_tag_store_error(tmp_path: Path):
     )
     with pytest.raises(TagStoreError, match="unreadable CSV"):
         build(src, tmp_path / "s.fntags")
+
+
+def test_cr_cr_lf_is_two_lines_from_disk_as_in_memory(tmp_path: Path):
+    """Target rules: a line ending CR CR LF was one line streamed, two read from a string.
+
+    The streaming reader split a bare CR off only when no CR/LF followed it, so an
+    error after it named another line than the in-memory read did.
+    """
+    from fraudnum import TableError
+    from fraudnum.numbers.plan import load_rules, parse_rules
+
+    data = b"# mine\r\r\nprefix,risk\r\n1709,extreme\r\n"
+    path = tmp_path / "r.csv"
+    path.write_bytes(data)
+    with pytest.raises(TableError) as streamed:
+        load_rules(path)
+    with pytest.raises(TableError) as whole:
+        parse_rules(data.decode(), origin=str(path))
+    assert streamed.value.line == whole.value.line == 4

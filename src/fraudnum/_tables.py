@@ -244,7 +244,8 @@ def user_file_lines(
                     ) from None
                 if number == 1:
                     line = line.removeprefix("\ufeff")
-                if "\r" in line.rstrip("\r\n") or line.endswith("\r"):
+                # "a\r\r\n" is two lines, as text mode reads it (found by tools/fuzz, rules).
+                if "\r" in line and not (line.endswith("\r\n") and line.count("\r") == 1):
                     yield from _bare_cr.split(line)
                 else:
                     yield line

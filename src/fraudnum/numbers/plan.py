@@ -240,12 +240,24 @@ def _never_block_rows() -> tuple[PrefixRule, ...]:
     return tuple(r for r in builtin_rules() if r.never_block)
 
 
+@functools.cache
+def _never_block_index() -> tuple[frozenset[str], frozenset[str]]:
+    """Every head of a never-block prefix ("9", "96" ... "96110"), and the prefixes."""
+    rows = _never_block_rows()
+    heads = frozenset(r.prefix[:k] for r in rows for k in range(1, len(r.prefix) + 1))
+    return heads, frozenset(r.prefix for r in rows)
+
+
 def never_block_numbers_under(prefix: str, min_len: int, max_len: int) -> tuple[str, ...]:
     """The never-block prefixes (96110, 12381, 110 ...) a rule's numbers reach.
 
     A rule covers the numbers of ``min_len..max_len`` digits starting with
     ``prefix``; it reaches a never-block row when some number is under both.
     """
+    heads, numbers = _never_block_index()
+    # Fast path for the usual rule: neither a head of a never-block prefix nor under one.
+    if prefix not in heads and not any(prefix[:k] in numbers for k in range(1, len(prefix))):
+        return ()
     out = []
     for r in _never_block_rows():
         shorter, longer = sorted((prefix, r.prefix), key=len)
