@@ -277,3 +277,11 @@ def test_a_strict_utf8_stdout_gets_every_line():
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["line"] for r in rows] == [1, 2, 3]
     assert b"1 input item(s) not UTF-8 (line 2)" in proc.stderr
+
+
+def test_strict_classify_prints_the_lines_before_the_bad_one(capsys: pytest.CaptureFixture[str]):
+    """--strict on classify: every line before the bad one has its verdict, then exit 2."""
+    status, rows = run_bytes(["classify", "--strict"], b"95588\n\n96110\n\xff\n110\n")
+    assert status == 2
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert "input line 4 is not UTF-8" in capsys.readouterr().err

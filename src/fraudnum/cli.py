@@ -144,11 +144,17 @@ def _chunks(
     items: Iterable[tuple[int | None, str]], size: int
 ) -> Iterator[list[tuple[int | None, str]]]:
     chunk: list[tuple[int | None, str]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
+    try:
+        for item in items:
+            chunk.append(item)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    except ValueError:
+        # --strict stopped at a bad line: the lines before it still get their verdicts.
+        if chunk:
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 
