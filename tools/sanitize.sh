@@ -40,8 +40,12 @@ CC=$CC "$VENV/bin/pip" install -q --no-build-isolation -Cbuild-dir=build/asan \
   "-Ccmake.define.CMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined" \
   -e '.[test]'
 # Every extension must be the instrumented build: it links the sanitizer runtime.
-for so in $(find build/asan -name '*.so'); do
-  if ! ldd "$so" | grep -q libasan; then
+# (ldd's output is captured first: grep -q closing the pipe early fails under pipefail.)
+sos=$(find build/asan -name '*.so')
+[ -n "$sos" ] || { echo "no extension built in build/asan" >&2; exit 1; }
+for so in $sos; do
+  deps=$(ldd "$so")
+  if [[ $deps != *libasan* ]]; then
     echo "not instrumented: $so" >&2
     exit 1
   fi
