@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fraudnum
 from fraudnum import Classifier, Risk, Tier
 from fraudnum import strategies as fst
 from fraudnum.tags import TagStore
@@ -95,7 +96,9 @@ def test_no_store_makes_a_warning_or_emergency_number_blockable(tmp_path_factory
     store = TagStore.build(
         rows, tmp_path_factory.mktemp("s") / "m.fntags", progress=False, on_error="skip"
     )
-    clf = Classifier(tags=store, block=["96", "12"])
+    with pytest.warns(fraudnum.IneffectiveRuleWarning) as record:
+        clf = Classifier(tags=store, block=["96", "12"])
+    assert ["96110" in str(w.message) for w in record] == [True, False]
     for v in (clf.classify(shown), clf.classify_batch([shown])[0]):
         assert v.risk is Risk.TRUSTED
         assert v.tier is Tier.NEVER_BLOCK

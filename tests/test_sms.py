@@ -408,7 +408,10 @@ def test_cli_sms_reads_stdin_and_writes_json_lines(tmp_path: Path):
     stdin = io.StringIO(BANK_PHISH + "\n\n晚上一起吃饭吗\n")
     assert main(["sms", "--sender", "10690000123456"], stdin=stdin, out=out) == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [r["category"] for r in rows] == ["fraud", "normal"]
+    # One object a line, the blank line too, so output lines up with input.
+    assert [r["category"] for r in rows] == ["fraud", "normal", "normal"]
+    assert [r["line"] for r in rows] == [1, 2, 3]
+    assert rows[1]["text"] == ""
     assert rows[0]["text"] == BANK_PHISH
     assert rows[0]["sender"]["kind"] == "sms_port"
 

@@ -56,7 +56,7 @@ def test_builtin_format_parses_strictly():
         (GOOD.replace(",,,,seed", ",,,vodafone,seed"), 2, "unknown carrier"),
         (GOOD.replace(",,,,seed", ",某公司,,,seed"), 2, "org_zh and org_en"),
         (GOOD.replace(",seed", ","), 2, "needs a source"),
-        (GOOD.replace("enterprise_400,", "hidden,"), 2, "describes input"),
+        (GOOD.replace("enterprise_400,", "hidden,"), 2, "kind 'hidden' is not one of: mobile,"),
         (GOOD.rstrip("\n") + ",extra\n", 2, "expected 15 fields"),
         (
             "\n# a comment\n"
@@ -179,3 +179,116 @@ def test_oversized_and_non_utf8_files_are_refused(tmp_path):
     bad.write_bytes(b"prefix,risk\n1709,high\n\xff\xfe\n")
     with pytest.raises(TableError, match="line 3: not UTF-8"):
         read_user_file(bad)
+
+
+@pytest.mark.parametrize(
+    ("rules", "reached"),
+    [
+        ("prefix,risk\n96110,high\n", "96110"),
+        ("prefix,risk\n9611,high\n", "96110"),
+        ("prefix,kind\n12381,sms_port\n", "12381"),
+        ("prefix,min_len,max_len,risk\n11,3,3,high\n", "110, 112, 119"),
+    ],
+)
+def test_a_rule_on_a_never_block_number_warns_with_its_line(tmp_path, rules, reached):
+    """A user rule that cannot change 96110, 12381 or 110 says so, with file and line."""
+    import fraudnum
+    from fraudnum.numbers.plan import load_rules
+
+    path = _write(tmp_path, "# my rules\n" + rules)
+    with pytest.warns(fraudnum.IneffectiveRuleWarning) as record:
+        rows = load_rules(path)
+    (w,) = record
+    assert f"{path}, line 3: the rule for {rows[0].prefix} has no effect on {reached}" in str(
+        w.message
+    )
+    assert "never blocked" in str(w.message)
+    assert w.category.__module__ == "fraudnum"
+    with pytest.warns(fraudnum.IneffectiveRuleWarning):
+        clf = fraudnum.Classifier(rules=path)
+    for number in ("96110", "12381", "110"):
+        assert clf.classify(number).tier.value == "never_block"
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "prefix,risk\n961101,high\n",  # longer than 96110: another number
+        "prefix,risk\n96110,trusted\n",  # agrees with the tier
+        "prefix,min_len,max_len,risk\n1,11,11,high\n",  # 11-digit numbers only, no 110
+        "prefix,risk\n95588,high\n",
+    ],
+)
+def test_rules_that_do_not_touch_never_block_numbers_do_not_warn(rules):
+    """No warning for rules beside the never-block numbers, or that only trust them."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert parse_rules(rules)
+
+
+def test_a_blocked_never_block_number_warns_naming_the_entry():
+    """Classifier(block=[... "96110"]) warns naming the list and the entry."""
+    import fraudnum
+
+    with pytest.warns(fraudnum.IneffectiveRuleWarning, match=r"block list, entry 2 \('110'\)"):
+        clf = fraudnum.Classifier(block=["1709", "110"], allow=["96110"])
+    assert not clf.classify("110").blockable
+    assert clf.classify("17091234567").risk.value == "high"
+
+
+def test_user_files_stream_in_one_pass(tmp_path):
+    """A bad last line after megabytes of comments is found without holding the file."""
+    import tracemalloc
+
+    from fraudnum.numbers.plan import load_rules
+
+    filler = ("# " + "x" * 98 + "\n") * 40_000  # 4 MB of comment lines
+    path = _write(tmp_path, "prefix,risk\n1709,high\n" + filler + "1708,extreme\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(TableError, match="line 40003: risk_call 'extreme'"):
+            load_rules(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000  # the file is 4 MB; a line at a time stays far below
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_streamed_and_in_memory_reads_agree_on_line_ends(tmp_path, end):
+    """LF, CRLF and old-Mac CR files read alike from disk and from a string."""
+    from fraudnum.numbers.lists import load_number_list
+    from fraudnum.numbers.plan import load_rules
+
+    text = end.join(["prefix,risk", "# c", "1709,high", "", "1708,low", ""])
+    assert load_rules(_write(tmp_path, text)) == parse_rules(
+        text, origin=str(tmp_path / "rules.csv")
+    )
+    lst = tmp_path / "l.txt"
+    lst.write_bytes(end.join(["1709", "# c", "", "1708 # mine", ""]).encode())
+    assert load_number_list(lst) == ["1709", "1708"]
+
+
+def test_a_pipe_over_the_limit_is_refused(tmp_path):
+    """A file whose size the OS does not tell (a pipe) is cut off at the limit too."""
+    import contextlib
+    import os
+    import threading
+
+    from fraudnum._tables import user_file_lines
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        # The reader may stop early and close its end: the writer's pipe then breaks.
+        with contextlib.suppress(BrokenPipeError), open(fifo, "wb") as fh:
+            fh.write(b"prefix\n" + b"1709\n" * 100)
+
+    t = threading.Thread(target=feed)
+    t.start()
+    with pytest.raises(TableError, match="larger than 64 bytes"):
+        list(user_file_lines(fifo, max_bytes=64))
+    t.join()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
-from fraudnum._tables import TableError, data_version
+from fraudnum._tables import IneffectiveRuleWarning, TableError, data_version
 from fraudnum.advice import advice_for
 from fraudnum.classifier import (
     Classifier,
@@ -56,6 +56,7 @@ __all__ = [
     "Channel",
     "Classifier",
     "Direction",
+    "IneffectiveRuleWarning",
     "NothingToReport",
     "NumberInfo",
     "NumberKind",

@@ -500,6 +500,9 @@ cdef class Canonicaliser:
             res.flags |= F_REDUNDANT_TRUNK
             off += 1
             n -= 1
+            if n >= 1 and buf[off] == c'0':
+                # A second zero: the national number with its trunk zero, as in parse.py.
+                return self.national(buf, off, n, res)
         if n <= 0:
             return False
         r = self.walk(buf + off, n)

@@ -21,6 +21,7 @@ import csv
 import functools
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from fraudnum.types import NumberKind, Risk
 
 __all__ = [
     "MAX_USER_FILE_BYTES",
+    "IneffectiveRuleWarning",
     "TableError",
     "check_controls",
     "data_dir",
@@ -40,6 +42,7 @@ __all__ = [
     "parse_risk",
     "read_table",
     "read_user_file",
+    "user_file_lines",
 ]
 
 _YES = {"yes": True, "no": False, "true": True, "false": False, "1": True, "0": False}
@@ -62,8 +65,20 @@ class TableError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-# Shown (and documented) under the name users import it by.
+class IneffectiveRuleWarning(UserWarning):
+    """A user's rule or list entry that cannot change some verdict it names.
+
+    Raised (as a warning, not an error: the rest of the rule still applies) for a
+    rule or block-list entry covering a never-block number (96110, 12381, 110 ...):
+    those numbers are never blocked, whatever a user adds. The message names the
+    file or list, the line or entry, and the numbers it cannot touch. Turn it into
+    an error with ``warnings.simplefilter("error", fraudnum.IneffectiveRuleWarning)``.
+    """
+
+
+# Shown (and documented) under the names users import them by.
 TableError.__module__ = "fraudnum"
+IneffectiveRuleWarning.__module__ = "fraudnum"
 
 
 @functools.cache
@@ -93,7 +108,7 @@ def data_version() -> str:
 
 
 def read_table(
-    text: str,
+    text: str | Iterable[str],
     origin: str,
     required: Iterable[str],
     *,
@@ -106,7 +121,9 @@ def read_table(
     Quoting is strict: an unterminated quote is an error with its line.
 
     Args:
-        text: the whole CSV text, header first.
+        text: the whole CSV text, header first, or its lines (with their line
+            ends, as :func:`user_file_lines` yields them): then the table is read
+            in one pass and only the current row is held.
         origin: the file name used in error messages.
         required: the columns the header must have.
         known: every column the table may have; a header column outside it is an
@@ -118,9 +135,8 @@ def read_table(
             not CSV, holds a control character, or has another number of fields
             than the header.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
     while header is None:
         try:
@@ -180,26 +196,65 @@ def read_user_file(
     """Read a file a user hands us as UTF-8: ``(name for error messages, text)``.
 
     A leading BOM is dropped. A file over ``max_bytes`` is refused before it is read.
+    The loaders stream with :func:`user_file_lines` instead; this is for callers
+    that need the whole text.
 
     Raises:
         TableError: the file cannot be read, is too large or is not UTF-8.
     """
     origin = os.fspath(path)
+    return origin, "".join(user_file_lines(path, max_bytes=max_bytes))
+
+
+def user_file_lines(
+    path: str | os.PathLike[str], *, max_bytes: int = MAX_USER_FILE_BYTES
+) -> Iterator[str]:
+    """The lines of a file a user hands us, decoded as UTF-8 one at a time.
+
+    Each line keeps its line end; a leading BOM is dropped. The file is read in one
+    pass and only the current line is held, so the last line of a file of any
+    size is checked in bounded memory. A regular file over ``max_bytes`` is refused
+    before anything is read; a pipe or device is refused once it has given more.
+
+    Raises:
+        TableError: (when iterated) the file cannot be read, is too large, or a
+            line is not UTF-8 (with that line's number).
+    """
+    origin = os.fspath(path)
+    too_big = f"the file is larger than {max_bytes:,} bytes; is it the right file?"
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below, in the generator
     except OSError as e:
         raise TableError(origin, None, f"cannot read the file: {e}") from None
-    if len(data) > max_bytes:
-        raise TableError(
-            origin, None, f"the file is larger than {max_bytes:,} bytes; is it the right file?"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise TableError(origin, line, f"not UTF-8: {e.reason} at byte {e.start}") from None
-    return origin, text.removeprefix("\ufeff")
+    with fh:
+        try:
+            if os.fstat(fh.fileno()).st_size > max_bytes:
+                raise TableError(origin, None, too_big)
+            seen = 0
+            # Lines end at b"\n"; a bare CR is split off below as text mode would.
+            for number, raw in enumerate(fh, start=1):
+                seen += len(raw)
+                if seen > max_bytes:
+                    raise TableError(origin, None, too_big)
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise TableError(
+                        origin, number, f"not UTF-8: {e.reason} at byte {seen - len(raw) + e.start}"
+                    ) from None
+                if number == 1:
+                    line = line.removeprefix("\ufeff")
+                # "a\r\r\n" is two lines, as text mode reads it (found by tools/fuzz, rules).
+                if "\r" in line and not (line.endswith("\r\n") and line.count("\r") == 1):
+                    yield from _bare_cr.split(line)
+                else:
+                    yield line
+        except OSError as e:
+            raise TableError(origin, None, f"cannot read the file: {e}") from None
+
+
+# Split after a CR that does not start a CRLF: an old-Mac line end, as text mode reads it.
+_bare_cr = re.compile(r"(?<=\r)(?!\n)(?=.)", re.DOTALL)
 
 
 def parse_risk(value: str, column: str, origin: str, line: int) -> Risk:
@@ -211,13 +266,22 @@ def parse_risk(value: str, column: str, origin: str, line: int) -> Risk:
         raise TableError(origin, line, f"{column} {value!r} is not one of: {allowed}") from None
 
 
-def parse_kind(value: str, origin: str, line: int) -> NumberKind:
-    """A cell naming a :class:`~fraudnum.NumberKind`, or a TableError listing the valid ones."""
+def parse_kind(
+    value: str, origin: str, line: int, *, exclude: Iterable[NumberKind] = ()
+) -> NumberKind:
+    """A cell naming a :class:`~fraudnum.NumberKind`, or a TableError listing the valid ones.
+
+    Kinds in ``exclude`` are refused, and left out of the list the error gives.
+    """
+    refused = frozenset(exclude)
     try:
-        return NumberKind(value.lower())
+        kind = NumberKind(value.lower())
     except ValueError:
-        allowed = ", ".join(m.value for m in NumberKind)
-        raise TableError(origin, line, f"kind {value!r} is not one of: {allowed}") from None
+        kind = None
+    if kind is None or kind in refused:
+        allowed = ", ".join(m.value for m in NumberKind if m not in refused)
+        raise TableError(origin, line, f"kind {value!r} is not one of: {allowed}")
+    return kind
 
 
 def parse_bool(value: str, column: str, origin: str, line: int, default: bool) -> bool:

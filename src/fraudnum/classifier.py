@@ -30,6 +30,7 @@ from fraudnum.numbers.plan import (
     RuleTable,
     builtin_table,
     load_rules,
+    warn_if_ineffective,
 )
 from fraudnum.numbers.quick import quick_verdicts
 from fraudnum.sms.tables import Phrase, load_phrases
@@ -120,26 +121,26 @@ class Classifier:
                         raise ValueError(f"{entry!r} is in both the block and the allow list")
                     continue
                 seen[key] = name
-                user_rules.append(
-                    PrefixRule(
-                        prefix=key,
-                        min_len=len(key),
-                        max_len=MAX_NUMBER_LEN,
-                        kind=None,
-                        risk_call=risk,
-                        risk_sms=risk,
-                        risk_out=risk,
-                        calls_out=True,
-                        never_block=False,
-                        urgent=False,
-                        reason=reason,
-                        organisation=None,
-                        carrier=None,
-                        source=f"{name} list",
-                        origin=f"{name} list",
-                        line=i + 1,
-                    )
+                rule = PrefixRule(
+                    prefix=key,
+                    min_len=len(key),
+                    max_len=MAX_NUMBER_LEN,
+                    kind=None,
+                    risk_call=risk,
+                    risk_sms=risk,
+                    risk_out=risk,
+                    calls_out=True,
+                    never_block=False,
+                    urgent=False,
+                    reason=reason,
+                    organisation=None,
+                    carrier=None,
+                    source=f"{name} list",
+                    origin=f"{name} list",
+                    line=i + 1,
                 )
+                warn_if_ineffective(rule, f"{name} list, entry {i + 1} ({entry!r})")
+                user_rules.append(rule)
         try:
             user = RuleTable(user_rules) if user_rules else None
         except ValueError as e:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import fraudnum
 from fraudnum._files import add_file_options, check_file_options, run_file_job
@@ -25,15 +27,80 @@ from fraudnum.tags.cli import add_store_parser
 __all__ = ["main"]
 
 
-def _inputs(args: Sequence[str], stdin: TextIO) -> Iterator[str]:
-    """Arguments if any, else stdin one item a line (blank lines skipped)."""
-    if args:
-        yield from args
-        return
-    for line in stdin:
-        line = line.rstrip("\r\n")
-        if line.strip():
-            yield line
+class _Lines:
+    """Input items with their line numbers; each decoded and checked one by one.
+
+    Every stdin line is an item, blank ones too, so output lines up with input. An
+    item that is not UTF-8 (a stdin line, or an argument the OS handed over with
+    undecodable bytes) is counted and decoded with U+FFFD for the bad bytes, so the
+    output can always be written; with ``strict`` it is an error instead.
+    """
+
+    def __init__(self, args: Sequence[str], stdin: TextIO | BinaryIO, *, strict: bool) -> None:
+        self._args = args
+        self._stdin = stdin
+        self._strict = strict
+        #: Where the items that were not UTF-8 came from ("line 3", "argument 2").
+        self.not_utf8: list[str] = []
+
+    def __iter__(self) -> Iterator[tuple[int | None, str]]:
+        if self._args:
+            for number, arg in enumerate(self._args, start=1):
+                yield None, self._checked(arg, f"argument {number}")
+            return
+        # Bytes where the stream has them, to see invalid UTF-8 rather than have it
+        # replaced behind our back; a text stream (tests, StringIO) is taken as it is.
+        source: Iterable[bytes | str] = getattr(self._stdin, "buffer", self._stdin)
+        for number, raw in enumerate(source, start=1):
+            line = self._checked(raw, f"line {number}")
+            yield number, line.removesuffix("\n").removesuffix("\r")
+
+    def _checked(self, item: bytes | str, where: str) -> str:
+        if isinstance(item, bytes):
+            raw = item
+        else:
+            try:
+                item.encode("utf-8")
+                return item
+            except UnicodeEncodeError:
+                # Lone surrogates: the OS's undecodable bytes (surrogateescape) go back
+                # to those bytes; any other surrogate to bytes that are not UTF-8 either.
+                try:
+                    raw = item.encode("utf-8", "surrogateescape")
+                except UnicodeEncodeError:
+                    raw = item.encode("utf-8", "surrogatepass")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            if self._strict:
+                raise ValueError(
+                    f"input {where} is not UTF-8 ({e.reason} at byte {e.start})"
+                ) from None
+            self.not_utf8.append(where)
+            return raw.decode("utf-8", "replace")
+
+    def report(self, err: TextIO) -> None:
+        """Say on stderr how many items were not UTF-8, and which (the first few)."""
+        if self.not_utf8:
+            shown = ", ".join(self.not_utf8[:10])
+            more = ", ..." if len(self.not_utf8) > 10 else ""
+            err.write(
+                f"fraudnum: warning: {len(self.not_utf8)} input item(s) not UTF-8"
+                f" ({shown}{more}); their bad bytes read as U+FFFD."
+                " Use --strict to make this an error.\n"
+            )
+
+
+def _verdict_json(
+    verdict: fraudnum.Verdict | fraudnum.SmsVerdict, line: int | None
+) -> dict[str, Any]:
+    """The verdict as JSON: its to_dict() plus the properties a Python caller reads."""
+    obj = verdict.to_dict()
+    obj["blockable"] = verdict.blockable
+    obj["advice"] = [a.to_dict() for a in verdict.advice]
+    if line is not None:
+        obj["line"] = line
+    return obj
 
 
 def _emit(objs: Iterable[dict[str, Any]], out: TextIO, pretty: bool) -> None:
@@ -50,7 +117,25 @@ def _classifier(ns: argparse.Namespace) -> Classifier:
     for path in ns.allow_file or []:
         allow.extend(fraudnum.load_number_list(path))
     phrases = getattr(ns, "phrases", None)
-    return Classifier(block=block, allow=allow, rules=ns.rules, phrases=phrases)
+    # A rule that cannot touch 96110 or 110 is worth a line on stderr, not a traceback-like
+    # Python warning (file and line of fraudnum's source) nobody at a terminal can use.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", fraudnum.IneffectiveRuleWarning)
+        clf = Classifier(block=block, allow=allow, rules=ns.rules, phrases=phrases)
+    for w in caught:
+        if issubclass(w.category, fraudnum.IneffectiveRuleWarning):
+            print(f"fraudnum: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return clf
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="an input line that is not UTF-8 is an error (exit 2), not a warning",
+    )
 
 
 # Lines classified together: large enough for the C batch path to pay off,
@@ -58,13 +143,21 @@ def _classifier(ns: argparse.Namespace) -> Classifier:
 _CHUNK = 4096
 
 
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
+def _chunks(
+    items: Iterable[tuple[int | None, str]], size: int
+) -> Iterator[list[tuple[int | None, str]]]:
+    chunk: list[tuple[int | None, str]] = []
+    try:
+        for item in items:
+            chunk.append(item)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    except ValueError:
+        # --strict stopped at a bad line: the lines before it still get their verdicts.
+        if chunk:
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 
@@ -86,14 +179,22 @@ def _cmd_classify(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             )
 
         return run_file_job(ns, numbers, out, desc="numbers")
-    for chunk in _chunks(_inputs(ns.numbers, stdin), _CHUNK):
-        batch = clf.classify_batch(
-            chunk,
-            channel=ns.channel,
-            direction=ns.direction,
-            expect_international=ns.expect_international,
-        )
-        _emit((v.to_dict() for v in batch), out, ns.pretty)
+    lines = _Lines(ns.numbers, stdin, strict=ns.strict)
+    try:
+        for chunk in _chunks(lines, _CHUNK):
+            batch = clf.classify_batch(
+                [text for _, text in chunk],
+                channel=ns.channel,
+                direction=ns.direction,
+                expect_international=ns.expect_international,
+            )
+            _emit(
+                (_verdict_json(v, n) for v, (n, _) in zip(batch, chunk, strict=True)),
+                out,
+                ns.pretty,
+            )
+    finally:
+        lines.report(sys.stderr)
     return 0
 
 
@@ -104,6 +205,34 @@ def _add_user_rule_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--block-file", action="append", metavar="PATH", help="block list file")
     g.add_argument("--allow-file", action="append", metavar="PATH", help="allow list file")
     g.add_argument("--rules", metavar="PATH", help="rules file in the prefixes.csv format")
+
+
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of seconds, 0 or more, got {text!r}"
+        )
+    return value
+
+
+# The report() keywords behind the report command's options: its errors name the
+# keyword, a person at the command line typed the option.
+_OPTION_OF = {
+    "duration_s": "--duration",
+    "fraud_type": "--fraud-type",
+    "reporter_carrier": "--carrier",
+    "content": "--content",
+}
+_KEYWORD = re.compile(r"\b(" + "|".join(_OPTION_OF) + r")\b")
+
+
+def _user_facing(e: fraudnum.ReportError) -> str:
+    """The error's English text with report()'s keywords replaced by the CLI options."""
+    return _KEYWORD.sub(lambda m: _OPTION_OF[m.group(1)], e.en)
 
 
 def _datetime(text: str) -> datetime:
@@ -145,6 +274,8 @@ def _cmd_report(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             }
             _emit([obj], out, ns.pretty)
         return 1
+    except fraudnum.ReportError as e:
+        raise ValueError(_user_facing(e)) from None
     if ns.text:
         out.write(r.to_text(ns.lang) + "\n")
     else:
@@ -173,7 +304,7 @@ def _add_report_parser(sub: Any) -> None:
         help="call or receive time, ISO (2026-11-20T14:03); without an offset: Beijing time",
     )
     p.add_argument("--reporter", required=True, help="your own mainland mobile number")
-    p.add_argument("--duration", type=int, metavar="SECONDS", help="call length (calls only)")
+    p.add_argument("--duration", type=_seconds, metavar="SECONDS", help="call length (calls only)")
     p.add_argument("--content", help="what the caller said, or the SMS text (required for sms)")
     p.add_argument("--fraud-type", help="the kind of fraud, for the form (calls only)")
     p.add_argument(
@@ -211,11 +342,15 @@ def _cmd_sms(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
 
         return run_file_job(ns, messages, out, desc="messages")
     sender = ns.sender or None
+    lines = _Lines(ns.messages, stdin, strict=ns.strict)
     verdicts = (
-        {"text": text, **clf.classify_sms(text, sender=sender).to_dict()}
-        for text in _inputs(ns.messages, stdin)
+        {"text": text, **_verdict_json(clf.classify_sms(text, sender=sender), n)}
+        for n, text in lines
     )
-    _emit(verdicts, out, ns.pretty)
+    try:
+        _emit(verdicts, out, ns.pretty)
+    finally:
+        lines.report(sys.stderr)
     return 0
 
 
@@ -231,6 +366,7 @@ def _add_sms_parser(sub: Any) -> None:
     p.add_argument("messages", nargs="*", metavar="TEXT")
     p.add_argument("--sender", metavar="NUMBER", help="the sender of the messages, if known")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
+    _add_input_options(p)
     _add_user_rule_options(p)
     p.add_argument(
         "--phrases", metavar="PATH", help="your own phrase table in the phrases.csv format"
@@ -297,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="you have overseas business or family",
     )
     p.add_argument("--pretty", action="store_true", help="indented JSON")
+    _add_input_options(p)
     _add_user_rule_options(p)
     add_file_options(p, "numbers")
     p.set_defaults(func=_cmd_classify)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from fraudnum._tables import TableError, check_controls, read_user_file
+from fraudnum._tables import TableError, check_controls, user_file_lines
 from fraudnum.numbers.parse import Lookup, parse_number
 from fraudnum.numbers.plan import builtin_table
 
@@ -53,9 +53,10 @@ def load_number_list(path: str | os.PathLike[str]) -> list[str]:
         TableError: the file is unreadable or a line is not a number or prefix.
 
     """
-    origin, text = read_user_file(path)
+    origin = os.fspath(path)
     entries = []
-    for line, raw in enumerate(text.splitlines(), start=1):
+    # One pass over the file, a line at a time ("\r\n" and "\r" ends included).
+    for line, raw in enumerate(user_file_lines(path), start=1):
         entry = raw.split("#", 1)[0].strip()
         if not entry:
             continue

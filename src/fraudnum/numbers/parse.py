@@ -304,6 +304,11 @@ def _domestic_after_country_code(nsn: str, lookup: Lookup, state: _State) -> Par
         # "+86 (0)10 ..." - the trunk zero does not belong after +86.
         state.flags.add("redundant_trunk_zero")
         nsn = nsn[1:]
+        if nsn.startswith("0"):
+            # "+86 00 391 ...": a second zero is still a trunk zero, so the rest is
+            # checked as the national number it is (found by tools/fuzz, target parse:
+            # "+86 00 391 0065608" passed as 03910065608, which is itself malformed).
+            return _national(nsn, lookup, state)
     if not nsn:
         raise _Malformed("nothing after the country code 86", "国家代码 86 之后没有号码")
     rule = lookup(nsn)

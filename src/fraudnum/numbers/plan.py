@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 
 import attrs
 
 from fraudnum._core import DigitTrie
-from fraudnum._tables import TableError, data_text, read_table, read_user_file
+from fraudnum._tables import (
+    IneffectiveRuleWarning,
+    TableError,
+    data_text,
+    read_table,
+    user_file_lines,
+)
 from fraudnum._tables import parse_bool as _bool
 from fraudnum._tables import parse_int as _int
 from fraudnum._tables import parse_kind as _kind
@@ -38,7 +45,9 @@ __all__ = [
     "builtin_rules",
     "builtin_table",
     "load_rules",
+    "never_block_numbers_under",
     "parse_rules",
+    "warn_if_ineffective",
 ]
 
 #: Longest number the plan can hold: ITU E.164 allows 15 digits, plus "00" and slack.
@@ -104,7 +113,7 @@ class Carrier:
 
 
 def parse_rules(
-    text: str,
+    text: str | Iterable[str],
     *,
     origin: str = "<rules>",
     builtin: bool = False,
@@ -120,8 +129,12 @@ def parse_rules(
     built-in table. Users cannot mark rows ``never_block`` or ``urgent``:
     only official warnings and emergency numbers are.
 
+    A user's row that would raise the risk of, or give a kind to, a never-block
+    number (96110, 12381, 110 ...) is kept for the other numbers it covers, with an
+    :class:`~fraudnum.IneffectiveRuleWarning` naming its line and those numbers.
+
     Args:
-        text: the CSV text, header first.
+        text: the CSV text, header first, or its lines (read in one pass).
         origin: the file name used in error messages.
         builtin: validate as the built-in table (every column required).
         reasons: the reason codes a row may name (defaults to the built-in ones).
@@ -165,9 +178,8 @@ def parse_rules(
                 )
         seen.setdefault(prefix, []).append((lo, hi, line))
         kind_text = row.get("kind", "")
-        kind = _kind(kind_text, origin, line) if kind_text else None
-        if kind in INPUT_KINDS:
-            raise TableError(origin, line, f"kind {kind_text!r} describes input, not a prefix")
+        # hidden and malformed describe input, not a prefix: refused, and not offered.
+        kind = _kind(kind_text, origin, line, exclude=INPUT_KINDS) if kind_text else None
         risks: dict[str, Risk | None] = {}
         shared = row.get("risk", "")
         for col in ("risk_call", "risk_sms", "risk_out"):
@@ -202,27 +214,82 @@ def parse_rules(
         source = row.get("source", "")
         if builtin and not source:
             raise TableError(origin, line, "every built-in row needs a source")
-        rules.append(
-            PrefixRule(
-                prefix=prefix,
-                min_len=lo,
-                max_len=hi,
-                kind=kind,
-                risk_call=risks["risk_call"],
-                risk_sms=risks["risk_sms"],
-                risk_out=risks["risk_out"],
-                calls_out=_bool(row.get("calls_out", ""), "calls_out", origin, line, True),
-                never_block=never_block,
-                urgent=urgent,
-                reason=reason,
-                organisation=Organisation(org_zh, org_en) if org_zh else None,
-                carrier=carrier,
-                source=source or origin,
-                origin=origin,
-                line=line,
-            )
+        rule = PrefixRule(
+            prefix=prefix,
+            min_len=lo,
+            max_len=hi,
+            kind=kind,
+            risk_call=risks["risk_call"],
+            risk_sms=risks["risk_sms"],
+            risk_out=risks["risk_out"],
+            calls_out=_bool(row.get("calls_out", ""), "calls_out", origin, line, True),
+            never_block=never_block,
+            urgent=urgent,
+            reason=reason,
+            organisation=Organisation(org_zh, org_en) if org_zh else None,
+            carrier=carrier,
+            source=source or origin,
+            origin=origin,
+            line=line,
         )
+        if not builtin:
+            warn_if_ineffective(rule, f"{origin}, line {line}")
+        rules.append(rule)
     return tuple(rules)
+
+
+@functools.cache
+def _never_block_rows() -> tuple[PrefixRule, ...]:
+    return tuple(r for r in builtin_rules() if r.never_block)
+
+
+@functools.cache
+def _never_block_index() -> tuple[frozenset[str], frozenset[str]]:
+    """Every head of a never-block prefix ("9", "96" ... "96110"), and the prefixes."""
+    rows = _never_block_rows()
+    heads = frozenset(r.prefix[:k] for r in rows for k in range(1, len(r.prefix) + 1))
+    return heads, frozenset(r.prefix for r in rows)
+
+
+def never_block_numbers_under(prefix: str, min_len: int, max_len: int) -> tuple[str, ...]:
+    """The never-block prefixes (96110, 12381, 110 ...) a rule's numbers reach.
+
+    A rule covers the numbers of ``min_len..max_len`` digits starting with
+    ``prefix``; it reaches a never-block row when some number is under both.
+    """
+    heads, numbers = _never_block_index()
+    # Fast path for the usual rule: neither a head of a never-block prefix nor under one.
+    if prefix not in heads and not any(prefix[:k] in numbers for k in range(1, len(prefix))):
+        return ()
+    out = []
+    for r in _never_block_rows():
+        shorter, longer = sorted((prefix, r.prefix), key=len)
+        if not longer.startswith(shorter):
+            continue
+        if max(min_len, r.min_len, len(longer)) <= min(max_len, r.max_len):
+            out.append(r.prefix)
+    return tuple(sorted(out))
+
+
+def warn_if_ineffective(rule: PrefixRule, where: str) -> None:
+    """Warn when a user's rule tries to change a never-block number, which it cannot.
+
+    The warning is an :class:`~fraudnum.IneffectiveRuleWarning`. A rule that only
+    trusts (risk ``trusted``, no kind) agrees with the never-block tier and is left
+    alone.
+    """
+    risks = (rule.risk_call, rule.risk_sms, rule.risk_out)
+    if rule.kind is None and all(r in (None, Risk.TRUSTED) for r in risks):
+        return
+    reached = never_block_numbers_under(rule.prefix, rule.min_len, rule.max_len)
+    if reached:
+        warnings.warn(
+            f"{where}: the rule for {rule.prefix} has no effect on {', '.join(reached)}:"
+            " official warnings and emergency numbers are never blocked, whatever rules"
+            " say (it still applies to the other numbers it covers)",
+            IneffectiveRuleWarning,
+            stacklevel=3,
+        )
 
 
 def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
@@ -232,8 +299,7 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[PrefixRule, ...]:
         TableError: the file is unreadable or invalid (with the line number).
 
     """
-    origin, text = read_user_file(path)
-    return parse_rules(text, origin=origin)
+    return parse_rules(user_file_lines(path), origin=os.fspath(path))
 
 
 @functools.cache

@@ -24,7 +24,7 @@ from typing import Final
 
 import attrs
 
-from fraudnum._tables import TableError, data_text, read_table, read_user_file
+from fraudnum._tables import TableError, data_text, read_table, user_file_lines
 from fraudnum._tables import parse_risk as _risk
 from fraudnum.folding import SKIP, FoldTable, load_fold_table
 from fraudnum.texts import ReasonText, builtin_reasons
@@ -187,13 +187,17 @@ def _tags(value: str, origin: str, line: int) -> tuple[str, ...]:
 
 
 def parse_phrases(
-    text: str, *, origin: str = "<phrases>", builtin: bool = False, fold: FoldTable | None = None
+    text: str | Iterable[str],
+    *,
+    origin: str = "<phrases>",
+    builtin: bool = False,
+    fold: FoldTable | None = None,
 ) -> tuple[Phrase, ...]:
     """Parse and validate a phrase table.
 
     Args:
         text: the CSV text, header first (``phrase,category,tags,weight,script,source``;
-            a user's file needs only ``phrase`` and ``category``).
+            a user's file needs only ``phrase`` and ``category``), or its lines.
         origin: the file name used in error messages.
         builtin: validate as the built-in table (every column, a source on every row).
         fold: the fold table phrases are matched through (the built-in one by default).
@@ -288,8 +292,7 @@ def load_phrases(path: str | os.PathLike[str]) -> tuple[Phrase, ...]:
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"phrases must be a path, not {type(path).__name__}")
-    origin, text = read_user_file(path)
-    return parse_phrases(text, origin=origin)
+    return parse_phrases(user_file_lines(path), origin=os.fspath(path))
 
 
 def merge_phrases(builtin: Iterable[Phrase], user: Iterable[Phrase]) -> tuple[Phrase, ...]:

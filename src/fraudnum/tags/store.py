@@ -535,7 +535,14 @@ def _read_source(
                 raise TagStoreError(f"{path}: {e}") from None
             arrays = _from_columns(_arrow_columns(table, str(path)), str(path), on_error)
             return arrays, np.zeros(0, np.uint64), table.num_rows - len(arrays), ()
-        arrays, removals, rows = _read_csv(path, on_error, progress, delta)
+        # Bytes that are not UTF-8, or a field past the csv module's limit: a bad
+        # file, reported as one (found by tools/fuzz, target tag_source).
+        try:
+            arrays, removals, rows = _read_csv(path, on_error, progress, delta)
+        except UnicodeDecodeError as e:
+            raise TagStoreError(f"{path}: not UTF-8 ({e.reason})") from None
+        except csv.Error as e:
+            raise TagStoreError(f"{path}: unreadable CSV: {e}") from None
         return arrays, removals, rows.n_errors, tuple(rows.errors)
     if hasattr(source, "column_names") and hasattr(source, "num_rows"):
         arrays = _from_columns(_arrow_columns(source, "table"), "table", on_error)
