@@ -380,3 +380,15 @@ def test_a_genuine_warning_naming_a_grave_pretext_is_never_fraud(pretext: str, r
     v = CLF.classify_sms(text, sender="12381")
     assert v.category is SmsCategory.WARNING, v.to_dict()
     assert v.risk is Risk.TRUSTED
+
+
+def test_a_service_desk_with_a_fraud_pretext_is_fraud_at_medium_risk() -> None:
+    v = CLF.classify_sms("您好，我是淘宝客服，系统显示您误开通了会员服务。")
+    assert v.category is SmsCategory.FRAUD, v.to_dict()
+    assert v.risk is Risk.MEDIUM
+    assert v.reasons[0].code == "script_suspicious_service"
+
+
+def test_a_genuine_courier_notice_is_not_suspicious() -> None:
+    v = CLF.classify_sms("【顺丰速运】您的快件已签收，如有疑问请联系快递员。")
+    assert v.category is not SmsCategory.FRAUD, v.to_dict()
