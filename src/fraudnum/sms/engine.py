@@ -542,6 +542,8 @@ class SmsEngine:
             risk = self._risk_of[category]
         # A rule's risk floor applies once the message is spam (or a port sent a link).
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        if spam:
+            risk = self._ceiling(category, risk, scores, fired)
         if floor > risk.rank and (spam or "port_link" in tags):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
@@ -595,6 +597,32 @@ class SmsEngine:
         if bits & 1 and start > 0 and _latin(text[start - 1]):
             return False
         return not (bits & 2 and end < len(text) and _latin(text[end]))
+
+    def _ceiling(
+        self,
+        category: SmsCategory,
+        risk: Risk,
+        scores: Sequence[float],
+        fired: Sequence[ComboRule],
+    ) -> Risk:
+        """The risk of a verdict reached only through rules of a lower risk than its category's.
+
+        A rule's ``risk`` below its category's (a claimed role with a fraud-only pretext and no
+        demand yet: fraud at medium) caps the verdict when, without those rules, the score would
+        stay under the threshold; any other rule or phrase that decides keeps the category's risk.
+        """
+        name = category.value
+        if name not in _SCORED:
+            return risk
+        low = [r for r in fired if r.category == name and r.weight > 0 and r.risk is not None]
+        low = [r for r in low if r.risk is not None and r.risk.rank < risk.rank]
+        if not low:
+            return risk
+        i = _SCORED.index(name)
+        threshold = next(thr for j, _, thr in self._decide if j == i)
+        if scores[i] - sum(r.weight for r in low) >= threshold:
+            return risk
+        return _RISKS[max(r.risk.rank for r in low if r.risk is not None)]
 
     def _sender_risk(self, sv: Verdict, risk: Risk, reasons: list[Reason]) -> Risk:
         t = self._templates

@@ -5,7 +5,8 @@ Three tables drive :func:`fraudnum.classify_sms`, all data, all with a ``source`
 * ``data/phrases.csv`` — one row per phrase: ``phrase,category,tags,weight,script,source``.
   A user's phrase file has the same columns (``phrase`` and ``category`` required).
 * ``data/sms_rules.csv`` — co-occurrence rules: when all the tags in ``when`` are present
-  (and none marked ``!``), add ``weight`` to ``category`` and raise the risk to ``risk``.
+  (and none marked ``!``), add ``weight`` to ``category`` and raise the risk to ``risk``; a
+  ``risk`` below the category's caps a verdict that only such rules decided (fraud at medium).
 * ``data/sms_policy.csv`` — per category: the score threshold, the priority among
   categories and the risk a message of that category gets.
 
