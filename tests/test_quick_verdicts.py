@@ -34,7 +34,15 @@ INTERNATIONAL = st.builds(
     st.sampled_from(["", "", "96110", "12381", "110"]),
     st.sampled_from(["", "", " x12", "-8001", " ext. 7", ";ext=3"]),
 )
+# Junk as logs hold it: letters, symbols, digits, maybe an extension, a scheme,
+# a + or a warning number at the end (as dear as the number it imitates).
+JUNK = st.builds(
+    lambda head, tail: head + tail,
+    st.text("0123456789abcqxyzEXTpw#!$%*@&^~ \t-.()+;:tel,\x1c\x01", max_size=20),
+    st.sampled_from(["", "", "96110", "12381", " x12", "ext. 7", "#", "  "]),
+)
 WRITTEN = st.one_of(
+    JUNK,
     number_strategy(formatted=True),
     number_strategy(),
     number_strategy(kind="hidden"),
@@ -106,6 +114,15 @@ def test_international_verdicts_are_the_python_paths(raw, channel, direction, in
     _assert_same(got, _python_path(clf, raw, channel, direction, intl))
 
 
+@settings(max_examples=300, deadline=None)
+@given(JUNK, st.sampled_from(["call", "sms"]), st.sampled_from(["incoming", "outgoing"]))
+def test_junk_verdicts_are_the_python_paths(raw, channel, direction):
+    """Malformed text with or without a +, a scheme, an extension or an imitated number."""
+    clf = fraudnum.default_classifier()
+    got = clf.classify(raw, channel=channel, direction=direction)
+    _assert_same(got, _python_path(clf, raw, channel, direction, False))
+
+
 def _assert_same(got: Verdict, want: Verdict) -> None:
     assert type(got) is Verdict
     assert type(got.number) is NumberInfo
@@ -147,7 +164,12 @@ def test_the_c_builder_serves_mainland_numbers():
     assert quick.verdict("+1 415 555 0123", False, False) is None
     assert quick.verdict("+44 20 7946 0000", False, False) is None
     assert quick.verdict("ＵＮＫＮＯＷＮ", False, False) is None
-    assert quick.verdict("139#1234", False, False) is None
+    assert quick.verdict("139#1234", False, False) is None  # an extension: Python decides
+    junk = quick.verdict("689#98847c89a", False, False)
+    assert junk is not None
+    assert junk.kind is fraudnum.NumberKind.MALFORMED
+    assert quick.verdict("tel:12a", False, False) is None
+    assert quick.verdict("+12a", False, False) is None
 
 
 def test_the_module_function_keeps_the_methods_errors():

@@ -369,6 +369,45 @@ cdef bint _surely_malformed(const unsigned char* s, Py_ssize_t n) noexcept nogil
     return poison
 
 
+cdef bint _plain_junk(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    """Is this ASCII text one the parser calls malformed for "characters that are not
+    digits" with nothing noted on the way (no flags, extension or dial prefix)?
+
+    It holds a byte no parser step removes (_surely_malformed), and none of what
+    would note something first: a ``+``, a ``tel:`` scheme, a trailing extension
+    (``_EXTENSION``: a marker, digits, the end) or a byte Python's ``str.strip``
+    treats as space and the C fold does not (0x1C-0x1F). A dash extension cannot
+    rescue it: the byte stays in the head.
+    """
+    cdef Py_ssize_t i, a = 0, q = n
+    if not _surely_malformed(s, n):
+        return False
+    for i in range(n):
+        if s[i] == c'+' or s[i] >= 0x80 or (s[i] >= 0x1C and s[i] <= 0x1F):
+            return False
+    while a < n and _is_space(s[a]):
+        a += 1
+    if (n - a >= 4 and _lower(s[a]) == c't' and _lower(s[a + 1]) == c'e'
+            and _lower(s[a + 2]) == c'l' and s[a + 3] == c':'):
+        return False
+    # _EXTENSION ends "\s*(\d{1,8})\s*#?$": walk it back from the end; any marker
+    # byte before the digits (the last byte of ext. ext extension x # , ; p w) -> no.
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    if q > 0 and s[q - 1] == c'#':
+        q -= 1
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    i = q
+    while q > 0 and s[q - 1] >= c'0' and s[q - 1] <= c'9':
+        q -= 1
+    if q == i:
+        return True  # no digits at the end: no extension
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    return q == 0 or _lower(s[q - 1]) not in b".tnx#,;pw"
+
+
 cdef bint _imitates(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
     """Do the digits end with a warning number (96110 ...) and have more? (Precedence.imitated_warning)"""
     cdef Py_ssize_t k, L
@@ -1163,6 +1202,9 @@ cdef class QuickVerdicts:
             number (it loads phonenumbers); None: no international verdicts here.
             ``outcome`` is then also called as ``outcome(rule, user_rule, sms, outgoing,
             digits, region, expect_intl)``.
+        malformed: ``malformed(raw)`` -> the Outcome the Python path gives ``raw``,
+            called for the first junk text (see ``_plain_junk``) imitating each warning
+            number (or none), then shared; None: no malformed verdicts here.
     """
 
     cdef Canonicaliser canon
@@ -1177,7 +1219,8 @@ cdef class QuickVerdicts:
     # Only the marker, urgent and cc_valid parts are used (_is_marker, _imitates, _calling_code).
     cdef Tables t
     cdef tuple hidden, _keep, cc_regions
-    cdef object calling_codes, empty
+    cdef object calling_codes, empty, malformed
+    cdef list malformed_cache
     cdef bytes cc_valid, cc_single
 
     def __init__(self, Canonicaliser canon not None, DigitTrie user, tuple carriers not None,
@@ -1185,7 +1228,7 @@ cdef class QuickVerdicts:
                  info_cls not None, tuple info_fields not None, verdict_cls not None,
                  tuple verdict_fields not None, tuple channels not None,
                  tuple directions not None, advisor, tuple markers=(), tuple hidden=None,
-                 tuple urgent=(), calling_codes=None):
+                 tuple urgent=(), calling_codes=None, malformed=None):
         cdef Py_ssize_t i
         if len(carriers) != canon.n_cls:
             raise ValueError("one carrier per built-in rule")
@@ -1233,6 +1276,8 @@ cdef class QuickVerdicts:
                 raise ValueError("urgent numbers and markers are 1-128 bytes")
         self.hidden = hidden
         self.calling_codes = calling_codes
+        self.malformed = malformed
+        self.malformed_cache = [None] * (len(urgent) + 1)
         self.empty = ""
         self._keep = (urgent, markers)
         memset(&self.t, 0, sizeof(Tables))
@@ -1337,6 +1382,30 @@ cdef class QuickVerdicts:
                             self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL],
                             <tuple>outcome, sms, outgoing)
 
+    cdef object _junk(self, raw, const unsigned char* text, Py_ssize_t n, bint sms,
+                      bint outgoing):
+        """The malformed verdict of junk text: one outcome per warning number it ends with."""
+        cdef unsigned char dig[MAX_RAW]
+        cdef Py_ssize_t i, k, m = 0, imitated = 0
+        for i in range(n):
+            if text[i] >= c'0' and text[i] <= c'9':
+                dig[m] = text[i]
+                m += 1
+        # Precedence.imitated_warning over the digits, first match in its order.
+        for k in range(self.t.n_urgent):
+            if m > self.t.urgent_len[k] and memcmp(
+                    dig + m - self.t.urgent_len[k], self.t.urgent[k], self.t.urgent_len[k]) == 0:
+                imitated = k + 1
+                break
+        outcome = self.malformed_cache[imitated]
+        if outcome is None:
+            outcome = self.malformed(raw)
+            if not isinstance(outcome, tuple) or len(outcome) != 7:
+                raise TypeError("malformed() must give an Outcome (a 7-tuple)")
+            self.malformed_cache[imitated] = outcome
+        return self._record(raw, self.empty, None, None, None, None, None, None, None,
+                            self.flag_sets[0], <tuple>outcome, sms, outgoing)
+
     def verdict(self, raw, bint sms, bint outgoing, bint expect_intl=False):
         """The verdict of ``raw`` in this context, or None where the Python path must decide."""
         cdef unsigned char text[MAX_RAW]
@@ -1361,6 +1430,8 @@ cdef class QuickVerdicts:
             return self._record(raw, self.empty, None, None, None, None, None, None, None,
                                 self.flag_sets[0], <tuple>self.hidden[sms], sms, outgoing)
         if not self.canon.scan_or_dash(text, n, normalised, buf, &res):
+            if self.malformed is not None and not normalised and _plain_junk(text, n):
+                return self._junk(raw, text, n, sms, outgoing)
             return None
         if res.rule < 0 or res.rule >= self.n_rules:
             return None

@@ -9,7 +9,9 @@ records are filled in C; the number is the only per-call part. The same holds
 for hidden-number markers written in ASCII (one shared outcome per channel) and
 for international numbers whose calling code has a single region (cached per
 rule, user rule, context, calling code, imitated warning number and
-expect-international). Everything else (malformed input, calling codes shared
+expect-international), and for junk text the parser calls malformed for its
+non-digit characters with nothing else noted (one outcome per imitated warning
+number). Everything else (other malformed input, calling codes shared
 by several regions such as +1/+7/+44, folded markers, crowd marks, the
 pure-Python twins) takes the Python path, which gives the same verdicts (a test
 holds them equal).
@@ -109,6 +111,7 @@ def quick_verdicts(
             (precedence.hidden, precedence.hidden_sms),
             tuple(u.encode("ascii") for u in precedence.urgent_numbers),
             calling_code_tables,
+            lambda raw: precedence.malformed(parser.parse(raw)),
         )
     except ValueError:  # the records changed shape: the Python path serves
         return None
