@@ -159,11 +159,13 @@ def test_the_c_builder_serves_mainland_numbers():
     assert (abroad.number.region, abroad.number.country_code) == ("JP", 81)
     assert abroad.number.e164 == "+819012345678"
     assert abroad.risk is fraudnum.Risk.LOW  # expected, as the Python path says
-    # Left to the Python path: codes shared by several regions, folded markers
-    # (the parser flags them "normalised"), malformed input.
-    assert quick.verdict("+1 415 555 0123", False, False) is None
-    assert quick.verdict("+44 20 7946 0000", False, False) is None
+    shared = quick.verdict("+1 604 555 0123", False, False)  # +1: the region lies further on
+    assert shared is not None
+    assert (shared.number.region, shared.number.country_code) == ("CA", 1)
+    # Left to the Python path: folded markers (the parser flags them "normalised"),
+    # malformed input it notes something about, no such calling code.
     assert quick.verdict("ＵＮＫＮＯＷＮ", False, False) is None
+    assert quick.verdict("+999 1234 5678", False, False) is None
     assert quick.verdict("139#1234", False, False) is None  # an extension: Python decides
     junk = quick.verdict("689#98847c89a", False, False)
     assert junk is not None

@@ -1202,6 +1202,9 @@ cdef class QuickVerdicts:
             number (it loads phonenumbers); None: no international verdicts here.
             ``outcome`` is then also called as ``outcome(rule, user_rule, sms, outgoing,
             digits, region, expect_intl)``.
+        region_of: ``region_of(digits after 00)`` -> ``(calling code, region)`` or None, as
+            the parser asks it, for a code several regions share (+1, +7, +44); None:
+            those numbers take the Python path.
         malformed: ``malformed(raw)`` -> the Outcome the Python path gives ``raw``,
             called for the first junk text (see ``_plain_junk``) imitating each warning
             number (or none), then shared; None: no malformed verdicts here.
@@ -1219,7 +1222,7 @@ cdef class QuickVerdicts:
     # Only the marker, urgent and cc_valid parts are used (_is_marker, _imitates, _calling_code).
     cdef Tables t
     cdef tuple hidden, _keep, cc_regions
-    cdef object calling_codes, empty, malformed
+    cdef object calling_codes, empty, malformed, region_of
     cdef list malformed_cache
     cdef bytes cc_valid, cc_single
 
@@ -1228,7 +1231,7 @@ cdef class QuickVerdicts:
                  info_cls not None, tuple info_fields not None, verdict_cls not None,
                  tuple verdict_fields not None, tuple channels not None,
                  tuple directions not None, advisor, tuple markers=(), tuple hidden=None,
-                 tuple urgent=(), calling_codes=None, malformed=None):
+                 tuple urgent=(), calling_codes=None, malformed=None, region_of=None):
         cdef Py_ssize_t i
         if len(carriers) != canon.n_cls:
             raise ValueError("one carrier per built-in rule")
@@ -1277,6 +1280,7 @@ cdef class QuickVerdicts:
         self.hidden = hidden
         self.calling_codes = calling_codes
         self.malformed = malformed
+        self.region_of = region_of
         self.malformed_cache = [None] * (len(urgent) + 1)
         self.empty = ""
         self._keep = (urgent, markers)
@@ -1349,8 +1353,10 @@ cdef class QuickVerdicts:
         if self.cc_valid is None:
             self._load_calling_codes()
         cc = _calling_code(&self.t, key + 2, res.key_len - 2)
-        if cc <= 0 or cc >= 1000 or not self.cc_single[cc]:
-            return None  # none (the parser explains it) or shared (+1, +7, +44): Python decides
+        if cc <= 0 or cc >= 1000:
+            return None  # no such code: the parser explains it
+        if not self.cc_single[cc] and self.region_of is None:
+            return None  # shared (+1, +7, +44) and no way to tell the region here
         # What Precedence.shared keys an international outcome on, besides the rules
         # and the context: its region (one per code here), the warning number it
         # imitates (only calling in) and whether the user expects such calls.
@@ -1365,7 +1371,17 @@ cdef class QuickVerdicts:
         ckey = ((((<long long>res.rule << 32) | <long long>(ur + 1)) << 2) | (sms << 1) | outgoing,
                 (cc << 8) | (imitated << 1) | expect_intl)
         digits = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
-        region = self.cc_regions[cc]
+        if self.cc_single[cc]:
+            region = self.cc_regions[cc]
+        else:
+            # The region of a shared code lies in the next digits (NANP area codes):
+            # asked as the parser asks it (cached per leading block there), and
+            # part of the key, as Precedence.shared keys on it.
+            found_cc = self.region_of(digits[2:])
+            if not isinstance(found_cc, tuple) or len(found_cc) != 2 or found_cc[0] != cc:
+                return None
+            region = found_cc[1]
+            ckey = ckey + (region,)
         found = PyDict_GetItem(self.intl_cache, ckey)
         if found == NULL:
             outcome = self.outcome(res.rule, ur, sms, outgoing, digits, region, expect_intl)
