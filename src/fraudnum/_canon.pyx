@@ -1179,7 +1179,11 @@ cdef _slot_offsets(cls, tuple names, Py_ssize_t* out):
 
 
 cdef class QuickVerdicts:
-    """Builds the verdict of a mainland caller ID in C, or says None (the Python path decides).
+    """Builds single verdicts in C, or says None (the Python path decides).
+
+    Served: mainland and international numbers the scan resolves (a calling code of
+    one region from a table, of several through ``region_of``), ASCII hidden markers
+    and plain junk (``_plain_junk``); each outcome shared per what decides it.
 
     Args:
         canon: the canonicaliser over the built-in plan.
