@@ -1228,7 +1228,6 @@ cdef class QuickVerdicts:
     cdef tuple hidden, _keep, cc_regions
     cdef object calling_codes, empty, malformed, region_of
     cdef list malformed_cache
-    cdef dict no_entry_cache
     cdef bytes cc_valid, cc_single
 
     def __init__(self, Canonicaliser canon not None, DigitTrie user, tuple carriers not None,
@@ -1287,7 +1286,6 @@ cdef class QuickVerdicts:
         self.malformed = malformed
         self.region_of = region_of
         self.malformed_cache = [None] * (len(urgent) + 1)
-        self.no_entry_cache = {}
         self.empty = ""
         self._keep = (urgent, markers)
         memset(&self.t, 0, sizeof(Tables))
@@ -1428,59 +1426,6 @@ cdef class QuickVerdicts:
         return self._record(raw, self.empty, None, None, None, None, None, None, None,
                             self.flag_sets[0], <tuple>outcome, sms, outgoing)
 
-    cdef Py_ssize_t _imitated(self, const unsigned char* dig, Py_ssize_t m) noexcept:
-        """1 + the index of the warning number these digits end with (and have more), or 0."""
-        cdef Py_ssize_t k
-        for k in range(self.t.n_urgent):  # Precedence.imitated_warning's order
-            if m > self.t.urgent_len[k] and memcmp(
-                    dig + m - self.t.urgent_len[k], self.t.urgent[k], self.t.urgent_len[k]) == 0:
-                return k + 1
-        return 0
-
-    cdef object _no_entry(self, raw, const unsigned char* text, Py_ssize_t n, bint sms,
-                          bint outgoing):
-        """The malformed verdict of digits no plan row takes (``550655311``), or None.
-
-        The parser's ``_national`` rejects them as "no numbering-plan entry for a
-        N-digit number starting D": digits and separators only (no dash, so no dash
-        extension), no leading 0 (landlines), no 861 country code, no IP-dial prefix
-        that could apply, and the plan trie has no row. One outcome per (N, D,
-        imitated warning number), taken from the Python path the first time.
-        """
-        cdef unsigned char dig[MAX_RAW]
-        cdef unsigned char c
-        cdef Py_ssize_t i, k, m = 0, first = 0
-        cdef PyObject* found
-        for i in range(n):
-            c = text[i]
-            if c >= c'0' and c <= c'9':
-                dig[m] = c
-                m += 1
-            elif not (c == c'.' or c == c'(' or c == c')' or _is_space(c)):
-                return None
-        if m == 0 or dig[0] == c'0' or (m == 13 and memcmp(dig, b"861", 3) == 0):
-            return None
-        for k in range(self.canon.n_dial):
-            if (m - self.canon.dial_len[k] >= 10
-                    and memcmp(dig, self.canon.dial[k], self.canon.dial_len[k]) == 0):
-                return None
-        if self.canon.walk(dig, m) >= 0:
-            return None  # a row matches: not this kind of malformed
-        for i in range(3 if m > 3 else m):
-            first = first * 10 + (dig[i] - 48)
-        key = (((<long long>m << 10) | first) << 6) | self._imitated(dig, m)
-        found = PyDict_GetItem(self.no_entry_cache, key)
-        if found == NULL:
-            outcome = self.malformed(raw)
-            if not isinstance(outcome, tuple) or len(outcome) != 7:
-                raise TypeError("malformed() must give an Outcome (a 7-tuple)")
-            if len(self.no_entry_cache) < 65536:
-                self.no_entry_cache[key] = outcome
-        else:
-            outcome = <object>found
-        return self._record(raw, self.empty, None, None, None, None, None, None, None,
-                            self.flag_sets[0], <tuple>outcome, sms, outgoing)
-
     def verdict(self, raw, bint sms, bint outgoing, bint expect_intl=False):
         """The verdict of ``raw`` in this context, or None where the Python path must decide."""
         cdef unsigned char text[MAX_RAW]
@@ -1505,12 +1450,8 @@ cdef class QuickVerdicts:
             return self._record(raw, self.empty, None, None, None, None, None, None, None,
                                 self.flag_sets[0], <tuple>self.hidden[sms], sms, outgoing)
         if not self.canon.scan_or_dash(text, n, normalised, buf, &res):
-            if self.malformed is None or normalised:
-                return None
-            if _plain_junk(text, n):
+            if self.malformed is not None and not normalised and _plain_junk(text, n):
                 return self._junk(raw, text, n, sms, outgoing)
-            if self.hidden is not None:  # the marker check above has run
-                return self._no_entry(raw, text, n, sms, outgoing)
             return None
         if res.rule < 0 or res.rule >= self.n_rules:
             return None
