@@ -369,6 +369,45 @@ cdef bint _surely_malformed(const unsigned char* s, Py_ssize_t n) noexcept nogil
     return poison
 
 
+cdef bint _plain_junk(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    """Is this ASCII text one the parser calls malformed for "characters that are not
+    digits" with nothing noted on the way (no flags, extension or dial prefix)?
+
+    It holds a byte no parser step removes (_surely_malformed), and none of what
+    would note something first: a ``+``, a ``tel:`` scheme, a trailing extension
+    (``_EXTENSION``: a marker, digits, the end) or a byte Python's ``str.strip``
+    treats as space and the C fold does not (0x1C-0x1F). A dash extension cannot
+    rescue it: the byte stays in the head.
+    """
+    cdef Py_ssize_t i, a = 0, q = n
+    if not _surely_malformed(s, n):
+        return False
+    for i in range(n):
+        if s[i] == c'+' or s[i] >= 0x80 or (s[i] >= 0x1C and s[i] <= 0x1F):
+            return False
+    while a < n and _is_space(s[a]):
+        a += 1
+    if (n - a >= 4 and _lower(s[a]) == c't' and _lower(s[a + 1]) == c'e'
+            and _lower(s[a + 2]) == c'l' and s[a + 3] == c':'):
+        return False
+    # _EXTENSION ends "\s*(\d{1,8})\s*#?$": walk it back from the end; any marker
+    # byte before the digits (the last byte of ext. ext extension x # , ; p w) -> no.
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    if q > 0 and s[q - 1] == c'#':
+        q -= 1
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    i = q
+    while q > 0 and s[q - 1] >= c'0' and s[q - 1] <= c'9':
+        q -= 1
+    if q == i:
+        return True  # no digits at the end: no extension
+    while q > 0 and _is_space(s[q - 1]):
+        q -= 1
+    return q == 0 or _lower(s[q - 1]) not in b".tnx#,;pw"
+
+
 cdef bint _imitates(const Tables* t, const unsigned char* d, Py_ssize_t n) noexcept nogil:
     """Do the digits end with a warning number (96110 ...) and have more? (Precedence.imitated_warning)"""
     cdef Py_ssize_t k, L
@@ -1143,7 +1182,11 @@ cdef _slot_offsets(cls, tuple names, Py_ssize_t* out):
 
 
 cdef class QuickVerdicts:
-    """Builds the verdict of a mainland caller ID in C, or says None (the Python path decides).
+    """Builds single verdicts in C, or says None (the Python path decides).
+
+    Served: mainland and international numbers the scan resolves (a calling code of
+    one region from a table, of several through ``region_of``), ASCII hidden markers
+    and plain junk (``_plain_junk``); each outcome shared per what decides it.
 
     Args:
         canon: the canonicaliser over the built-in plan.
@@ -1156,6 +1199,22 @@ cdef class QuickVerdicts:
         info_cls: :class:`fraudnum.NumberInfo`; its fields must be ``info_fields``.
         verdict_cls: :class:`fraudnum.Verdict`; its fields must be ``verdict_fields``.
         channels: (call, sms); directions: (incoming, outgoing); advisor: the advice function.
+        markers: the ASCII hidden-number markers, case-folded (bytes), as BatchRules takes them.
+        hidden: (outcome of a hidden caller, of a hidden SMS sender), or None: no hidden
+            verdicts here.
+        urgent: the warning numbers an international number may imitate (bytes, in
+            ``Precedence.urgent_numbers`` order).
+        calling_codes: ``calling_codes()`` -> (1000 bytes: is a calling code, 1000 bytes:
+            it has a single region, 1000 regions), called on the first international
+            number (it loads phonenumbers); None: no international verdicts here.
+            ``outcome`` is then also called as ``outcome(rule, user_rule, sms, outgoing,
+            digits, region, expect_intl)``.
+        region_of: ``region_of(digits after 00)`` -> ``(calling code, region)`` or None, as
+            the parser asks it, for a code several regions share (+1, +7, +44); None:
+            those numbers take the Python path.
+        malformed: ``malformed(raw)`` -> the Outcome the Python path gives ``raw``,
+            called for the first junk text (see ``_plain_junk``) imitating each warning
+            number (or none), then shared; None: no malformed verdicts here.
     """
 
     cdef Canonicaliser canon
@@ -1164,15 +1223,23 @@ cdef class QuickVerdicts:
     cdef Py_ssize_t n_rules
     cdef tuple carriers, dial_prefixes, flag_sets, channels, directions
     cdef object outcome, info_cls, verdict_cls, advisor, region, country_code, plus86
-    cdef dict cache
+    cdef dict cache, intl_cache
     cdef Py_ssize_t n_off[MAX_SLOTS]
     cdef Py_ssize_t v_off[MAX_SLOTS]
+    # Only the marker, urgent and cc_valid parts are used (_is_marker, _imitates, _calling_code).
+    cdef Tables t
+    cdef tuple hidden, _keep, cc_regions
+    cdef object calling_codes, empty, malformed, region_of
+    cdef list malformed_cache
+    cdef bytes cc_valid, cc_single
 
     def __init__(self, Canonicaliser canon not None, DigitTrie user, tuple carriers not None,
                  tuple dial_prefixes not None, tuple flag_sets not None, outcome not None,
                  info_cls not None, tuple info_fields not None, verdict_cls not None,
                  tuple verdict_fields not None, tuple channels not None,
-                 tuple directions not None, advisor):
+                 tuple directions not None, advisor, tuple markers=(), tuple hidden=None,
+                 tuple urgent=(), calling_codes=None, malformed=None, region_of=None):
+        cdef Py_ssize_t i
         if len(carriers) != canon.n_cls:
             raise ValueError("one carrier per built-in rule")
         if tuple(dial_prefixes) != canon._dial_prefixes:
@@ -1208,8 +1275,161 @@ cdef class QuickVerdicts:
         self.country_code = 86
         self.plus86 = "+86"
         self.cache = {}
+        self.intl_cache = {}
+        if hidden is not None and (len(hidden) != 2 or not all(
+                isinstance(o, tuple) and len(o) == 7 for o in hidden)):
+            raise ValueError("hidden: two Outcomes (7-tuples)")
+        if len(urgent) > MAX_URGENT or len(markers) > MAX_MARKERS:
+            raise ValueError(f"at most {MAX_URGENT} urgent numbers and {MAX_MARKERS} markers")
+        for b in urgent + markers:
+            if not isinstance(b, bytes) or not 0 < len(b) <= MAX_RAW:
+                raise ValueError("urgent numbers and markers are 1-128 bytes")
+        self.hidden = hidden
+        self.calling_codes = calling_codes
+        self.malformed = malformed
+        self.region_of = region_of
+        self.malformed_cache = [None] * (len(urgent) + 1)
+        self.empty = ""
+        self._keep = (urgent, markers)
+        memset(&self.t, 0, sizeof(Tables))
+        self.t.n_urgent = len(urgent)
+        for i in range(len(urgent)):
+            self.t.urgent[i] = urgent[i]
+            self.t.urgent_len[i] = len(urgent[i])
+        self.t.n_markers = len(markers)
+        for i in range(len(markers)):
+            self.t.marker_start[markers[i][0]] = 1
+            self.t.marker[i] = markers[i]
+            self.t.marker_len[i] = len(markers[i])
 
-    def verdict(self, raw, bint sms, bint outgoing):
+    cdef bint _load_calling_codes(self) except -1:
+        """Read the calling-code tables on the first international number (phonenumbers)."""
+        valid, single, regions = self.calling_codes()
+        if (not isinstance(valid, bytes) or not isinstance(single, bytes)
+                or not isinstance(regions, tuple) or len(valid) != 1000 or len(single) != 1000
+                or len(regions) != 1000):
+            raise ValueError("calling_codes() must give 1000 bytes, 1000 bytes, 1000 regions")
+        self.cc_valid = valid
+        self.cc_single = single
+        self.cc_regions = regions
+        self.t.cc_valid = self.cc_valid
+        return True
+
+    cdef object _record(self, raw, digits, e164, region, country_code, carrier, area, ext,
+                        dial_prefix, flags, tuple o, bint sms, bint outgoing):
+        """A NumberInfo and its Verdict, allocated as object.__new__ does, filled slot by slot."""
+        # Zeroed and tracked by the GC; every slot is written before the next
+        # allocation could run a collection.
+        info_obj = PyType_GenericAlloc(self.info_cls, 0)
+        cdef PyObject* info = <PyObject*>info_obj
+        _put(info, self.n_off[N_RAW], raw)
+        _put(info, self.n_off[N_DIGITS], digits)
+        _put(info, self.n_off[N_E164], e164)
+        _put(info, self.n_off[N_REGION], region)
+        _put(info, self.n_off[N_COUNTRY_CODE], country_code)
+        _put(info, self.n_off[N_CARRIER], carrier)
+        _put(info, self.n_off[N_AREA_CODE], area)
+        _put(info, self.n_off[N_EXTENSION], ext)
+        _put(info, self.n_off[N_DIAL_PREFIX], dial_prefix)
+        _put(info, self.n_off[N_FLAGS], flags)
+        verdict_obj = PyType_GenericAlloc(self.verdict_cls, 0)
+        cdef PyObject* v = <PyObject*>verdict_obj
+        _put(v, self.v_off[V_KIND], o[0])
+        _put(v, self.v_off[V_RISK], o[1])
+        _put(v, self.v_off[V_REASONS], o[2])
+        _put(v, self.v_off[V_NUMBER], info_obj)
+        _put(v, self.v_off[V_TIER], o[3])
+        _put(v, self.v_off[V_CHANNEL], self.channels[sms])
+        _put(v, self.v_off[V_DIRECTION], self.directions[outgoing])
+        _put(v, self.v_off[V_URGENT], o[4])
+        _put(v, self.v_off[V_ORGANISATION], o[5])
+        _put(v, self.v_off[V_RULE_SOURCE], o[6])
+        _put(v, self.v_off[V_ADVISOR], self.advisor)
+        return verdict_obj
+
+    cdef object _international(self, raw, const unsigned char* text, const unsigned char* buf,
+                               Parsed* res, int32_t ur, bint sms, bint outgoing,
+                               bint expect_intl):
+        """The verdict of an international number whose calling code has one region, or None."""
+        cdef const unsigned char* key = buf + res.key_off
+        cdef int cc
+        cdef Py_ssize_t k, imitated = 0
+        cdef PyObject* found
+        if self.calling_codes is None or res.key_len < 3:
+            return None
+        if self.cc_valid is None:
+            self._load_calling_codes()
+        cc = _calling_code(&self.t, key + 2, res.key_len - 2)
+        if cc <= 0 or cc >= 1000:
+            return None  # no such code: the parser explains it
+        if not self.cc_single[cc] and self.region_of is None:
+            return None  # shared (+1, +7, +44) and no way to tell the region here
+        # What Precedence.shared keys an international outcome on, besides the rules
+        # and the context: its region (one per code here), the warning number it
+        # imitates (only calling in) and whether the user expects such calls.
+        if not outgoing:
+            for k in range(self.t.n_urgent):
+                if (res.key_len > self.t.urgent_len[k] and memcmp(
+                        key + res.key_len - self.t.urgent_len[k], self.t.urgent[k],
+                        self.t.urgent_len[k]) == 0):
+                    imitated = k + 1
+                    break
+        expect_intl = expect_intl and not outgoing
+        ckey = ((((<long long>res.rule << 32) | <long long>(ur + 1)) << 2) | (sms << 1) | outgoing,
+                (cc << 8) | (imitated << 1) | expect_intl)
+        digits = (<char*>buf)[res.key_off:res.key_off + res.key_len].decode("ascii")
+        if self.cc_single[cc]:
+            region = self.cc_regions[cc]
+        else:
+            # The region of a shared code lies in the next digits (NANP area codes):
+            # asked as the parser asks it (cached per leading block there), and
+            # part of the key, as Precedence.shared keys on it.
+            found_cc = self.region_of(digits[2:])
+            if not isinstance(found_cc, tuple) or len(found_cc) != 2 or found_cc[0] != cc:
+                return None
+            region = found_cc[1]
+            ckey = ckey + (region,)
+        found = PyDict_GetItem(self.intl_cache, ckey)
+        if found == NULL:
+            outcome = self.outcome(res.rule, ur, sms, outgoing, digits, region, expect_intl)
+            if not isinstance(outcome, tuple) or len(outcome) != 7:
+                raise TypeError("outcome() must give an Outcome (a 7-tuple)")
+            if len(self.intl_cache) < 65536:
+                self.intl_cache[ckey] = outcome
+        else:
+            outcome = <object>found
+        ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else None
+        dial = (res.flags >> 8) & 0xFF
+        return self._record(raw, digits, "+" + digits[2:], region, cc, None, None, ext,
+                            self.dial_prefixes[dial - 1] if dial else None,
+                            self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL],
+                            <tuple>outcome, sms, outgoing)
+
+    cdef object _junk(self, raw, const unsigned char* text, Py_ssize_t n, bint sms,
+                      bint outgoing):
+        """The malformed verdict of junk text: one outcome per warning number it ends with."""
+        cdef unsigned char dig[MAX_RAW]
+        cdef Py_ssize_t i, k, m = 0, imitated = 0
+        for i in range(n):
+            if text[i] >= c'0' and text[i] <= c'9':
+                dig[m] = text[i]
+                m += 1
+        # Precedence.imitated_warning over the digits, first match in its order.
+        for k in range(self.t.n_urgent):
+            if m > self.t.urgent_len[k] and memcmp(
+                    dig + m - self.t.urgent_len[k], self.t.urgent[k], self.t.urgent_len[k]) == 0:
+                imitated = k + 1
+                break
+        outcome = self.malformed_cache[imitated]
+        if outcome is None:
+            outcome = self.malformed(raw)
+            if not isinstance(outcome, tuple) or len(outcome) != 7:
+                raise TypeError("malformed() must give an Outcome (a 7-tuple)")
+            self.malformed_cache[imitated] = outcome
+        return self._record(raw, self.empty, None, None, None, None, None, None, None,
+                            self.flag_sets[0], <tuple>outcome, sms, outgoing)
+
+    def verdict(self, raw, bint sms, bint outgoing, bint expect_intl=False):
         """The verdict of ``raw`` in this context, or None where the Python path must decide."""
         cdef unsigned char text[MAX_RAW]
         cdef unsigned char buf[MAX_RAW + 2]
@@ -1225,14 +1445,25 @@ cdef class QuickVerdicts:
         if type(raw) is not str:
             return None
         n = _fold_to_ascii(<str>raw, text, MAX_RAW, &normalised)
-        if n < 0 or not self.canon.scan_or_dash(text, n, normalised, buf, &res):
+        if n < 0:
             return None
-        if res.flags & F_INTERNATIONAL or res.rule < 0 or res.rule >= self.n_rules:
+        # A marker in plain ASCII: the parser's first check says hidden, with no flags
+        # (folded input may be flagged "normalised": the Python path decides that).
+        if self.hidden is not None and not normalised and _is_marker(&self.t, text, n):
+            return self._record(raw, self.empty, None, None, None, None, None, None, None,
+                                self.flag_sets[0], <tuple>self.hidden[sms], sms, outgoing)
+        if not self.canon.scan_or_dash(text, n, normalised, buf, &res):
+            if self.malformed is not None and not normalised and _plain_junk(text, n):
+                return self._junk(raw, text, n, sms, outgoing)
+            return None
+        if res.rule < 0 or res.rule >= self.n_rules:
             return None
         if self.uref.mask != NULL:
             ur = _walk(self.uref.mask, self.uref.first_child, self.uref.rule_start,
                        self.uref.rule_count, self.uref.rule_min, self.uref.rule_max,
                        self.uref.rule_value, buf + res.key_off, res.key_len)
+        if res.flags & F_INTERNATIONAL:
+            return self._international(raw, text, buf, &res, ur, sms, outgoing, expect_intl)
         # A C integer (rule, user rule + 1, context): no Python arithmetic on the way.
         ckey = (((<long long>res.rule << 32) | <long long>(ur + 1)) << 2) | (sms << 1) | outgoing
         key = ckey
@@ -1262,35 +1493,11 @@ cdef class QuickVerdicts:
                 e164 = self.plus86 + digits
         ext = (<char*>text)[res.ext_off:res.ext_off + res.ext_len].decode("ascii") if res.ext_len else None
         dial = (res.flags >> 8) & 0xFF
-        # Allocated as object.__new__ does (zeroed, tracked by the GC); every slot
-        # is written before the next allocation could run a collection.
-        info_obj = PyType_GenericAlloc(self.info_cls, 0)
-        info = <PyObject*>info_obj
-        _put(info, self.n_off[N_RAW], raw)
-        _put(info, self.n_off[N_DIGITS], digits)
-        _put(info, self.n_off[N_E164], e164)
-        _put(info, self.n_off[N_REGION], self.region)
-        _put(info, self.n_off[N_COUNTRY_CODE], self.country_code)
-        _put(info, self.n_off[N_CARRIER], self.carriers[res.rule])
-        _put(info, self.n_off[N_AREA_CODE], area)
-        _put(info, self.n_off[N_EXTENSION], ext)
-        _put(info, self.n_off[N_DIAL_PREFIX], self.dial_prefixes[dial - 1] if dial else None)
-        _put(info, self.n_off[N_FLAGS], self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL])
-        o = <tuple>outcome
-        verdict_obj = PyType_GenericAlloc(self.verdict_cls, 0)
-        v = <PyObject*>verdict_obj
-        _put(v, self.v_off[V_KIND], o[0])
-        _put(v, self.v_off[V_RISK], o[1])
-        _put(v, self.v_off[V_REASONS], o[2])
-        _put(v, self.v_off[V_NUMBER], info_obj)
-        _put(v, self.v_off[V_TIER], o[3])
-        _put(v, self.v_off[V_CHANNEL], self.channels[sms])
-        _put(v, self.v_off[V_DIRECTION], self.directions[outgoing])
-        _put(v, self.v_off[V_URGENT], o[4])
-        _put(v, self.v_off[V_ORGANISATION], o[5])
-        _put(v, self.v_off[V_RULE_SOURCE], o[6])
-        _put(v, self.v_off[V_ADVISOR], self.advisor)
-        return verdict_obj
+        return self._record(raw, digits, e164, self.region, self.country_code,
+                            self.carriers[res.rule], area, ext,
+                            self.dial_prefixes[dial - 1] if dial else None,
+                            self.flag_sets[res.flags & 0xFF & ~F_INTERNATIONAL],
+                            <tuple>outcome, sms, outgoing)
 
 
 # -- constants for the Python side ----------------------------------------------

@@ -259,7 +259,7 @@ class Classifier:
         quick = self._quick
         if quick is not None:
             verdict: Verdict | None = quick.verdict(
-                number, ch is Channel.SMS, di is Direction.OUTGOING
+                number, ch is _SMS, di is _OUTGOING, expect_international
             )
             if verdict is not None:
                 return verdict
@@ -385,6 +385,16 @@ def classify(
 
     """
     clf = _DEFAULT[0] if _DEFAULT else _default()
+    quick = clf._quick
+    # Enums (the defaults included) go straight to the C builder: no second
+    # frame, no keyword re-packing. Strings and anything it declines take the
+    # method, which coerces them and raises its errors.
+    if quick is not None and channel.__class__ is Channel and direction.__class__ is Direction:
+        verdict: Verdict | None = quick.verdict(
+            number, channel is _SMS, direction is _OUTGOING, expect_international
+        )
+        if verdict is not None:
+            return verdict
     return clf.classify(
         number,
         channel=channel,
@@ -395,6 +405,9 @@ def classify(
 
 # The default classifier once built: classify() then skips the cache's call.
 _DEFAULT: list[Classifier] = []
+# Module constants: one global lookup on the hot path, not a global and an attribute.
+_SMS = Channel.SMS
+_OUTGOING = Direction.OUTGOING
 
 
 def _default() -> Classifier:

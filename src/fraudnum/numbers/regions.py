@@ -14,7 +14,7 @@ from typing import Any
 
 from fraudnum._tables import TableError, data_text, read_table
 
-__all__ = ["country_code_and_region", "region_names"]
+__all__ = ["calling_code_tables", "country_code_and_region", "region_names"]
 
 
 @functools.cache
@@ -80,3 +80,26 @@ def _region_of(phonenumbers: Any, digits: str) -> str | None:
         return None
     region: str | None = phonenumbers.region_code_for_number(number)
     return region
+
+
+@functools.cache
+def calling_code_tables() -> tuple[bytes, bytes, tuple[str | None, ...]]:
+    """Per code 0-999: is it a calling code, has it a single region, and that region.
+
+    Read as :func:`country_code_and_region` reads phonenumbers (the first of 1-3
+    leading digits that is a code; ``"001"`` is no region), for the C builder of
+    single verdicts (``fraudnum._canon.QuickVerdicts``): a code with one region
+    needs no digits beyond it to name the region.
+    """
+    import phonenumbers
+
+    valid = bytearray(1000)
+    single = bytearray(1000)
+    regions: list[str | None] = [None] * 1000
+    for cc, codes in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
+        if 0 < cc < 1000 and codes:
+            valid[cc] = 1
+            if len(codes) == 1:
+                single[cc] = 1
+                regions[cc] = _region_name(codes[0])
+    return bytes(valid), bytes(single), tuple(regions)
