@@ -34,7 +34,7 @@ ROOT = HERE.parent.parent
 WORK = ROOT / "build" / "fuzz"
 
 
-def _child(target: str, seconds: int, timeout: int, max_len: int) -> None:
+def _child(target: str, seconds: int, timeout: int, max_len: int, seed: int) -> None:
     """Fuzz one target in this process (libFuzzer's own exit status on a finding)."""
     import atheris
 
@@ -62,6 +62,8 @@ def _child(target: str, seconds: int, timeout: int, max_len: int) -> None:
         f"-artifact_prefix={artifacts}/{target}-",
         "-print_final_stats=1",
     ]
+    if seed:
+        args.append(f"-seed={seed}")  # the same mutations each run (CI's brief pass)
     atheris.Setup(args, fn)
     atheris.Fuzz()
 
@@ -75,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--child"]:
         # Before anything imports fraudnum: atheris instruments only what is imported after.
         child = argparse.ArgumentParser()
-        for opt in ("--child", "--seconds", "--timeout", "--max-len"):
+        for opt in ("--child", "--seconds", "--timeout", "--max-len", "--seed"):
             child.add_argument(opt)
         c = child.parse_args(argv)
-        _child(c.child, int(c.seconds), int(c.timeout), int(c.max_len))
+        _child(c.child, int(c.seconds), int(c.timeout), int(c.max_len), int(c.seed))
         return 0
     sys.path.insert(0, str(HERE))
     from targets import TARGETS
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=int, default=60, help="fuzzing time per target")
     p.add_argument("--timeout", type=int, default=10, help="seconds one input may take")
     p.add_argument("--max-len", type=int, default=4096, help="longest input to try, in bytes")
+    p.add_argument(
+        "--seed", type=int, default=0, help="libFuzzer's random seed (0: a new one each run)"
+    )
     ns = p.parse_args(argv)
     unknown = [t for t in ns.targets if t not in TARGETS]
     if unknown:
@@ -97,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for target in ns.targets or list(TARGETS):
         cmd = [sys.executable, __file__, "--child", target, "--seconds", str(ns.seconds)]
-        cmd += ["--timeout", str(ns.timeout), "--max-len", str(ns.max_len)]
+        cmd += ["--timeout", str(ns.timeout), "--max-len", str(ns.max_len), "--seed", str(ns.seed)]
         proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False)
         log = WORK / "logs" / f"{target}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
