@@ -90,7 +90,7 @@ def number_rows(n: int, loop_n: int, repeats: int = 1, workers: int = 0) -> list
     loop_part = nums[:loop_n]
     runs = "one run each" if repeats == 1 else f"best of {repeats} runs (the loop: one)"
     table = f"{n:,} caller IDs (corpus mix, distinct), {runs}"
-    base = "`classify_batch(list)` (kinds, risks, tiers, codes)"
+    base = "`classify_batch(list)` (integer columns; verdicts and codes not read)"
     timings = [
         (
             f"plain loop `[classify(n) for n in numbers]` ({loop_n:,} of them)",

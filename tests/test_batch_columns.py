@@ -364,3 +364,36 @@ def test_invalid_utf8_bytes_go_to_the_parser():
     arr = pa.array(["1391234567\u00e9", "13912345678"])
     got = fraudnum.classify_batch(arr)
     assert got.kinds == (NumberKind.MALFORMED, NumberKind.MOBILE)
+
+
+@pytest.mark.parametrize("with_arrow", [True, False])
+def test_code_groups_factorize_with_and_without_pyarrow(monkeypatch, with_arrow):
+    """The hash path (pyarrow loaded) and the sort path group rows alike."""
+    import sys
+
+    from fraudnum.numbers import batch as batch_module
+
+    if with_arrow:
+        pytest.importorskip("pyarrow")
+    else:
+        monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
+    key = np.array([5, -3, 5, 7, -3, 1 << 61, 5], np.int64)
+    index, rep = batch_module._factorize(key)
+    assert len(rep) == 4
+    assert all(key[rep[index[i]]] == key[i] for i in range(len(key)))
+    assert len({int(index[i]) for i in (0, 2, 6)}) == 1
+
+
+def test_row_keys_past_62_bits_rank_the_columns():
+    """Wide columns (big user-rule indexes, every flag) still give equal keys for equal rows."""
+    from fraudnum.numbers import batch as batch_module
+
+    cols = empty_columns(4)
+    cols.rule[:] = [70000, 70000, 3, 70000]
+    cols.user_rule[:] = [2**30, 2**30, 7, 2**30 - 1]
+    cols.kind[:] = [1, 1, 2, 1]
+    cols.flags[:] = [0xFFFF, 0xFFFF, 1, 0xFFFF]
+    cols.country_code[:] = [999, 999, 86, 999]
+    key = batch_module._row_keys(cols)
+    assert key[0] == key[1]
+    assert len({int(k) for k in key}) == 3

@@ -318,7 +318,14 @@ class Classifier:
         ch: Channel = _coerce(Channel, channel, "channel")
         di: Direction = _coerce(Direction, direction, "direction")
         return classify_rows(
-            numbers, self._parser, self._precedence, ch, di, bool(expect_international), advice_for
+            numbers,
+            self._parser,
+            self._precedence,
+            ch,
+            di,
+            bool(expect_international),
+            advice_for,
+            self._quick,
         )
 
     def classify_codes(

@@ -126,25 +126,16 @@ class VerdictBatch(Sequence[Verdict]):
         n = len(self)
         if n == 0:
             return np.zeros(0, np.int64), ()
-        # Two 64-bit words hold a row's whole column tuple; one sort groups them.
-        high = (c.rule.astype(np.int64) << 32) | (c.user_rule.astype(np.int64) & 0xFFFFFFFF)
-        low = (
-            c.kind.astype(np.int64)
-            | (c.risk.astype(np.int64) << 8)
-            | (c.tier.astype(np.int64) << 16)
-            | (c.flags.astype(np.int64) << 24)
-            | (c.country_code.astype(np.int64) << 40)
-        )
+        key = _row_keys(c)
         crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
-        # A crowd row's key is its own row number: never shared.
-        low[crowd] = -1 - crowd
-        keys = np.stack([high, low], axis=1)
-        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        if len(crowd):
+            # A crowd row's category is not in the columns: its key is its own row.
+            key[crowd] = -1 - crowd
+        index, rep = _factorize(key)
         distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
-        codes = tuple(
-            distinct.setdefault(t, t) for t in (self._build(i).codes for i in first.tolist())
-        )
-        return inverse.reshape(-1).astype(np.int64), codes
+        built = (self._build(i).codes for i in rep.tolist())
+        codes = tuple(distinct.setdefault(t, t) for t in built)
+        return index, codes
 
     @property
     def codes(self) -> list[tuple[str, ...]]:
@@ -221,17 +212,76 @@ def classify_rows(
     direction: Direction,
     expect_intl: bool,
     advisor: Advisor | None,
+    quick: Any = None,
 ) -> VerdictBatch:
     """Classify caller IDs (str items, or an Arrow string array) into a :class:`VerdictBatch`.
 
-    The results are those of classifying each item on its own.
+    The results are those of classifying each item on its own. ``quick`` is the
+    classifier's compiled single-verdict builder (``numbers.quick``), if any: a row
+    read is built by it where it can, else through the parser.
     """
     rows = row_source(numbers)
     columns = decide_rows(rows, parser, precedence, channel, direction, expect_intl)
+    sms, outgoing = channel is Channel.SMS, direction is Direction.OUTGOING
 
     def build(i: int) -> Verdict:
+        if quick is not None:
+            verdict: Verdict | None = quick.verdict(rows[i], sms, outgoing, expect_intl)
+            if verdict is not None:
+                return verdict
         parsed = parser.parse(rows[i])
         outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
     return VerdictBatch(rows, columns, build)
+
+
+def _row_keys(c: BatchColumns) -> Any:
+    """One int64 per row, equal exactly when all the row's columns are equal.
+
+    The columns are packed at the widths their values need (a batch without user rules
+    spends no bits on them); past 62 bits, each column is first replaced by its rank
+    among the column's distinct values, which always fits (n² < 2⁶²).
+    """
+    import numpy as np
+
+    # rule and user_rule are -1 for none: +1 makes them non-negative.
+    parts: list[Any] = [c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code]
+    offsets = [1, 1, 0, 0, 0, 0, 0]
+    widths = [(int(p.max()) + o).bit_length() for p, o in zip(parts, offsets, strict=True)]
+    if sum(widths) > 62:
+        ranks = [np.unique(p, return_inverse=True)[1].reshape(-1) for p in parts]
+        key = np.zeros(len(c.kind), np.int64)
+        for r in ranks:
+            key = key * (int(r.max()) + 1) + r
+            key = np.unique(key, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        return key
+    key = np.zeros(len(c.kind), np.int64)
+    for p, o, w in zip(parts, offsets, widths, strict=True):
+        if w:
+            # The low w bits are zero after the shift: adding the value sets them.
+            np.left_shift(key, w, out=key)
+            np.add(key, p, out=key, casting="unsafe")
+            if o:
+                key += o
+    return key
+
+
+def _factorize(key: Any) -> tuple[Any, Any]:
+    """(index of each row's group, one row of each group) for int64 keys.
+
+    A hash table (pyarrow's dictionary_encode) when pyarrow is loaded, else one sort.
+    """
+    import sys
+
+    import numpy as np
+
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        encoded = pa.array(key).dictionary_encode()
+        index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        rep = np.empty(len(encoded.dictionary), np.int64)
+        rep[index] = np.arange(len(key), dtype=np.int64)  # any row of a group will do
+        return index, rep
+    _, rep, index = np.unique(key, return_index=True, return_inverse=True)
+    return index.reshape(-1).astype(np.int64), rep
