@@ -127,15 +127,7 @@ def _gil_share(numbers: Sequence[str], repeats: int) -> float:
     ctx = cm._context(clf._parser, clf._precedence, Channel.CALL, Direction.INCOMING, False)
     canon = clf._parser.canonicaliser
     cols = cm.empty_columns(n + 1)
-    out = (
-        cols.rule,
-        cols.user_rule,
-        cols.flags,
-        cols.country_code,
-        cols.kind,
-        cols.risk,
-        cols.tier,
-    )
+    out = cols.core_outputs()
     poisoned = (*rows, 0)
 
     def check_only() -> None:

@@ -328,15 +328,7 @@ def test_classify_columns_checks_its_buffers():
     canon = clf._parser.canonicaliser
     ctx = colmod._context(clf._parser, clf._precedence, *_default_context())
     cols = empty_columns(1)
-    out = (
-        cols.rule,
-        cols.user_rule,
-        cols.flags,
-        cols.country_code,
-        cols.kind,
-        cols.risk,
-        cols.tier,
-    )
+    out = cols.core_outputs()
     with pytest.raises(ValueError, match="room"):
         canon.classify_columns(ctx.rules, None, 0, *out, items=("110", "110"))
     data = np.frombuffer(b"110", np.uint8)

@@ -16,7 +16,7 @@ with ``take``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from fraudnum.classifier import Classifier
@@ -121,9 +121,14 @@ def _enum_column(name: str, members: Sequence[Any]) -> Any:
     return pa.DictionaryArray.from_arrays(indices.cast(pa.int8()), dictionary)
 
 
-def _list_column(tuples: Sequence[tuple[str, ...]]) -> Any:
-    """A ``list<string>`` column of per-row tuples (equal objects shared)."""
+def _list_column(tuples: Sequence[tuple[str, ...]], no_value_rows: Sequence[int] = ()) -> Any:
+    """A ``list<string>`` column of per-row tuples (equal objects shared).
+
+    ``no_value_rows`` get :data:`NO_VALUE` put first (the null rows of the input).
+    """
     rows, distinct = _by_identity(tuples)
+    if no_value_rows:
+        rows, distinct = _mark_no_value(rows, distinct, no_value_rows)
     return _grouped_list_column(rows, distinct)
 
 
@@ -153,19 +158,6 @@ def _null_rows(array: Any) -> list[int]:
         return []
     pc = pyarrow().compute
     return list(pc.indices_nonzero(array.is_null()).to_pylist())
-
-
-def _with_no_value(codes: Sequence[tuple[str, ...]], rows: Iterable[int]) -> list[tuple[str, ...]]:
-    """The codes with ``no_value`` first on the null rows (one shared tuple per distinct)."""
-    out = list(codes)
-    marked: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for i in rows:
-        c = out[i]
-        m = marked.get(c)
-        if m is None:
-            m = marked[c] = (NO_VALUE, *c)
-        out[i] = m
-    return out
 
 
 def number_columns(
@@ -271,7 +263,7 @@ def sms_columns(classifier: Classifier, texts: Any, senders: Any = None) -> list
     return [
         category,
         _enum_column("risk", risks),
-        _list_column(_with_no_value(codes, _null_rows(texts))),
+        _list_column(codes, no_value_rows=_null_rows(texts)),
         _list_column(tags),
         pc.not_equal(category.indices, warning),
     ]

@@ -99,6 +99,18 @@ class BatchColumns(NamedTuple):
     flags: npt.NDArray[np.uint16]
     country_code: npt.NDArray[np.uint16]
 
+    def core_outputs(self) -> tuple[Any, ...]:
+        """The columns in the order ``Canonicaliser.classify_columns`` takes them."""
+        return (
+            self.rule,
+            self.user_rule,
+            self.flags,
+            self.country_code,
+            self.kind,
+            self.risk,
+            self.tier,
+        )
+
 
 def empty_columns(n: int, *, filled: bool = True) -> BatchColumns:
     """Columns for ``n`` rows, every row pending.
@@ -317,8 +329,7 @@ def decide_rows(
     # The C core writes every column of every row (a pending row gets -1s and zeros).
     cols = empty_columns(len(rows), filled=not in_c)
     if in_c:
-        out: tuple[Any, ...] = (cols.rule, cols.user_rule, cols.flags, cols.country_code)
-        out += (cols.kind, cols.risk, cols.tier)
+        out = cols.core_outputs()
         if isinstance(rows, ArrowNumbers):
             start = 0
             for chunk in rows.chunks:
