@@ -141,6 +141,49 @@ def test_chunks_are_kept_and_concatenate() -> None:
     assert len(t.combine_chunks().column("kind").chunks) == 1
 
 
+@pytest.fixture
+def batch_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of each CLF.classify_batch call made while the test runs."""
+    calls: list[int] = []
+    batch = CLF.classify_batch
+
+    def counting(numbers: Any, **ctx: Any) -> Any:
+        calls.append(len(numbers))
+        return batch(numbers, **ctx)
+
+    monkeypatch.setattr(CLF, "classify_batch", counting)
+    return calls
+
+
+VALUES = [*NUMBERS, None, *NUMBERS[:4], None]
+
+
+def test_chunks_are_decided_in_one_batch(batch_calls: list[int]) -> None:
+    """Sliced, empty and null-holding chunks: one classify_batch, the chunks kept."""
+    sliced = pa.array(["0", *VALUES[:6], "0"], pa.string()).slice(1, 6)  # a chunk with an offset
+    chunked = pa.chunked_array([sliced, pa.array([], pa.string()), pa.array(VALUES[6:])])
+    t = fa.classify_numbers(chunked, classifier=CLF)
+    assert batch_calls == [len(VALUES)]
+    assert [len(c) for c in t.column("reasons").chunks] == [6, 0, len(VALUES) - 6]
+    assert [len(c) for c in t.column("kind").chunks] == [6, 0, len(VALUES) - 6]
+    assert t.to_pylist() == _expected_numbers(CLF, VALUES)
+
+
+def test_dictionary_chunks_are_decided_in_one_batch(batch_calls: list[int]) -> None:
+    """Each chunk its own dictionary (one with nulls, decoded): still one batch."""
+    first, second = VALUES[:10], VALUES[10:]
+    chunked = pa.chunked_array(
+        [pa.array(first).dictionary_encode(), pa.array(second).dictionary_encode()]
+    )
+    assert chunked.chunks[0].null_count == 0
+    assert chunked.chunks[1].null_count > 0
+    t = fa.classify_numbers(chunked, classifier=CLF)
+    # The first chunk's distinct values, then every row of the second.
+    assert batch_calls == [len(set(first)) + len(second)]
+    assert [len(c) for c in t.column("risk").chunks] == [10, len(second)]
+    assert t.to_pylist() == _expected_numbers(CLF, VALUES)
+
+
 @pytest.mark.parametrize("type_", ["large_string", "string_view"])
 def test_other_string_types(type_: str) -> None:
     if not hasattr(pa, type_):

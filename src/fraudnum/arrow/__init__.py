@@ -31,7 +31,7 @@ from typing import Any
 
 from fraudnum.arrow._columns import NO_VALUE as _NO_VALUE
 from fraudnum.arrow._columns import (
-    number_columns,
+    number_column_chunks,
     number_fields,
     pyarrow,
     sms_columns,
@@ -128,6 +128,33 @@ def _table(chunks: Any, fields: list[Any], columns: Any) -> Any:
     return pa.Table.from_batches(batches, schema=schema)
 
 
+def _number_table(chunks: Any, columns_of: Any) -> Any:
+    """:func:`_table` for numbers: every chunk decided in one batch, the output chunked alike.
+
+    A dictionary chunk without nulls contributes its dictionary (classified once)
+    and takes its rows' columns from it.
+    """
+    pa = pyarrow()
+    pieces, takes = [], []
+    for chunk in chunks.chunks:
+        if pa.types.is_dictionary(chunk.type) and chunk.null_count == 0:
+            pieces.append(_plain(chunk.dictionary))
+            takes.append(chunk.indices)
+            continue
+        if pa.types.is_dictionary(chunk.type):
+            chunk = chunk.dictionary_decode()
+        pieces.append(_plain(chunk))
+        takes.append(None)
+    schema = pa.schema(number_fields())
+    batches = [
+        pa.RecordBatch.from_arrays(
+            cols if take is None else [c.take(take) for c in cols], schema=schema
+        )
+        for cols, take in zip(columns_of(pieces), takes, strict=True)
+    ]
+    return pa.Table.from_batches(batches, schema=schema)
+
+
 def classify_numbers(
     numbers: Any,
     *,
@@ -164,16 +191,16 @@ def classify_numbers(
     """
     clf = classifier or default_classifier()
 
-    def columns(chunk: Any) -> list[Any]:
-        return number_columns(
+    def columns_of(pieces: list[Any]) -> list[list[Any]]:
+        return number_column_chunks(
             clf,
-            chunk,
+            pieces,
             channel=channel,
             direction=direction,
             expect_international=expect_international,
         )
 
-    return _table(_chunked(numbers, "numbers"), number_fields(), columns)
+    return _number_table(_chunked(numbers, "numbers"), columns_of)
 
 
 def classify_sms(texts: Any, senders: Any = None, *, classifier: Classifier | None = None) -> Any:

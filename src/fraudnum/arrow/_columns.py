@@ -26,6 +26,7 @@ from fraudnum.types import Channel, Direction, NumberKind, Risk, SmsCategory, Ti
 __all__ = [
     "NO_VALUE",
     "enum_type",
+    "number_column_chunks",
     "number_columns",
     "number_fields",
     "pyarrow",
@@ -137,20 +138,33 @@ def _grouped_list_column(rows: Any, distinct: Sequence[tuple[str, ...]]) -> Any:
 
     Built from offsets and one ``take`` of the distinct strings: no Python object per row.
     """
+    return _list_builder(distinct)(rows)
+
+
+def _list_builder(distinct: Sequence[tuple[str, ...]]) -> Any:
+    """A function of ``rows`` (indices into ``distinct``) giving :func:`_grouped_list_column`.
+
+    What depends only on the distinct tuples is worked out once, so a column cut
+    into chunks costs one pass over the tuples, not one a chunk.
+    """
     import numpy as np
 
     pa = pyarrow()
     vocab: dict[str, int] = {}
-    flat = [vocab.setdefault(s, len(vocab)) for t in distinct for s in t]
+    flat = np.asarray([vocab.setdefault(s, len(vocab)) for t in distinct for s in t], np.int32)
+    words = pa.array(list(vocab), pa.string())
     lengths = np.array([len(t) for t in distinct], np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    row_len = lengths[rows]
-    offsets = np.zeros(len(rows) + 1, np.int32)
-    np.cumsum(row_len, out=offsets[1:])
-    # Child i of the column is flat[starts[row's tuple] + (i - offsets[row])].
-    child = np.repeat(starts[rows] - offsets[:-1], row_len) + np.arange(offsets[-1])
-    values = pa.array(list(vocab), pa.string()).take(np.asarray(flat, np.int32)[child])
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+    def build(rows: Any) -> Any:
+        row_len = lengths[rows]
+        offsets = np.zeros(len(rows) + 1, np.int32)
+        np.cumsum(row_len, out=offsets[1:])
+        # Child i of the column is flat[starts[row's tuple] + (i - offsets[row])].
+        child = np.repeat(starts[rows] - offsets[:-1], row_len) + np.arange(offsets[-1])
+        return pa.ListArray.from_arrays(pa.array(offsets), words.take(flat[child]))
+
+    return build
 
 
 def _null_rows(array: Any) -> list[int]:
@@ -173,28 +187,72 @@ def number_columns(
     A null is classified as a withheld number (what an empty caller-ID field
     means), with ``no_value`` as its first reason.
     """
+    return number_column_chunks(
+        classifier,
+        [numbers],
+        channel=channel,
+        direction=direction,
+        expect_international=expect_international,
+    )[0]
+
+
+def number_column_chunks(
+    classifier: Classifier,
+    pieces: Sequence[Any],
+    *,
+    channel: Channel | str = Channel.CALL,
+    direction: Direction | str = Direction.INCOMING,
+    expect_international: bool = False,
+) -> list[list[Any]]:
+    """:func:`number_columns` of each of several Arrow string arrays, decided as one batch.
+
+    Reason codes come from one verdict per distinct combination of a row's columns;
+    grouping the pieces together builds each combination once for the whole input
+    instead of once a piece (a million rows in 64 k chunks share ~3,400 of them,
+    but each chunk alone needs ~2,000).
+    """
     import numpy as np
 
     pa = pyarrow()
+    if not pieces:
+        return []
+    whole = pa.chunked_array(list(pieces), pa.string())
     # The Arrow buffers go to the compiled core as they are: no str per value.
-    filled = pa.compute.fill_null(numbers, "")
     batch = classifier.classify_batch(
-        filled, channel=channel, direction=direction, expect_international=expect_international
+        pa.compute.fill_null(whole, ""),
+        channel=channel,
+        direction=direction,
+        expect_international=expect_international,
     )
     cols = batch.columns
     index, grouped = batch.code_groups()
     distinct: Sequence[tuple[str, ...]] = grouped
-    nulls = _null_rows(numbers)
-    if nulls:
+    if whole.null_count:
+        nulls = np.flatnonzero(whole.is_null().to_numpy(zero_copy_only=False))
         index, distinct = _mark_no_value(index, distinct, nulls)
     never = TIERS.index(Tier.NEVER_BLOCK)
-    return [
-        _coded_column("kind", cols.kind, KINDS),
-        _coded_column("risk", cols.risk, RISKS),
-        _coded_column("tier", cols.tier, TIERS),
-        _grouped_list_column(index, distinct),
-        pa.array(np.asarray(cols.tier) != never, pa.bool_()),
-    ]
+    kind = _coded_column("kind", cols.kind, KINDS)
+    risk = _coded_column("risk", cols.risk, RISKS)
+    tier = _coded_column("tier", cols.tier, TIERS)
+    blockable = pa.array(np.asarray(cols.tier) != never, pa.bool_())
+    reasons = _list_builder(distinct)
+    out = []
+    start = 0
+    for piece in pieces:
+        n = len(piece)
+        # Slices share the whole columns' buffers; the list column is built per
+        # piece, so its string data never outgrows 32-bit offsets.
+        out.append(
+            [
+                kind.slice(start, n),
+                risk.slice(start, n),
+                tier.slice(start, n),
+                reasons(index[start : start + n]),
+                blockable.slice(start, n),
+            ]
+        )
+        start += n
+    return out
 
 
 def _coded_column(name: str, codes: Any, members: Sequence[Any]) -> Any:
@@ -209,19 +267,17 @@ def _coded_column(name: str, codes: Any, members: Sequence[Any]) -> Any:
 
 
 def _mark_no_value(
-    index: Any, distinct: Sequence[tuple[str, ...]], rows: Sequence[int]
+    index: Any, distinct: Sequence[tuple[str, ...]], rows: Any
 ) -> tuple[Any, list[tuple[str, ...]]]:
-    """The grouped codes with ``no_value`` first on the null ``rows``."""
-    out = list(distinct)
-    moved: dict[int, int] = {}
+    """The grouped codes with ``no_value`` first on the null ``rows`` (indices into ``index``)."""
+    import numpy as np
+
+    rows = np.asarray(rows, np.int64)
     index = index.copy()
-    for i in rows:
-        j = int(index[i])
-        k = moved.get(j)
-        if k is None:
-            k = moved[j] = len(out)
-            out.append((NO_VALUE, *distinct[j]))
-        index[i] = k
+    # One new group per group that has null rows, found in C (a column may be mostly null).
+    groups, which = np.unique(index[rows], return_inverse=True)
+    out = [*distinct, *((NO_VALUE, *distinct[j]) for j in groups.tolist())]
+    index[rows] = len(distinct) + which.reshape(-1)
     return index, out
 
 
