@@ -5,11 +5,17 @@ Usage::
     python benchmarks/bench_arrow.py                       # 1 M numbers, 1 M SMS, no Spark
     python benchmarks/bench_arrow.py --numbers 10000000 --sms 200000
     python benchmarks/bench_arrow.py --spark --spark-numbers 1000000   # adds Spark local[2]
+    python benchmarks/bench_arrow.py --scale 100000 1000000 10000000 --sms 0  # cost vs size
 
-Inputs are like real traffic: caller IDs from ``benchmarks.corpus.numbers_corpus``
-(every kind and range of the plan, written as logs write them, almost all
-distinct) and messages from ``benchmarks.bench_sms.messages`` (chat, notices, ads
-and scams of 60-80 characters). ``run.py`` runs the quick form (100 k numbers,
+``--scale`` runs each path at each size in a fresh process (the inputs read from a
+Parquet file made once), so every figure starts from a clean heap and the process's
+peak resident memory above its input is that path's alone: per-row cost and peak
+memory per row against size, in one run.
+
+Inputs are like real traffic: caller IDs from ``benchmarks.corpus.distinct_corpus``
+(every kind and range of the plan, written as logs write them, no string twice)
+and messages from ``benchmarks.bench_sms.messages`` (chat, notices, ads and scams
+of 60-80 characters). ``run.py`` runs the quick form (100 k numbers,
 20 k messages, no Spark), so a full benchmark run stays short.
 
 Each row is one run (the issue's "one run each"); the per-row cost column is the
@@ -19,7 +25,11 @@ row's time over the baseline's, the figure the targets are stated in.
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,20 +47,13 @@ import fraudnum
 import fraudnum.arrow as fa
 from benchmarks import Row, Timing, measure
 from benchmarks.bench_sms import SENDERS, messages
-from benchmarks.corpus import numbers_corpus
+from benchmarks.corpus import distinct_corpus
 
 __all__ = ["main", "run"]
 
 
 def _numbers(n: int) -> list[str]:
-    # numbers_corpus builds ~1 M distinct IDs in a few seconds; larger sets repeat
-    # it with a different seed per million, so they stay distinct.
-    out: list[str] = []
-    seed = 20240601
-    while len(out) < n:
-        out.extend(numbers_corpus(min(1_000_000, n - len(out)), seed=seed))
-        seed += 1
-    return out
+    return distinct_corpus(n)
 
 
 def _once(fn: Callable[[], object]) -> Timing:
@@ -164,6 +167,133 @@ def sms_rows(n: int) -> list[Row]:
     return _cost_rows(table, n, timings, base)
 
 
+# -- cost and memory vs size, a fresh process per figure ------------------------------
+
+CACHE = Path(__file__).resolve().parent.parent / "build" / "bench"
+
+#: The paths ``--scale`` measures, by the name the child process knows them by.
+SCALE_PATHS = {
+    "batch": "`classify_batch(list)` (integer columns)",
+    "arrow": "`fraudnum.arrow.classify_numbers(array)` (5 columns)",
+    "chunked": "`fraudnum.arrow.classify_numbers(chunked)` (64 k-row chunks)",
+    "loop": "plain loop `[classify(n) for n in numbers]` (a sample, scaled)",
+}
+
+
+def _corpus_file(n: int) -> Path:
+    """A Parquet file of ``distinct_corpus(n)`` (made once: 10 M take minutes to draw)."""
+    path = CACHE / f"distinct-{n}.parquet"
+    if not path.exists():
+        import pyarrow.parquet as pq
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        pq.write_table(pa.table({"caller": distinct_corpus(n)}), tmp)
+        tmp.replace(path)
+    return path
+
+
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as f:
+        m = re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.MULTILINE)
+    return int(m.group(1)) if m else 0
+
+
+def _reset_peak() -> None:
+    """Restart the kernel's peak-RSS counter (VmHWM) at the current RSS (Linux)."""
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+        f.write("5")
+
+
+def _child(path: str, corpus: str, n: int, loop_n: int, repeats: int) -> dict[str, Any]:
+    """Measure one path on the first ``n`` rows of ``corpus``, in this (fresh) process."""
+    import pyarrow.parquet as pq
+
+    arr = pq.read_table(corpus).column(0).combine_chunks().slice(0, n)
+    clf = fraudnum.Classifier()
+    gc.collect()
+    before = _status_kib("VmRSS")
+    fn: Callable[[], object]
+    rows = n
+    if path == "arrow":
+        fa.classify_numbers(arr.slice(0, 100_000), classifier=clf)  # warm shared outcomes
+        input_kib = arr.nbytes / 1024
+        fn = lambda: fa.classify_numbers(arr, classifier=clf)  # noqa: E731
+    elif path == "chunked":
+        chunked = pa.chunked_array([arr.slice(i, 65536) for i in range(0, n, 65536)], pa.string())
+        fa.classify_numbers(chunked.slice(0, 100_000), classifier=clf)
+        input_kib = arr.nbytes / 1024
+        fn = lambda: fa.classify_numbers(chunked, classifier=clf)  # noqa: E731
+    else:
+        rows = n if path == "batch" else loop_n
+        nums = arr.slice(0, rows).to_pylist()
+        del arr
+        gc.collect()
+        input_kib = _status_kib("VmRSS") - before
+        clf.classify_batch(nums[:100_000])
+        if path == "batch":
+            fn = lambda: clf.classify_batch(nums)  # noqa: E731
+        else:
+            fn = lambda: [clf.classify(x) for x in nums]  # noqa: E731
+    # Peak memory: the high-water mark of one call (its result kept to the end) above
+    # the resident size with the input loaded and the classifier warm.
+    gc.collect()
+    base = _status_kib("VmRSS")
+    _reset_peak()
+    out = fn()
+    peak = _status_kib("VmHWM") - base
+    del out
+    t = measure(fn, repeats=1 if path == "loop" else repeats, warmup=0)
+    return {
+        "runs": t.runs,
+        "rows": rows,
+        "peak_bytes_per_row": peak * 1024 / rows,
+        "input_bytes_per_row": input_kib * 1024 / rows,
+    }
+
+
+def scale_rows(sizes: Sequence[int], loop_n: int, repeats: int) -> list[Row]:
+    """Per-row cost and peak memory per row of each path at each size (one process each)."""
+    corpus = _corpus_file(max(sizes))
+    load0 = os.getloadavg()
+    results: dict[tuple[int, str], dict[str, Any]] = {}
+    for n in sizes:
+        for path in SCALE_PATHS:
+            cmd = [sys.executable, __file__, "--child", path, str(corpus), str(n)]
+            cmd += [str(min(loop_n, n)), str(repeats)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            results[n, path] = json.loads(done.stdout.strip().splitlines()[-1])
+    load1 = os.getloadavg()
+    loads = f"load average {load0[0]:.1f} at the start, {load1[0]:.1f} at the end"
+    rows: list[Row] = []
+    base_name = SCALE_PATHS["batch"]
+    for n in sizes:
+        table = (
+            f"{n:,} distinct caller IDs, each path in its own process, best of {repeats} "
+            f"(the loop: one run on {min(loop_n, n):,}); {loads}"
+        )
+        base_t = min(results[n, "batch"]["runs"])
+        for path, name in SCALE_PATHS.items():
+            r = results[n, path]
+            per_row = min(r["runs"]) / r["rows"]
+            timing = Timing(tuple(x * n / r["rows"] for x in r["runs"]))
+            rows.append(
+                Row.timed(
+                    table,
+                    name,
+                    n,
+                    timing,
+                    baseline=None if path == "batch" else base_name,
+                    **{
+                        "per-row cost vs batch": f"{per_row * n / base_t:.2f}×",
+                        "peak bytes a row": f"{r['peak_bytes_per_row']:.0f}",
+                        "input bytes a row": f"{r['input_bytes_per_row']:.0f}",
+                    },
+                )
+            )
+    return rows
+
+
 # -- Spark ------------------------------------------------------------------------------
 
 
@@ -260,11 +390,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each bulk path (best kept)")
     ap.add_argument("--workers", type=int, default=2, help="threads / processes (0: none)")
     ap.add_argument("--sms", type=int, default=1_000_000, help="messages (0: none)")
+    ap.add_argument(
+        "--scale", type=int, nargs="*", default=[], help="sizes for cost and memory vs size"
+    )
     ap.add_argument("--spark", action="store_true", help="also run Spark local[2]")
     ap.add_argument("--spark-numbers", type=int, default=1_000_000)
     ap.add_argument("--udf-rows", type=int, default=200_000, help="rows the row UDF runs on")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:  # one measurement of --scale, printed as JSON
+        path, corpus, n, loop_n, repeats = argv[1:6]
+        print(json.dumps(_child(path, corpus, int(n), int(loop_n), int(repeats))))
+        return 0
     ns = ap.parse_args(argv)
     rows: list[Row] = []
+    if ns.scale:
+        rows += scale_rows(ns.scale, ns.loop, ns.repeat)
+        ns.numbers = []
     for n in ns.numbers:
         rows += number_rows(n, min(ns.loop, n), ns.repeat, ns.workers)
     if ns.sms:
