@@ -172,6 +172,35 @@ def test_batch_codes_are_each_rows_codes(raws, context, user):
     assert len({id(t) for t in batch.codes}) == len(set(batch.codes))
 
 
+def _counting_builds(batch: Any) -> list[int]:
+    """The rows whose verdict ``batch`` builds from now on."""
+    built: list[int] = []
+    build = batch._build
+
+    def counting(i: int) -> Any:
+        built.append(i)
+        return build(i)
+
+    batch._build = counting
+    return built
+
+
+def test_later_batches_reuse_the_codes_of_earlier_ones():
+    """A stream of batches builds each column combination's verdict once per context."""
+    clf = _with_lists()  # a fresh classifier: nothing remembered yet
+    first = clf.classify_batch(SAMPLE)
+    assert first.codes == [clf.classify(raw).codes for raw in SAMPLE]
+    again = clf.classify_batch(list(reversed(SAMPLE)))
+    built = _counting_builds(again)
+    assert again.codes == [clf.classify(raw).codes for raw in reversed(SAMPLE)]
+    assert built == []
+    # Another context has its own memory: its codes are built afresh.
+    sms = clf.classify_batch(SAMPLE, channel="sms")
+    built = _counting_builds(sms)
+    assert sms.codes == [clf.classify(raw, channel="sms").codes for raw in SAMPLE]
+    assert built
+
+
 def test_batch_codes_of_crowd_marked_rows_are_their_own(tmp_path):
     """Crowd rows are not grouped by columns: their category is not in them."""
     from fraudnum.tags import TagStore

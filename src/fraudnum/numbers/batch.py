@@ -19,6 +19,7 @@ from fraudnum.numbers.columns import (
     TIERS,
     ArrowNumbers,
     BatchColumns,
+    _context,
     decide_rows,
     row_source,
 )
@@ -27,6 +28,10 @@ from fraudnum.numbers.parse import NumberParser
 from fraudnum.types import Advisor, Channel, Direction, NumberKind, Risk, Tier, Verdict
 
 __all__ = ["VerdictBatch", "classify_rows"]
+
+# Distinct column combinations remembered per context: a million distinct numbers
+# have ~3,400; the cap only bounds memory against pathological inputs.
+_KNOWN_CODES_LIMIT = 1 << 16
 
 
 class VerdictBatch(Sequence[Verdict]):
@@ -44,6 +49,7 @@ class VerdictBatch(Sequence[Verdict]):
         "_build",
         "_code_groups",
         "_kinds",
+        "_known_codes",
         "_risks",
         "_tiers",
         "_verdicts",
@@ -52,13 +58,19 @@ class VerdictBatch(Sequence[Verdict]):
     )
 
     def __init__(
-        self, numbers: Sequence[str], columns: BatchColumns, build: Callable[[int], Verdict]
+        self,
+        numbers: Sequence[str],
+        columns: BatchColumns,
+        build: Callable[[int], Verdict],
+        known_codes: dict[tuple[int, ...], tuple[str, ...]] | None = None,
     ) -> None:
         if any(len(c) != len(numbers) for c in columns):
             raise ValueError("every column needs one entry per number")
         self.numbers: Sequence[str] = numbers
         self.columns: BatchColumns = columns
         self._build = build
+        # Shared by the batches of one classifier and context (None: this batch alone).
+        self._known_codes = known_codes
         # Read rows only: a slot per row would cost 8 bytes a row up front.
         self._verdicts: dict[int, Verdict] = {}
         self._kinds: tuple[NumberKind, ...] | None = None
@@ -111,9 +123,10 @@ class VerdictBatch(Sequence[Verdict]):
 
         ``distinct[index[i]]`` is ``batch[i].codes``. Rows whose columns are all equal
         share their codes (rule, user rule, tiers, flags and calling code decide them),
-        so one verdict is built per distinct combination; rows decided by crowd marks
-        (whose category the columns do not hold) are built one by one. Computed on
-        first call, then kept.
+        so one verdict is built per distinct combination, and the classifier remembers
+        it for later batches in the same context; rows decided by crowd marks (whose
+        category the columns do not hold) are built one by one. Computed on first
+        call, then kept.
         """
         if self._code_groups is None:
             self._code_groups = self._group_codes()
@@ -133,9 +146,34 @@ class VerdictBatch(Sequence[Verdict]):
             key[crowd] = -1 - crowd
         index, rep = _factorize(key)
         distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
-        built = (self._build(i).codes for i in rep.tolist())
-        codes = tuple(distinct.setdefault(t, t) for t in built)
+        codes = tuple(distinct.setdefault(t, t) for t in self._rep_codes(rep))
         return index, codes
+
+    def _rep_codes(self, rep: Any) -> list[tuple[str, ...]]:
+        """The codes of each representative row, from the classifier's memory where it can."""
+        import numpy as np
+
+        build = self._build
+        known = self._known_codes
+        if known is None:
+            return [build(i).codes for i in rep.tolist()]
+        c = self.columns
+        parts = (c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code)
+        values = np.stack([p[rep].astype(np.int64) for p in parts], axis=1).tolist()
+        crowd = TIERS.index(Tier.CROWD)
+        out = []
+        for i, v in zip(rep.tolist(), values, strict=True):
+            if v[4] == crowd:
+                out.append(build(i).codes)
+                continue
+            k = tuple(v)
+            codes = known.get(k)
+            if codes is None:
+                codes = build(i).codes
+                if len(known) < _KNOWN_CODES_LIMIT:
+                    known[k] = codes
+            out.append(codes)
+        return out
 
     @property
     def codes(self) -> list[tuple[str, ...]]:
@@ -233,7 +271,8 @@ def classify_rows(
         outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
-    return VerdictBatch(rows, columns, build)
+    known = _context(parser, precedence, channel, direction, expect_intl).known_codes
+    return VerdictBatch(rows, columns, build, known)
 
 
 def _row_keys(c: BatchColumns) -> Any:

@@ -228,6 +228,9 @@ class BatchContext:
         expect_intl: bool,
     ) -> None:
         self.rule_index = {id(r): i for i, r in enumerate(precedence.builtin.rules)}
+        #: Reason codes by a row's column values (see VerdictBatch.code_groups), kept
+        #: across batches: a stream of batches builds each combination's verdict once.
+        self.known_codes: dict[tuple[int, ...], tuple[str, ...]] = {}
         self.user_trie = precedence.user.trie if precedence.user is not None else None
         self.rules: Any = None
         if _core.Canonicaliser is not None and _core.canon is not None:
