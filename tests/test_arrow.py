@@ -202,6 +202,21 @@ def test_dictionary_input_with_and_without_nulls() -> None:
     assert t.to_pylist() == _expected_numbers(CLF, [*values, None])
 
 
+def test_strings_that_are_not_utf8_are_refused() -> None:
+    """An array built from raw buffers may hold any bytes: a clear error, not a crash."""
+    import numpy as np
+
+    data = b"95588" + b"1391234567\xff"
+    offsets = np.array([0, 5, 16], np.int32).tobytes()
+    bad = pa.Array.from_buffers(pa.string(), 2, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    with pytest.raises(ValueError, match="numbers: chunk 0 is not a valid string array"):
+        fa.classify_numbers(bad)
+    with pytest.raises(ValueError, match="numbers: chunk 1 is not"):
+        fa.classify_numbers(pa.chunked_array([pa.array(["95588"]), bad]))
+    with pytest.raises(ValueError, match="texts: chunk 0 is not"):
+        fa.classify_sms(bad)
+
+
 def test_integers_are_read_as_digits() -> None:
     t = fa.classify_numbers(pa.array([13912345678, None, 95588], pa.int64()))
     expected = _expected_numbers(CLF_DEFAULT, ["13912345678", None, "95588"])
