@@ -84,3 +84,45 @@ def test_cr_cr_lf_is_two_lines_from_disk_as_in_memory(tmp_path: Path):
     with pytest.raises(TableError) as whole:
         parse_rules(data.decode(), origin=str(path))
     assert streamed.value.line == whole.value.line == 4
+
+
+def test_arrow_strings_that_are_not_utf8_are_refused_not_crashed_on():
+    """Target arrow: an array from raw buffers with a 0xFF byte died in a UnicodeDecodeError.
+
+    Seed tools/fuzz/corpus/arrow/seed-005-not-utf8; now a ValueError naming the chunk.
+    """
+    np = pytest.importorskip("numpy")
+    pa = pytest.importorskip("pyarrow")
+    import fraudnum.arrow
+
+    offsets = pa.py_buffer(np.array([0, 11], np.int32).tobytes())
+    bad = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(b"1391234567\xff")])
+    with pytest.raises(ValueError, match="not a valid string array"):
+        fraudnum.arrow.classify_numbers(bad)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by target calls, not fixed here (fraudnum.calls is another branch's): "
+    "to_columns refuses a null called_back, which a CallRecord's None (unknown) allows",
+)
+def test_a_null_called_back_in_arrow_is_unknown_as_none_is():
+    """The same calls as records and as an Arrow table must find the same patterns."""
+    pa = pytest.importorskip("pyarrow")
+    from fraudnum.calls import CallRecord, detect_calls
+
+    records = [
+        CallRecord(f"1701234{i:04d}", "13912345678", 30.0 * i, 2.0, False, called_back=None)
+        for i in range(15)
+    ]
+    table = pa.table(
+        {
+            "caller": [r.caller for r in records],
+            "callee": [r.callee for r in records],
+            "start": [r.start for r in records],
+            "ring_s": [r.ring_s for r in records],
+            "answered": [r.answered for r in records],
+            "called_back": pa.array([None] * len(records), pa.bool_()),
+        }
+    )
+    assert detect_calls(table) == detect_calls(records)
