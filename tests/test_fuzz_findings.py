@@ -126,3 +126,15 @@ def test_a_null_called_back_in_arrow_is_unknown_as_none_is():
         }
     )
     assert detect_calls(table) == detect_calls(records)
+
+
+def test_an_international_number_imitating_96110_keeps_that_reason_in_a_batch():
+    """Target arrow: +44 0796110 in a column with +44 20 7946 0958 lost imitates_warning_number.
+
+    Batch codes were grouped by the integer columns, which are equal for the two; whether
+    the digits dress up as 96110 is not among them (seed finding-imitating-international).
+    """
+    raws = ["+44 20 7946 0958", "+44 0796110"]
+    batch = fraudnum.classify_batch(raws)
+    assert batch.codes[1] == fraudnum.classify(raws[1]).codes
+    assert "imitates_warning_number" in batch.codes[1]

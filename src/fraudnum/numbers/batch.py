@@ -23,7 +23,7 @@ from fraudnum.numbers.columns import (
     decide_rows,
     row_source,
 )
-from fraudnum.numbers.outcome import Precedence
+from fraudnum.numbers.outcome import _NON_DIGITS, Precedence, _nfkc
 from fraudnum.numbers.parse import NumberParser
 from fraudnum.types import Advisor, Channel, Direction, NumberKind, Risk, Tier, Verdict
 
@@ -52,6 +52,7 @@ class VerdictBatch(Sequence[Verdict]):
         "_known_codes",
         "_risks",
         "_tiers",
+        "_urgent",
         "_verdicts",
         "columns",
         "numbers",
@@ -63,6 +64,7 @@ class VerdictBatch(Sequence[Verdict]):
         columns: BatchColumns,
         build: Callable[[int], Verdict],
         known_codes: dict[tuple[int, ...], tuple[str, ...]] | None = None,
+        urgent: tuple[str, ...] = (),
     ) -> None:
         if any(len(c) != len(numbers) for c in columns):
             raise ValueError("every column needs one entry per number")
@@ -71,6 +73,9 @@ class VerdictBatch(Sequence[Verdict]):
         self._build = build
         # Shared by the batches of one classifier and context (None: this batch alone).
         self._known_codes = known_codes
+        # The warning numbers an incoming international number may imitate (a reason
+        # the columns do not show): rows that may are grouped on their own.
+        self._urgent = urgent
         # Read rows only: a slot per row would cost 8 bytes a row up front.
         self._verdicts: dict[int, Verdict] = {}
         self._kinds: tuple[NumberKind, ...] | None = None
@@ -140,17 +145,24 @@ class VerdictBatch(Sequence[Verdict]):
         if n == 0:
             return np.zeros(0, np.int64), ()
         key = _row_keys(c)
-        crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
-        if len(crowd):
-            # A crowd row's category is not in the columns: its key is its own row.
-            key[crowd] = -1 - crowd
+        # A crowd row's category is not in the columns, nor whether an international
+        # number imitates a warning number: such a row's key is its own row.
+        own = c.tier == TIERS.index(Tier.CROWD)
+        intl = np.flatnonzero(c.kind == KINDS.index(NumberKind.INTERNATIONAL))
+        if self._urgent and len(intl):
+            own[intl[_may_imitate(self.numbers, intl, self._urgent)]] = True
+        alone = np.flatnonzero(own)
+        key[alone] = -1 - alone
         index, rep = _factorize(key)
         distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
-        codes = tuple(distinct.setdefault(t, t) for t in self._rep_codes(rep))
+        codes = tuple(distinct.setdefault(t, t) for t in self._rep_codes(rep, key[rep] < 0))
         return index, codes
 
-    def _rep_codes(self, rep: Any) -> list[tuple[str, ...]]:
-        """The codes of each representative row, from the classifier's memory where it can."""
+    def _rep_codes(self, rep: Any, alone: Any) -> list[tuple[str, ...]]:
+        """The codes of each representative row, from the classifier's memory where it can.
+
+        ``alone`` marks the groups of one row whose codes the columns do not decide.
+        """
         import numpy as np
 
         build = self._build
@@ -160,10 +172,9 @@ class VerdictBatch(Sequence[Verdict]):
         c = self.columns
         parts = (c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code)
         values = np.stack([p[rep].astype(np.int64) for p in parts], axis=1).tolist()
-        crowd = TIERS.index(Tier.CROWD)
         out = []
-        for i, v in zip(rep.tolist(), values, strict=True):
-            if v[4] == crowd:
+        for i, v, single in zip(rep.tolist(), values, alone.tolist(), strict=True):
+            if single:
                 out.append(build(i).codes)
                 continue
             k = tuple(v)
@@ -272,7 +283,40 @@ def classify_rows(
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
     known = _context(parser, precedence, channel, direction, expect_intl).known_codes
-    return VerdictBatch(rows, columns, build, known)
+    urgent = precedence.urgent_numbers if direction is Direction.INCOMING else ()
+    return VerdictBatch(rows, columns, build, known, urgent)
+
+
+def _may_imitate(numbers: Sequence[str], rows: Any, urgent: tuple[str, ...]) -> Any:
+    """For each of ``rows``, whether its digits hold a warning number (numpy bool).
+
+    A superset of the rows whose canonical digits end with one (``imitated_warning``):
+    the canonical digits are a run of the written ones, after NFKC. In C (pyarrow) for
+    Arrow input or when pyarrow is loaded, else one regex a row.
+    """
+    import sys
+
+    import numpy as np
+
+    pa = sys.modules.get("pyarrow")
+    strings = None
+    if isinstance(numbers, ArrowNumbers):
+        strings = numbers.array.take(rows)
+    elif pa is not None:
+        try:
+            strings = pa.array([numbers[i] for i in rows.tolist()], pa.string())
+        except (pa.ArrowException, UnicodeError):  # a lone surrogate: not UTF-8
+            strings = None
+    if strings is not None:
+        import pyarrow.compute as pc
+
+        digits = pc.replace_substring_regex(pc.utf8_normalize(strings, "NFKC"), "[^0-9]+", "")
+        hit = pc.match_substring(digits, urgent[0])
+        for u in urgent[1:]:
+            hit = pc.or_(hit, pc.match_substring(digits, u))
+        return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
+    found = [_NON_DIGITS.sub("", _nfkc(numbers[i])) for i in rows.tolist()]
+    return np.array([any(u in d for u in urgent) for d in found], bool)
 
 
 def _row_keys(c: BatchColumns) -> Any:
