@@ -124,7 +124,7 @@ class VerdictBatch(Sequence[Verdict]):
         return self._tiers
 
     def code_groups(self) -> tuple[Any, tuple[tuple[str, ...], ...]]:
-        """Each row's reason codes as (numpy int64 index per row, the distinct code tuples).
+        """Each row's reason codes as (numpy integer index per row, the distinct code tuples).
 
         ``distinct[index[i]]`` is ``batch[i].codes``. Rows whose columns are all equal
         share their codes (rule, user rule, tiers, flags and calling code decide them),
@@ -310,10 +310,12 @@ def _may_imitate(numbers: Sequence[str], rows: Any, urgent: tuple[str, ...]) -> 
     if strings is not None:
         import pyarrow.compute as pc
 
-        digits = pc.replace_substring_regex(pc.utf8_normalize(strings, "NFKC"), "[^0-9]+", "")
-        hit = pc.match_substring(digits, urgent[0])
-        for u in urgent[1:]:
-            hit = pc.or_(hit, pc.match_substring(digits, u))
+        if not pc.all(pc.string_is_ascii(strings)).as_py():
+            strings = pc.utf8_normalize(strings, "NFKC")
+        # "9, 6, 1, 1, 0 with anything but digits between": one match, 5x faster than
+        # deleting the non-digits and then searching.
+        pattern = "|".join(r"\D*".join(u) for u in urgent)
+        hit = pc.match_substring_regex(strings, pattern)
         return np.asarray(hit.to_numpy(zero_copy_only=False), bool)
     found = [_NON_DIGITS.sub("", _nfkc(numbers[i])) for i in rows.tolist()]
     return np.array([any(u in d for u in urgent) for d in found], bool)
@@ -362,9 +364,10 @@ def _factorize(key: Any) -> tuple[Any, Any]:
     pa = sys.modules.get("pyarrow")
     if pa is not None:
         encoded = pa.array(key).dictionary_encode()
-        index = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        index = encoded.indices.to_numpy(zero_copy_only=False)  # int32: half the traffic
+        rows = np.int32 if len(key) < 2**31 else np.int64
         rep = np.empty(len(encoded.dictionary), np.int64)
-        rep[index] = np.arange(len(key), dtype=np.int64)  # any row of a group will do
+        rep[index] = np.arange(len(key), dtype=rows)  # any row of a group will do
         return index, rep
     _, rep, index = np.unique(key, return_index=True, return_inverse=True)
     return index.reshape(-1).astype(np.int64), rep
