@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_arrow.py --numbers 10000000 --sms 200000
     python benchmarks/bench_arrow.py --spark --spark-numbers 1000000   # adds Spark local[2]
     python benchmarks/bench_arrow.py --scale 100000 1000000 10000000 --sms 0  # cost vs size
+    python benchmarks/bench_arrow.py --instructions 200000 --sms 0  # callgrind counts
 
 ``--scale`` runs each path at each size in a fresh process (the inputs read from a
 Parquet file made once), so every figure starts from a clean heap and the process's
@@ -261,6 +262,63 @@ def _child(path: str, corpus: str, n: int, loop_n: int, repeats: int) -> dict[st
     }
 
 
+def _count_child(path: str, corpus: str, n: int, call: bool) -> None:
+    """Set ``path`` up on ``n`` rows (warmed on 20,000 others) and, if ``call``, run it once."""
+    import pyarrow.parquet as pq
+
+    arr = pq.read_table(corpus).column(0).combine_chunks()
+    warm, arr = arr.slice(n, 20_000), arr.slice(0, n)
+    clf = fraudnum.Classifier()
+    fn: Callable[[], object]
+    if path in ("arrow", "chunked"):
+        fa.classify_numbers(warm, classifier=clf)
+        if path == "chunked":
+            arr = pa.chunked_array([arr.slice(i, 65536) for i in range(0, n, 65536)], pa.string())
+        fn = lambda: fa.classify_numbers(arr, classifier=clf)  # noqa: E731
+    else:
+        nums = arr.to_pylist()
+        clf.classify_batch(warm.to_pylist())
+        fn = lambda: clf.classify_batch(nums)  # noqa: E731
+    if call:
+        fn()
+
+
+_CALLGRIND_TOTAL = re.compile(r"^summary:\s+(\d+)", re.MULTILINE)
+
+
+def instruction_rows(n: int) -> list[Row]:
+    """Instructions a row under callgrind, exact whatever the load.
+
+    Each path's run minus the same set-up without the call.
+    """
+    corpus = _corpus_file(max(n + 20_000, 1_000_000))
+    counts: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in ("batch", "arrow", "chunked"):
+            totals = []
+            for call in (False, True):
+                out = Path(tmp) / f"{path}-{call}.out"
+                cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+                cmd += [sys.executable, __file__, "--count-child", path, str(corpus), str(n)]
+                subprocess.run([*cmd, "1" if call else "0"], capture_output=True, check=True)
+                m = _CALLGRIND_TOTAL.search(out.read_text(encoding="utf-8", errors="replace"))
+                assert m is not None, f"no callgrind summary in {out}"
+                totals.append(int(m.group(1)))
+            counts[path] = (totals[1] - totals[0]) / n
+    table = f"{n:,} distinct caller IDs: instructions a row under callgrind (one run each)"
+    return [
+        Row(
+            table,
+            SCALE_PATHS[path],
+            extra={
+                "instructions a row": f"{c:,.0f}",
+                "vs batch": f"{c / counts['batch']:.2f}×",
+            },
+        )
+        for path, c in counts.items()
+    ]
+
+
 def scale_rows(sizes: Sequence[int], loop_n: int, repeats: int) -> list[Row]:
     """Per-row cost and peak memory per row of each path at each size (one process each)."""
     corpus = _corpus_file(max(sizes))
@@ -403,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--scale", type=int, nargs="*", default=[], help="sizes for cost and memory vs size"
     )
+    ap.add_argument(
+        "--instructions", type=int, default=0, help="rows for callgrind instruction counts"
+    )
     ap.add_argument("--spark", action="store_true", help="also run Spark local[2]")
     ap.add_argument("--spark-numbers", type=int, default=1_000_000)
     ap.add_argument("--udf-rows", type=int, default=200_000, help="rows the row UDF runs on")
@@ -411,8 +472,15 @@ def main(argv: list[str] | None = None) -> int:
         path, corpus, n, loop_n, repeats = argv[1:6]
         print(json.dumps(_child(path, corpus, int(n), int(loop_n), int(repeats))))
         return 0
+    if argv[:1] == ["--count-child"]:  # one callgrind run of --instructions
+        path, corpus, n, call = argv[1:5]
+        _count_child(path, corpus, int(n), call == "1")
+        return 0
     ns = ap.parse_args(argv)
     rows: list[Row] = []
+    if ns.instructions:
+        rows += instruction_rows(ns.instructions)
+        ns.numbers = []
     if ns.scale:
         rows += scale_rows(ns.scale, ns.loop, ns.repeat)
         ns.numbers = []
