@@ -24,7 +24,7 @@ if shutil.which("java") is None:
 pytest.importorskip("pyspark", reason="pyspark is not installed (the spark extra)")
 pa = pytest.importorskip("pyarrow", reason="fraudnum.spark needs pyarrow")
 
-from fraudnum.spark import add_number_verdicts, add_sms_verdicts  # noqa: E402
+from fraudnum.spark import add_number_verdicts, add_sms_verdicts, labels  # noqa: E402
 
 CALLERS = [
     "13912345678",
@@ -99,6 +99,39 @@ def test_numbers_on_spark_are_the_arrow_verdicts(spark: Any) -> None:
     assert by_caller[None]["reasons"] == ["no_value", "hidden_caller"]
 
 
+def test_chosen_columns_as_codes_decode_to_the_verdicts(spark: Any) -> None:
+    df = spark.createDataFrame(
+        [(i, c) for i, c in enumerate(CALLERS)], "id int, caller string"
+    ).repartition(2)
+    # Asked out of order: they come in the documented order, codes as tinyint.
+    out = add_number_verdicts(df, "caller", columns=["blockable", "risk", "kind"], codes=True)
+    assert out.columns == ["id", "caller", "kind", "risk", "blockable"]
+    assert [f.dataType.simpleString() for f in out.schema.fields[2:]] == [
+        "tinyint",
+        "tinyint",
+        "boolean",
+    ]
+    local = fa.classify_numbers(CALLERS).to_pylist()
+    rows = _rows(out, ["kind", "risk", "blockable"])
+    decoded = [
+        {
+            "kind": labels("kind")[r["kind"]],
+            "risk": labels("risk")[r["risk"]],
+            "blockable": r["blockable"],
+        }
+        for r in rows
+    ]
+    assert decoded == [{k: v[k] for k in ("kind", "risk", "blockable")} for v in local]
+    # Risk codes follow the risk order, so a filter can compare them.
+    assert labels("risk") == ("trusted", "low", "medium", "high")
+    with pytest.raises(ValueError, match="some of"):
+        add_number_verdicts(df, "caller", columns=["risky"])
+    with pytest.raises(TypeError, match="one string"):
+        add_number_verdicts(df, "caller", columns="risk")
+    with pytest.raises(ValueError, match="not an enum"):
+        labels("reasons")
+
+
 def test_sms_on_spark_with_senders(spark: Any) -> None:
     df = spark.createDataFrame(
         [(i, t, s) for i, (t, s) in enumerate(zip(TEXTS, SENDERS, strict=True))],
@@ -109,6 +142,10 @@ def test_sms_on_spark_with_senders(spark: Any) -> None:
     local = fa.classify_sms(TEXTS, SENDERS)
     expected = [{f"sms_{k}": v for k, v in r.items()} for r in local.to_pylist()]
     assert _rows(out, cols) == expected
+    coded = add_sms_verdicts(df, "text", columns=["category"], codes=True)
+    assert [labels("category")[r["category"]] for r in _rows(coded, ["category"])] == [
+        r["category"] for r in fa.classify_sms(TEXTS).to_pylist()
+    ]
 
 
 def test_tag_store_is_shipped_and_mapped(spark: Any, tmp_path: Path) -> None:

@@ -1,0 +1,36 @@
+"""fraudnum on Spark DataFrames: verdict columns and call patterns, an Arrow batch at a time.
+
+For jobs one machine cannot hold (a country's call records, years of SMS): the
+functions here take a DataFrame and column names and return a DataFrame.
+
+- :func:`add_number_verdicts` and :func:`add_sms_verdicts` append the verdict
+  columns of :mod:`fraudnum.arrow` (enum columns as strings, or as ``tinyint``
+  codes decoded by :func:`labels`; reason codes and tags as ``array<string>``),
+  computed by a scalar Arrow UDF: only the classified column goes to Python.
+  The classifier is broadcast once and rebuilt once per Python worker; a
+  :class:`fraudnum.tags.TagStore` is shipped as a file and memory-mapped there.
+
+Install with ``pip install 'fraudnum[spark]'``. Example::
+
+    from fraudnum.spark import add_number_verdicts
+    out = add_number_verdicts(spark.read.parquet("calls/"), "caller", prefix="caller_")
+    out.filter("caller_risk = 'high'").write.parquet("high-risk/")
+"""
+
+from __future__ import annotations
+
+from fraudnum.spark._verdicts import (
+    NUMBER_COLUMNS,
+    SMS_COLUMNS,
+    add_number_verdicts,
+    add_sms_verdicts,
+    labels,
+)
+
+__all__ = [
+    "NUMBER_COLUMNS",
+    "SMS_COLUMNS",
+    "add_number_verdicts",
+    "add_sms_verdicts",
+    "labels",
+]
