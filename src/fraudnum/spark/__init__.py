@@ -9,6 +9,10 @@ functions here take a DataFrame and column names and return a DataFrame.
   computed by a scalar Arrow UDF: only the classified column goes to Python.
   The classifier is broadcast once and rebuilt once per Python worker; a
   :class:`fraudnum.tags.TagStore` is shipped as a file and memory-mapped there.
+- :func:`detect_call_patterns` finds the call patterns of :mod:`fraudnum.calls`
+  (呼死你, 响一声, 恶意群呼 ...) in a DataFrame of call records, one row per
+  finding, the same findings as the local detector: the records are split by
+  the pattern's key and each split runs the local kernel.
 
 Install with ``pip install 'fraudnum[spark]'``. Example::
 
@@ -19,6 +23,7 @@ Install with ``pip install 'fraudnum[spark]'``. Example::
 
 from __future__ import annotations
 
+from fraudnum.spark._calls import FINDING_COLUMNS, detect_call_patterns, finding_row
 from fraudnum.spark._verdicts import (
     NUMBER_COLUMNS,
     SMS_COLUMNS,
@@ -28,9 +33,12 @@ from fraudnum.spark._verdicts import (
 )
 
 __all__ = [
+    "FINDING_COLUMNS",
     "NUMBER_COLUMNS",
     "SMS_COLUMNS",
     "add_number_verdicts",
     "add_sms_verdicts",
+    "detect_call_patterns",
+    "finding_row",
     "labels",
 ]
