@@ -161,7 +161,7 @@ def verdict_rows(spark: Any, n: int, rounds: int, batch: int) -> list[Row]:
             ]
         )
 
-        @F.udf(returnType=full)
+        @F.udf(returnType=full, useArrow=False)  # the classic pickled row UDF
         def verdict(number: str | None) -> tuple[str, str, str, list[str], bool]:
             v = fraudnum.classify(number or "")
             codes = list(v.codes) if number is not None else ["no_value", *v.codes]
@@ -171,7 +171,7 @@ def verdict_rows(spark: Any, n: int, rounds: int, batch: int) -> list[Row]:
             [T.StructField("risk", T.StringType()), T.StructField("blockable", T.BooleanType())]
         )
 
-        @F.udf(returnType=small)
+        @F.udf(returnType=small, useArrow=False)
         def risk_only(number: str | None) -> tuple[str, bool]:
             v = fraudnum.classify(number or "")
             return (v.risk.value, v.blockable)
