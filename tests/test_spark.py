@@ -124,6 +124,12 @@ def test_chosen_columns_as_codes_decode_to_the_verdicts(spark: Any) -> None:
     assert decoded == [{k: v[k] for k in ("kind", "risk", "blockable")} for v in local]
     # Risk codes follow the risk order, so a filter can compare them.
     assert labels("risk") == ("trusted", "low", "medium", "high")
+    # The decode of docs/large-jobs.md, in the JVM.
+    from pyspark.sql import functions as F
+
+    names = F.array(*[F.lit(x) for x in labels("risk")])
+    jvm = out.withColumn("risk", F.element_at(names, F.col("risk") + 1))
+    assert [r["risk"] for r in _rows(jvm, ["risk"])] == [v["risk"] for v in local]
     with pytest.raises(ValueError, match="some of"):
         add_number_verdicts(df, "caller", columns=["risky"])
     with pytest.raises(TypeError, match="one string"):

@@ -7,13 +7,13 @@ kernel of :class:`fraudnum.calls.CallDetector`:
 
 1. one narrow pass (``mapInArrow``) reads the records as the local detector reads
    them (:func:`fraudnum.calls.to_columns`: every written form of a number becomes
-   one integer code, timestamps become seconds, bad rows are refused);
-2. for each key the patterns use, the coded records are repartitioned by that key
-   and sorted within each partition, and a second ``mapInArrow`` hands the
-   detector whole runs of keys at once: a batch is cut after its last complete
-   key, whose records wait for the next batch. Many keys go to each call, so the
-   cost per key is the kernel's, not a Python call per group (which
-   ``groupBy().applyInArrow`` would be).
+   one integer code, timestamps become seconds, bad rows are refused), and emits
+   each record once per key the patterns use, tagged with that key's code;
+2. one shuffle partitions the records by that tag and sorts each partition by it,
+   and a second ``mapInArrow`` hands the detector whole runs of keys at once: a
+   batch is cut after its last complete key, whose records wait for the next
+   batch. Many keys go to each call, so the cost per key is the kernel's, not a
+   Python call per group (which ``groupBy().applyInArrow`` would be).
 
 Partitioning by the code, not by the text, keeps ``+86 139…`` and ``139…`` one
 caller, as locally.
@@ -78,8 +78,10 @@ _COUNTS = (
 _LISTS = ("parties", "reasons", "reasons_zh", "reasons_en")
 _NULLABLE = ("segment", "caller_risk")
 
-# The coded records between the two passes.
+# The coded records between the two passes: ``split`` is the key's code with the key's
+# kind in bit 62 (number codes use 62 bits), so one sort puts each kind's keys together.
 _CODED = (
+    ("split", "LongType"),
     ("caller", "LongType"),
     ("callee", "LongType"),
     ("start", "DoubleType"),
@@ -88,6 +90,8 @@ _CODED = (
     ("talk_s", "FloatType"),
     ("called_back", "ByteType"),
 )
+_KEYS = ("caller", "callee")
+_KIND_SHIFT = 62
 
 
 def _finding_schema() -> Any:
@@ -162,31 +166,37 @@ def _worker_detector(data: bytes) -> CallDetector:
 # -- the two passes -----------------------------------------------------------------------
 
 
-def _coded_batches(batches: Iterable[Any]) -> Iterator[Any]:
-    """Records as the local detector reads them, numbers as signed 64-bit codes."""
-    pa = pyarrow()
-    for batch in batches:
-        cols = to_columns(batch)
-        yield pa.RecordBatch.from_arrays(
-            [
-                pa.array(cols.caller.view("int64")),
-                pa.array(cols.callee.view("int64")),
-                pa.array(cols.start),
-                pa.array(cols.ring_s),
-                pa.array(cols.answered),
-                pa.array(cols.talk_s),
-                pa.array(cols.called_back),
-            ],
-            names=[name for name, _ in _CODED],
-        )
+def _coded_batches(batches: Iterable[Any], keys: tuple[str, ...]) -> Iterator[Any]:
+    """Records as the local detector reads them, once per key the patterns use.
 
-
-def _columns_of(batches: list[Any]) -> CallColumns:
-    """Coded batches back into the detector's numpy columns."""
+    Numbers become their signed 64-bit codes; each record is emitted once for each
+    of ``keys``, with that key's code (and kind) as its ``split`` value.
+    """
     import numpy as np
 
     pa = pyarrow()
-    table = pa.Table.from_batches(batches).combine_chunks()
+    for batch in batches:
+        cols = to_columns(batch)
+        rest = [
+            pa.array(cols.caller.view(np.int64)),
+            pa.array(cols.callee.view(np.int64)),
+            pa.array(cols.start),
+            pa.array(cols.ring_s),
+            pa.array(cols.answered),
+            pa.array(cols.talk_s),
+            pa.array(cols.called_back),
+        ]
+        for key in keys:
+            kind = np.int64(_KEYS.index(key)) << np.int64(_KIND_SHIFT)
+            split = getattr(cols, key).view(np.int64) | kind
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(split), *rest], names=[name for name, _ in _CODED]
+            )
+
+
+def _columns_of(table: Any) -> CallColumns:
+    """Coded records back into the detector's numpy columns."""
+    import numpy as np
 
     def col(name: str, dtype: str) -> Any:
         return np.asarray(table.column(name).to_numpy(), dtype=dtype)
@@ -202,35 +212,46 @@ def _columns_of(batches: list[Any]) -> CallColumns:
     )
 
 
-def _key_runs(batches: Iterable[Any], key: str) -> Iterator[list[Any]]:
-    """Key-sorted batches regrouped so no key is split: each list ends after a whole key."""
+def _key_runs(batches: Iterable[Any]) -> Iterator[Any]:
+    """Batches sorted by ``split`` regrouped into tables that split no key."""
     import numpy as np
 
+    pa = pyarrow()
     held: list[Any] = []
     held_key: int | None = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        keys = np.asarray(batch.column(key).to_numpy(), dtype=np.int64)
+        keys = np.asarray(batch.column(0).to_numpy(), dtype=np.int64)
         last = int(keys[-1])
         if held_key == last:  # sorted: the whole batch is the held key
             held.append(batch)
             continue
+        # The last key may go on in the next batch: its records wait.
         cut = int(np.searchsorted(keys, last, side="left"))
         ready = [*held, batch.slice(0, cut)] if cut else held
         if ready:
-            yield ready
+            yield pa.Table.from_batches(ready).combine_chunks()
         held, held_key = [batch.slice(cut)], last
     if held:
-        yield held
+        yield pa.Table.from_batches(held).combine_chunks()
 
 
-def _findings_batches(batches: Iterable[Any], key: str, data: bytes) -> Iterator[Any]:
+def _findings_batches(batches: Iterable[Any], data: bytes) -> Iterator[Any]:
+    """The findings of key-sorted coded records: the local kernel on whole keys."""
+    import numpy as np
+
     pa = pyarrow()
     detector = _worker_detector(data)
     schema = _arrow_finding_schema()
-    for run in _key_runs(batches, key):
-        found = detector.detect(_columns_of(run), keys=[key])
+    for run in _key_runs(batches):
+        split = np.asarray(run.column(0).to_numpy(), dtype=np.int64)
+        # Sorted: the caller-keyed records (kind 0) come before the victim-keyed ones.
+        at = int(np.searchsorted(split, np.int64(1) << np.int64(_KIND_SHIFT)))
+        found: list[CallFinding] = []
+        for key, part in (("caller", run.slice(0, at)), ("callee", run.slice(at))):
+            if part.num_rows:
+                found += detector.detect(_columns_of(part), keys=[key])
         if found:
             rows = [finding_row(f) for f in found]
             yield from pa.Table.from_pylist(rows, schema=schema).to_batches()
@@ -315,21 +336,23 @@ def detect_call_patterns(
     coded_schema = types.StructType(
         [types.StructField(name, getattr(types, t)(), nullable=False) for name, t in _CODED]
     )
-    coded = records.mapInArrow(_coded_batches, coded_schema)
+    keys = tuple(k for k in _KEYS if any(p.key == k for p in detector.patterns))
     spark = df.sparkSession
-    shared = spark.sparkContext.broadcast(pickle.dumps((payload(spark, clf), detector.patterns)))
     schema = _finding_schema()
-    out: DataFrame | None = None
-    for key in ("caller", "callee"):
-        if not any(p.key == key for p in detector.patterns):
-            continue
-        split = coded.repartition(key) if partitions is None else coded.repartition(partitions, key)
-
-        def job(batches: Iterator[Any], key: str = key) -> Iterator[Any]:
-            return _findings_batches(batches, key, shared.value)
-
-        part = split.sortWithinPartitions(key).mapInArrow(job, schema)
-        out = part if out is None else out.unionByName(part)
-    if out is None:  # a table with no patterns finds nothing
+    if not keys:  # a table with no patterns finds nothing
         return spark.createDataFrame([], schema)
-    return out
+
+    def code(batches: Iterator[Any]) -> Iterator[Any]:
+        return _coded_batches(batches, keys)
+
+    coded = records.mapInArrow(code, coded_schema)
+    shared = spark.sparkContext.broadcast(pickle.dumps((payload(spark, clf), detector.patterns)))
+
+    def find(batches: Iterator[Any]) -> Iterator[Any]:
+        return _findings_batches(batches, shared.value)
+
+    # One shuffle for both keys: each record once per key, partitioned and sorted by it.
+    split = (
+        coded.repartition("split") if partitions is None else coded.repartition(partitions, "split")
+    )
+    return split.sortWithinPartitions("split").mapInArrow(find, schema)
