@@ -23,14 +23,9 @@ Install with ``pip install 'fraudnum[spark]'``. Example::
 
 from __future__ import annotations
 
-from fraudnum.spark._calls import FINDING_COLUMNS, detect_call_patterns, finding_row
-from fraudnum.spark._verdicts import (
-    NUMBER_COLUMNS,
-    SMS_COLUMNS,
-    add_number_verdicts,
-    add_sms_verdicts,
-    labels,
-)
+from fraudnum.spark import _calls, _verdicts
+from fraudnum.spark._calls import detect_call_patterns, finding_row
+from fraudnum.spark._verdicts import add_number_verdicts, add_sms_verdicts, labels
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -42,3 +37,10 @@ __all__ = [
     "finding_row",
     "labels",
 ]
+
+#: The verdict columns of a number, in their order (``columns=`` picks among them).
+NUMBER_COLUMNS: tuple[str, ...] = _verdicts.NUMBER_COLUMNS
+#: The verdict columns of an SMS, in their order.
+SMS_COLUMNS: tuple[str, ...] = _verdicts.SMS_COLUMNS
+#: The columns of :func:`detect_call_patterns`' output, in order.
+FINDING_COLUMNS: tuple[str, ...] = _calls.FINDING_COLUMNS

@@ -127,7 +127,7 @@ def _arrow_finding_schema() -> Any:
 
 
 def finding_row(f: CallFinding) -> dict[str, Any]:
-    """One finding as a row of :data:`FINDING_COLUMNS` (what a Spark row holds)."""
+    """One finding as a row of :data:`fraudnum.spark.FINDING_COLUMNS` (what a Spark row holds)."""
     row: dict[str, Any] = {name: getattr(f, name) for name in (*_SECONDS, *_COUNTS)}
     row.update(
         pattern=f.pattern,
@@ -289,7 +289,7 @@ def detect_call_patterns(
 
     The same findings as :meth:`fraudnum.calls.CallDetector.detect` on the same
     records (sort by ``window_start, pattern, key, number`` for its order). The
-    columns are :data:`FINDING_COLUMNS`: those of
+    columns are :data:`fraudnum.spark.FINDING_COLUMNS`: those of
     :class:`~fraudnum.calls.CallFinding` (times in seconds since the epoch,
     ``parties`` as ``array<string>``), ``caller_risk`` (the risk of the caller's
     own verdict, null for a hidden caller), ``reasons`` (the reason codes) and

@@ -162,8 +162,9 @@ def add_number_verdicts(
         df: a Spark DataFrame.
         column: the name of its caller-ID column (strings, or integers).
         prefix: put before each verdict column's name.
-        columns: the verdict columns wanted (default: all of :data:`NUMBER_COLUMNS`);
-            they come in that order whatever the order given.
+        columns: the verdict columns wanted (default: all of
+            :data:`fraudnum.spark.NUMBER_COLUMNS`); they come in that order whatever
+            the order given.
         codes: enum columns as ``tinyint`` codes (``labels("risk")[code]``)
             instead of strings.
         classifier: the classifier (default: the built-in rules); broadcast once.
@@ -231,7 +232,8 @@ def add_sms_verdicts(
         text_column: the name of its message-text column.
         sender_column: the name of its sender column, if any.
         prefix: put before each verdict column's name.
-        columns: the verdict columns wanted (default: all of :data:`SMS_COLUMNS`).
+        columns: the verdict columns wanted (default: all of
+            :data:`fraudnum.spark.SMS_COLUMNS`).
         codes: enum columns as ``tinyint`` codes (see :func:`labels`).
         classifier: the classifier (default: the built-in rules); broadcast once.
 
