@@ -365,80 +365,11 @@ def scale_rows(sizes: Sequence[int], loop_n: int, repeats: int) -> list[Row]:
 # -- Spark ------------------------------------------------------------------------------
 
 
-def spark_rows(n: int, udf_n: int) -> list[Row]:
-    """Spark local[2]: fraudnum.spark vs a row-at-a-time Python UDF; start-up on its own."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    t0 = time.perf_counter()
-    from pyspark.sql import SparkSession
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
+def spark_rows(n: int) -> list[Row]:
+    """Spark local[2]: fraudnum.spark vs row UDFs on the same data (benchmarks/bench_spark.py)."""
+    from benchmarks import bench_spark
 
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("fraudnum-bench")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "4g")
-        .getOrCreate()
-    )
-    spark.sparkContext.setLogLevel("ERROR")
-    spark.range(1).count()
-    startup = time.perf_counter() - t0
-
-    from fraudnum.spark import add_number_verdicts
-
-    rows = [
-        Row(
-            "Spark local[2]",
-            "session start-up (JVM, first job), not in the rows below",
-            extra={"seconds": f"{startup:.1f}"},
-        )
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = str(Path(tmp) / "calls.parquet")
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.table({"caller": _numbers(n)}), path, row_group_size=131072)
-        df = spark.read.parquet(path).repartition(4).cache()
-        df.count()
-
-        def noop(frame: Any) -> None:
-            frame.write.format("noop").mode("overwrite").save()
-
-        # Two runs each, the best kept: the first also starts the Python workers and
-        # builds their classifier (seconds on this machine), which a long job pays once.
-        ours = measure(lambda: noop(add_number_verdicts(df, "caller")), repeats=2, warmup=0)
-
-        verdict_type = T.StructType(
-            [
-                T.StructField("kind", T.StringType()),
-                T.StructField("risk", T.StringType()),
-                T.StructField("tier", T.StringType()),
-                T.StructField("reasons", T.ArrayType(T.StringType())),
-                T.StructField("blockable", T.BooleanType()),
-            ]
-        )
-
-        @F.udf(returnType=verdict_type)
-        def verdict(number: str | None) -> tuple[str, str, str, list[str], bool]:
-            v = fraudnum.classify(number or "")
-            codes = list(v.codes) if number is not None else ["no_value", *v.codes]
-            return (v.kind.value, v.risk.value, v.tier.value, codes, v.blockable)
-
-        small = df.limit(udf_n).repartition(4).cache()
-        small.count()
-        udf = measure(
-            lambda: noop(small.withColumn("v", verdict("caller")).select("caller", "v.*")),
-            repeats=2,
-            warmup=0,
-        )
-        udf = _scaled(udf, n / udf_n)
-    spark.stop()
-    table = f"Spark local[2], {n:,} caller IDs from Parquet, best of 2 runs (start-up excluded)"
-    base = f"row-at-a-time Python UDF ({udf_n:,} rows, scaled)"
-    rows += _cost_rows(
-        table, n, [("`fraudnum.spark.add_number_verdicts`", ours), (base, udf)], base
-    )
-    return rows
+    return bench_spark.run(n, 0, rounds=3, batch=10_000)
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -466,7 +397,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--spark", action="store_true", help="also run Spark local[2]")
     ap.add_argument("--spark-numbers", type=int, default=1_000_000)
-    ap.add_argument("--udf-rows", type=int, default=200_000, help="rows the row UDF runs on")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:  # one measurement of --scale, printed as JSON
         path, corpus, n, loop_n, repeats = argv[1:6]
@@ -489,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     if ns.sms:
         rows += sms_rows(ns.sms)
     if ns.spark:
-        rows += spark_rows(ns.spark_numbers, min(ns.udf_rows, ns.spark_numbers))
+        rows += spark_rows(ns.spark_numbers)
     print_report(rows)
     return 0
 

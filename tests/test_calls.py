@@ -385,6 +385,28 @@ def test_order_and_duplicates_do_not_change_the_batch():
     assert detect_calls(records + records[::2]) == expected
 
 
+def test_records_split_by_key_give_the_same_findings():
+    """Windows are per key: each caller's (or victim's) records alone give its findings."""
+    traffic = synthetic_traffic(3_000, seed=5)
+    detector = CallDetector()
+    expected = detector.detect(traffic.calls)
+    assert {f.key for f in expected} == {"caller", "callee"}
+    cols = traffic.calls
+    split = []
+    for key in ("caller", "callee"):
+        numbers = getattr(cols, key)
+        # Two parts of the keys, by the parity of the number: no key in both.
+        for part in (0, 1):
+            rows = np.flatnonzero(numbers % np.uint64(2) == np.uint64(part))
+            split += detector.detect(cols.take(rows), keys=[key])
+    assert sorted(split, key=lambda f: (f.window_start, f.pattern, f.key, f.number)) == expected
+    assert {f.key for f in detector.detect(cols, keys=["callee"])} == {"callee"}
+    with pytest.raises(ValueError, match="keys must be"):
+        detector.detect(cols, keys=["victim"])
+    with pytest.raises(ValueError, match="keys must be"):
+        detector.detect(cols, keys="caller")
+
+
 def test_the_monitor_takes_skewed_records_and_counts_late_ones():
     records = _mixed_calls()
     skewed = sorted(records, key=lambda r: r.start + (50 if hash(r.callee) % 2 else 0))

@@ -36,9 +36,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("fraudnum.tags",),
     ("fraudnum.classifier",),
     ("fraudnum.arrow",),
-    ("fraudnum.spark",),
     # Call patterns judge the callers with the classifier; reports may one day cite them.
     ("fraudnum.calls",),
+    # Spark runs the Arrow verdict columns and the call-pattern kernel on a cluster.
+    ("fraudnum.spark",),
     ("fraudnum.report", "fraudnum.evaluation"),
     ("fraudnum.strategies", "fraudnum._hypothesis_plugin"),
     ("fraudnum.cli",),

@@ -24,7 +24,7 @@ if shutil.which("java") is None:
 pytest.importorskip("pyspark", reason="pyspark is not installed (the spark extra)")
 pa = pytest.importorskip("pyarrow", reason="fraudnum.spark needs pyarrow")
 
-from fraudnum.spark import add_number_verdicts, add_sms_verdicts  # noqa: E402
+from fraudnum.spark import add_number_verdicts, add_sms_verdicts, labels  # noqa: E402
 
 CALLERS = [
     "13912345678",
@@ -99,6 +99,45 @@ def test_numbers_on_spark_are_the_arrow_verdicts(spark: Any) -> None:
     assert by_caller[None]["reasons"] == ["no_value", "hidden_caller"]
 
 
+def test_chosen_columns_as_codes_decode_to_the_verdicts(spark: Any) -> None:
+    df = spark.createDataFrame(
+        [(i, c) for i, c in enumerate(CALLERS)], "id int, caller string"
+    ).repartition(2)
+    # Asked out of order: they come in the documented order, codes as tinyint.
+    out = add_number_verdicts(df, "caller", columns=["blockable", "risk", "kind"], codes=True)
+    assert out.columns == ["id", "caller", "kind", "risk", "blockable"]
+    assert [f.dataType.simpleString() for f in out.schema.fields[2:]] == [
+        "tinyint",
+        "tinyint",
+        "boolean",
+    ]
+    local = fa.classify_numbers(CALLERS).to_pylist()
+    rows = _rows(out, ["kind", "risk", "blockable"])
+    decoded = [
+        {
+            "kind": labels("kind")[r["kind"]],
+            "risk": labels("risk")[r["risk"]],
+            "blockable": r["blockable"],
+        }
+        for r in rows
+    ]
+    assert decoded == [{k: v[k] for k in ("kind", "risk", "blockable")} for v in local]
+    # Risk codes follow the risk order, so a filter can compare them.
+    assert labels("risk") == ("trusted", "low", "medium", "high")
+    # The decode of docs/large-jobs.md, in the JVM.
+    from pyspark.sql import functions as F
+
+    names = F.array(*[F.lit(x) for x in labels("risk")])
+    jvm = out.withColumn("risk", F.element_at(names, F.col("risk") + 1))
+    assert [r["risk"] for r in _rows(jvm, ["risk"])] == [v["risk"] for v in local]
+    with pytest.raises(ValueError, match="some of"):
+        add_number_verdicts(df, "caller", columns=["risky"])
+    with pytest.raises(TypeError, match="one string"):
+        add_number_verdicts(df, "caller", columns="risk")
+    with pytest.raises(ValueError, match="not an enum"):
+        labels("reasons")
+
+
 def test_sms_on_spark_with_senders(spark: Any) -> None:
     df = spark.createDataFrame(
         [(i, t, s) for i, (t, s) in enumerate(zip(TEXTS, SENDERS, strict=True))],
@@ -109,6 +148,10 @@ def test_sms_on_spark_with_senders(spark: Any) -> None:
     local = fa.classify_sms(TEXTS, SENDERS)
     expected = [{f"sms_{k}": v for k, v in r.items()} for r in local.to_pylist()]
     assert _rows(out, cols) == expected
+    coded = add_sms_verdicts(df, "text", columns=["category"], codes=True)
+    assert [labels("category")[r["category"]] for r in _rows(coded, ["category"])] == [
+        r["category"] for r in fa.classify_sms(TEXTS).to_pylist()
+    ]
 
 
 def test_tag_store_is_shipped_and_mapped(spark: Any, tmp_path: Path) -> None:
@@ -131,3 +174,44 @@ def test_bad_columns_fail_before_the_job(spark: Any) -> None:
     with pytest.raises(ValueError, match="already has"):
         add_number_verdicts(df, "risk")
     assert add_number_verdicts(df, "risk", prefix="r_").columns[-1] == "r_blockable"
+
+
+# -- call patterns -----------------------------------------------------------------------
+
+
+def _cdr_table() -> Any:
+    """Generated switch traffic with every pattern in, some callers written +86 ..."""
+    from fraudnum.calls import synthetic_traffic
+
+    table = synthetic_traffic(3_000, seed=3).to_arrow()
+    callers = table.column("caller").to_pylist()
+    # Every other mobile caller ID in another written form: still one caller.
+    written = [
+        f"+86 {c}" if i % 2 and len(c) == 11 and c.startswith("1") else c
+        for i, c in enumerate(callers)
+    ]
+    return table.set_column(0, "caller", pa.array(written, pa.string()))
+
+
+def test_call_patterns_on_spark_are_the_local_findings(spark: Any) -> None:
+    from fraudnum.calls import CallDetector
+    from fraudnum.spark import FINDING_COLUMNS, detect_call_patterns, finding_row
+
+    table = _cdr_table()
+    local = [finding_row(f) for f in CallDetector().detect(table)]
+    # Every pattern is in, keyed both ways, so both splits are exercised.
+    assert len({r["pattern"] for r in local}) == 7
+    assert {r["key"] for r in local} == {"caller", "callee"}
+    names = {"caller": "calling", "callee": "called", "start": "began"}
+    df = spark.createDataFrame(table.rename_columns([names.get(n, n) for n in table.column_names]))
+    out = detect_call_patterns(df, caller="calling", callee="called", start="began")
+    assert tuple(out.columns) == FINDING_COLUMNS
+    # Batches of 7 rows (the module's session): keys run across many batches.
+    rows = [
+        r.asDict(recursive=True)
+        for r in out.orderBy("window_start", "pattern", "key", "number").collect()
+    ]
+    assert rows == local
+    assert any(r["caller_risk"] is not None for r in rows)
+    with pytest.raises(ValueError, match="no column 'caller'"):
+        detect_call_patterns(df)

@@ -324,13 +324,20 @@ class CallDetector:
         if missing:
             raise ValueError(f"reason code(s) not in reasons.csv: {', '.join(missing)}")
 
-    def detect(self, records: Any) -> list[CallFinding]:
+    def detect(
+        self, records: Any, *, keys: Sequence[str] = ("caller", "callee")
+    ) -> list[CallFinding]:
         """Every pattern in a batch of call records, per caller and per victim.
 
         Args:
             records: :class:`CallRecord` objects, a ``pyarrow.Table``, a pandas or
                 polars ``DataFrame``, or a mapping of columns (see
                 :func:`fraudnum.calls.to_columns`), in any order.
+            keys: only the patterns of these keys: ``"caller"`` (what a number
+                does) and ``"callee"`` (what is done to a victim). A pattern's
+                windows are per key, so records split by key (as
+                :func:`fraudnum.spark.detect_call_patterns` splits them) give the
+                same findings.
 
         Returns:
             The findings, ordered by window, pattern and number. A pattern that
@@ -340,7 +347,11 @@ class CallDetector:
             ValueError: a row has a missing or invalid field (the message names it).
             TypeError: ``records`` is of no accepted type.
         """
-        findings = self._scan(to_columns(records), self._configs, None)
+        unknown = sorted(set(keys) - {"caller", "callee"})
+        if unknown or isinstance(keys, str):
+            raise ValueError(f"keys must be some of 'caller', 'callee', got {keys!r}")
+        configs = [c for c in self._configs if c.key in keys]
+        findings = self._scan(to_columns(records), configs, None)
         return sorted(findings, key=_finding_order)
 
     # -- the kernel -----------------------------------------------------------------
