@@ -101,11 +101,6 @@ def test_arrow_strings_that_are_not_utf8_are_refused_not_crashed_on():
         fraudnum.arrow.classify_numbers(bad)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by target calls, not fixed here (fraudnum.calls is another branch's): "
-    "to_columns refuses a null called_back, which a CallRecord's None (unknown) allows",
-)
 def test_a_null_called_back_in_arrow_is_unknown_as_none_is():
     """The same calls as records and as an Arrow table must find the same patterns."""
     pa = pytest.importorskip("pyarrow")

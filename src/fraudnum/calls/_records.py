@@ -432,7 +432,14 @@ def to_columns(source: Any) -> CallColumns:
     else:
         talk = np.zeros(len(start), dtype=np.float32)
     if "called_back" in cols:
-        cb_raw = _to_numpy(cols["called_back"], "called_back")
+        cb_col = cols["called_back"]
+        if getattr(cb_col, "null_count", 0):
+            # A null is "unknown", as a CallRecord's None is: -1, not a missing value.
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            cb_col = pc.fill_null(cb_col.cast(pa.int8()), -1)
+        cb_raw = _to_numpy(cb_col, "called_back")
         if cb_raw.dtype.kind == "O":
             called_back = np.array(
                 [-1 if v is None else int(bool(v)) for v in cb_raw.tolist()], dtype=np.int8
