@@ -12,7 +12,7 @@ to the same answers.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIND, PyUnicode_DATA
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcmp, memset
 
 from cpython.object cimport PyObject
@@ -180,6 +180,12 @@ cdef enum:
     B_NEVER_BLOCK = 1      # per-rule bits in BatchRules
     MAX_MARKERS = 64
     MAX_URGENT = 16
+    KEY_LEN_SHIFT = 57     # a tag store's numeric key: len(digits) << 57 | int(digits)
+    KEY_MAX_DIGITS = 17
+
+# The key of a row with no number, or with more digits than a key holds (length
+# field 31): never stored, so a tag store finds nothing for it.
+cdef uint64_t NO_KEY = 0xFFFFFFFFFFFFFFFFULL
 
 
 cdef struct Tables:
@@ -225,6 +231,18 @@ cdef struct Columns:
     uint8_t* kind
     uint8_t* risk
     uint8_t* tier
+    uint64_t* key          # NULL: not wanted (no tag store)
+
+
+cdef inline uint64_t _store_key(const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """The tag store's numeric key of canonical digits (fraudnum.tags.number_key)."""
+    cdef uint64_t v = 0
+    cdef Py_ssize_t k
+    if n <= 0 or n > KEY_MAX_DIGITS:
+        return NO_KEY
+    for k in range(n):
+        v = v * 10 + (d[k] - 48)
+    return (<uint64_t>n << KEY_LEN_SHIFT) | v
 
 
 cdef class BatchRules:
@@ -733,6 +751,8 @@ cdef class Canonicaliser:
         out.cc[i] = 0
         out.tier[i] = t.tier_builtin
         out.risk[i] = RISK_MEDIUM
+        if out.key != NULL:
+            out.key[i] = NO_KEY
         if n < 0:
             out.kind[i] = t.kind_malformed  # longer than any caller ID, read no further
             return
@@ -772,6 +792,9 @@ cdef class Canonicaliser:
         out.user[i] = ur
         out.flags[i] = <uint16_t>(res.flags & ~F_INTERNATIONAL)
         out.cc[i] = <uint16_t>cc
+        if out.key != NULL:
+            # For the crowd tier, decided after the loop (numbers/columns.py).
+            out.key[i] = _store_key(key, res.key_len)
         kind = t.b_kind[r]
         out.kind[i] = kind
         if t.b_tier[r] != t.tier_builtin:  # never-block: nothing overrides it
@@ -796,13 +819,16 @@ cdef class Canonicaliser:
                          int32_t[::1] rule, int32_t[::1] user_rule, uint16_t[::1] flags,
                          uint16_t[::1] calling_code, uint8_t[::1] kind, uint8_t[::1] risk,
                          uint8_t[::1] tier, items=None, const int64_t[::1] offsets64=None,
-                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None):
+                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None,
+                         uint64_t[::1] store_key=None):
         """Decide rows into integer columns, writing rows ``start`` onwards; the GIL is released.
 
         The rows are ``items`` (a tuple of str, read in place) or an Arrow string
         array's ``data`` bytes cut by its ``offsets32`` / ``offsets64`` (one more
         offset than rows; the UTF-8 bytes are read in place, no str is made).
-        Rows the Python parser must decide get kind code 255.
+        Rows the Python parser must decide get kind code 255. With ``store_key``,
+        each row's tag-store key (``fraudnum.tags.number_key`` of its canonical
+        digits) is written there too; a row with no number gets ``2**64 - 1``.
 
         Raises:
             TypeError: an item is not a str.
@@ -837,6 +863,8 @@ cdef class Canonicaliser:
                             calling_code.shape[0], kind.shape[0], risk.shape[0],
                             tier.shape[0]) < start + count:
             raise ValueError("every column needs room for the rows from start on")
+        if store_key is not None and store_key.shape[0] < start + count:
+            raise ValueError("every column needs room for the rows from start on")
         if count == 0:
             return
         out.rule = &rule[start]
@@ -846,6 +874,7 @@ cdef class Canonicaliser:
         out.kind = &kind[start]
         out.risk = &risk[start]
         out.tier = &tier[start]
+        out.key = NULL if store_key is None else &store_key[start]
         if user is None:
             uref.mask = NULL
         else:
@@ -1528,3 +1557,6 @@ ROW_INTERNATIONAL = R_INTERNATIONAL
 ROW_MALFORMED = R_MALFORMED
 #: Longest caller ID the canonicaliser reads; longer input is the Python parser's.
 MAX_INPUT_LEN = MAX_RAW
+
+#: classify_columns' store key of a row with no number (a key no store holds).
+NO_STORE_KEY = NO_KEY
