@@ -19,7 +19,7 @@ from fraudnum.numbers.columns import (
     TIERS,
     ArrowNumbers,
     BatchColumns,
-    decide_rows,
+    decide_batch,
     row_source,
 )
 from fraudnum.numbers.outcome import Precedence
@@ -43,6 +43,7 @@ class VerdictBatch(Sequence[Verdict]):
     __slots__ = (
         "_build",
         "_code_groups",
+        "_crowd",
         "_kinds",
         "_risks",
         "_tiers",
@@ -52,13 +53,26 @@ class VerdictBatch(Sequence[Verdict]):
     )
 
     def __init__(
-        self, numbers: Sequence[str], columns: BatchColumns, build: Callable[[int], Verdict]
+        self,
+        numbers: Sequence[str],
+        columns: BatchColumns,
+        build: Callable[[int], Verdict],
+        *,
+        crowd: Any = None,
     ) -> None:
-        if any(len(c) != len(numbers) for c in columns):
+        """Wrap decided columns; ``build(i)`` makes row ``i``'s verdict when it is read.
+
+        ``crowd`` is :attr:`fraudnum.numbers.columns.DecidedRows.crowd` (None: rows
+        decided by crowd marks are grouped one by one).
+        """
+        if any(len(c) != len(numbers) for c in columns) or (
+            crowd is not None and len(crowd) != len(numbers)
+        ):
             raise ValueError("every column needs one entry per number")
         self.numbers: Sequence[str] = numbers
         self.columns: BatchColumns = columns
         self._build = build
+        self._crowd = crowd
         # Read rows only: a slot per row would cost 8 bytes a row up front.
         self._verdicts: dict[int, Verdict] = {}
         self._kinds: tuple[NumberKind, ...] | None = None
@@ -111,9 +125,9 @@ class VerdictBatch(Sequence[Verdict]):
 
         ``distinct[index[i]]`` is ``batch[i].codes``. Rows whose columns are all equal
         share their codes (rule, user rule, tiers, flags and calling code decide them),
-        so one verdict is built per distinct combination; rows decided by crowd marks
-        (whose category the columns do not hold) are built one by one. Computed on
-        first call, then kept.
+        so one verdict is built per distinct combination; for rows decided by crowd
+        marks, whose category the columns do not hold, the batch's crowd column
+        (category and the plan's risk) joins the key. Computed on first call, then kept.
         """
         if self._code_groups is None:
             self._code_groups = self._group_codes()
@@ -126,11 +140,12 @@ class VerdictBatch(Sequence[Verdict]):
         n = len(self)
         if n == 0:
             return np.zeros(0, np.int64), ()
-        key = _row_keys(c)
-        crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
-        if len(crowd):
-            # A crowd row's category is not in the columns: its key is its own row.
-            key[crowd] = -1 - crowd
+        key = _row_keys(c, self._crowd)
+        if self._crowd is None:
+            crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
+            if len(crowd):
+                # A crowd row's category is not in the columns: its key is its own row.
+                key[crowd] = -1 - crowd
         index, rep = _factorize(key)
         distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
         built = (self._build(i).codes for i in rep.tolist())
@@ -221,7 +236,7 @@ def classify_rows(
     read is built by it where it can, else through the parser.
     """
     rows = row_source(numbers)
-    columns = decide_rows(rows, parser, precedence, channel, direction, expect_intl)
+    decided = decide_batch(rows, parser, precedence, channel, direction, expect_intl)
     sms, outgoing = channel is Channel.SMS, direction is Direction.OUTGOING
 
     def build(i: int) -> Verdict:
@@ -233,11 +248,11 @@ def classify_rows(
         outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
-    return VerdictBatch(rows, columns, build)
+    return VerdictBatch(rows, decided.columns, build, crowd=decided.crowd)
 
 
-def _row_keys(c: BatchColumns) -> Any:
-    """One int64 per row, equal exactly when all the row's columns are equal.
+def _row_keys(c: BatchColumns, extra: Any = None) -> Any:
+    """One int64 per row, equal exactly when all the row's columns (and ``extra``) are equal.
 
     The columns are packed at the widths their values need (a batch without user rules
     spends no bits on them); past 62 bits, each column is first replaced by its rank
@@ -248,6 +263,9 @@ def _row_keys(c: BatchColumns) -> Any:
     # rule and user_rule are -1 for none: +1 makes them non-negative.
     parts: list[Any] = [c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code]
     offsets = [1, 1, 0, 0, 0, 0, 0]
+    if extra is not None:  # non-negative
+        parts.append(extra)
+        offsets.append(0)
     widths = [(int(p.max()) + o).bit_length() for p, o in zip(parts, offsets, strict=True)]
     if sum(widths) > 62:
         ranks = [np.unique(p, return_inverse=True)[1].reshape(-1) for p in parts]
