@@ -12,7 +12,7 @@ Python parser and ``Precedence.of_parsed``, one row at a time.
 
 With a tag store, both also give each row its store key (:func:`store_key` of
 its canonical digits), and :func:`crowd_tier` then applies the crowd marks to
-the whole batch: one ``lookup_batch`` per million rows, in C without the GIL
+the whole batch: one ``lookup_batch`` per 262,144 rows, in C without the GIL
 for a :class:`fraudnum.tags.TagStore`, instead of a lookup per row.
 
 numpy is imported when a batch is first classified, not with ``fraudnum``.
@@ -86,7 +86,7 @@ NO_STORE_KEY = (1 << 64) - 1
 if _core.canon is not None:
     NO_STORE_KEY = _core.canon.NO_STORE_KEY
 # Rows looked up in one lookup_batch call: bounds the lookup's temporaries.
-_LOOKUP_CHUNK = 1 << 20
+_LOOKUP_CHUNK = 1 << 18
 
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 _TIER_CODE = {t: i for i, t in enumerate(TIERS)}
@@ -344,15 +344,15 @@ class DecidedRows(NamedTuple):
 
     Attributes:
         columns: the rows' columns, crowd tier applied.
-        crowd: None without a tag store; else int32 per row, 0 for a row the
-            crowd marks did not decide, else ``1 + 4 * c + r``: ``c`` a class of
-            equal tags (the store's category code), ``r`` the risk code the row
-            had below the crowd tier. Rows equal in every column and here share
-            their reason codes.
+        crowd: None without a tag store; else an unsigned column (uint8 for a
+            :class:`~fraudnum.tags.TagStore`), 0 for a row the crowd marks did not
+            decide, else ``1 + 4 * c + r``: ``c`` a class of equal tags (the
+            store's category code), ``r`` the risk code the row had below the
+            crowd tier. Rows equal in every column and here share their reason codes.
     """
 
     columns: BatchColumns
-    crowd: npt.NDArray[np.int32] | None
+    crowd: Any
 
 
 def decide_rows(
@@ -419,16 +419,16 @@ def decide_batch(
     return DecidedRows(cols, crowd)
 
 
-def crowd_tier(
-    cols: BatchColumns, keys: npt.NDArray[np.uint64], precedence: Precedence
-) -> npt.NDArray[np.int32]:
+def crowd_tier(cols: BatchColumns, keys: npt.NDArray[np.uint64], precedence: Precedence) -> Any:
     """Apply the crowd marks of ``precedence.tags`` to a batch's columns, in place.
 
     ``keys`` holds each row's store key (from the C core or :func:`fill_row`).
     Rows whose tier the crowd may override (``Precedence.crowd_overrides``) are
-    looked up in ``lookup_batch`` calls (a store's compiled core, without the
-    GIL); a marked row gets its category's risk (``Precedence.crowd_risk``) and
-    the crowd tier, as :meth:`Precedence.of_parsed` gives it one by one. A store
+    looked up with ``lookup_batch`` (a store's compiled core, without the GIL),
+    their keys sorted first: the store's sections are then read in order, not
+    at random (at 10 M numbers, 48 against 340 ns a key, for 28 ns of sorting).
+    A marked row gets its category's risk (``Precedence.crowd_risk``) and the
+    crowd tier, as :meth:`Precedence.of_parsed` gives it one by one. A store
     without ``lookup_batch`` is asked row by row (``lookup_digits``).
 
     Returns:
@@ -437,29 +437,27 @@ def crowd_tier(
     import numpy as np
 
     tags: Any = precedence.tags
-    crowd = np.zeros(len(keys), np.int32)
+    n = len(keys)
     overridable = np.zeros(256, np.bool_)
     for code, tier in enumerate(TIERS):
         overridable[code] = precedence.crowd_overrides(tier)
-    rows = np.flatnonzero(overridable[cols.tier] & (keys != NO_STORE_KEY))
-    crowd_code = _TIER_CODE[Tier.CROWD]
     lookup_batch = getattr(tags, "lookup_batch", None)
     if not callable(lookup_batch):
-        classes: dict[tuple[str, Risk], int] = {}
-        for i in rows.tolist():
-            tag = tags.lookup_digits(_key_digits(int(keys[i])))
-            if tag is not None:
-                risk = precedence.crowd_risk(tag)
-                c = classes.setdefault((tag.code, risk), len(classes))
-                crowd[i] = 1 + 4 * c + int(cols.risk[i])
-                cols.risk[i] = risk.rank
-                cols.tier[i] = crowd_code
-        return crowd
-    risk_of = np.zeros(256, np.uint8)  # by category code; filled for those found
+        return _crowd_row_by_row(cols, keys, precedence, overridable)
+    crowd_code = _TIER_CODE[Tier.CROWD]
+    # 1 + 4 * category + risk: a store's category is 4 bits, so a byte holds it.
+    crowd = np.zeros(n, np.uint8)
+    risk_of = np.zeros(256, np.uint8)  # by category code, for those found so far
     known = np.zeros(256, np.bool_)
-    for s in range(0, len(rows), _LOOKUP_CHUNK):
-        part = rows[s : s + _LOOKUP_CHUNK]
-        found = lookup_batch(keys[part])
+    # In slices, so the lookup's temporaries stay a few MB whatever the batch size.
+    for s in range(0, n, _LOOKUP_CHUNK):
+        part = slice(s, s + _LOOKUP_CHUNK)
+        rows = s + np.flatnonzero(overridable[cols.tier[part]] & (keys[part] != NO_STORE_KEY))
+        if not len(rows):
+            continue
+        probe = keys[rows]
+        order = np.argsort(probe)
+        found = lookup_batch(probe[order])
         hit = np.flatnonzero(found.found)
         if not len(hit):
             continue
@@ -467,13 +465,33 @@ def crowd_tier(
         for c in np.unique(cats).tolist():
             if not known[c]:
                 # The category's risk, as classify() reads it: from one of its tags.
-                first = int(hit[int(np.argmax(cats == c))])
-                risk_of[c] = precedence.crowd_risk(found[first]).rank
+                risk_of[c] = precedence.crowd_risk(found[int(hit[np.argmax(cats == c)])]).rank
                 known[c] = True
-        at = part[hit]
-        crowd[at] = 1 + 4 * cats.astype(np.int32) + cols.risk[at]
+        at = rows[order[hit]]
+        crowd[at] = 1 + 4 * cats + cols.risk[at]
         cols.risk[at] = risk_of[cats]
         cols.tier[at] = crowd_code
+    return crowd
+
+
+def _crowd_row_by_row(
+    cols: BatchColumns, keys: npt.NDArray[np.uint64], precedence: Precedence, overridable: Any
+) -> Any:
+    """:func:`crowd_tier` for marks that have only ``lookup_digits`` (int32 crowd column)."""
+    import numpy as np
+
+    tags: Any = precedence.tags
+    crowd = np.zeros(len(keys), np.int32)
+    classes: dict[tuple[str, Risk], int] = {}
+    rows = np.flatnonzero(overridable[cols.tier] & (keys != NO_STORE_KEY))
+    for i in rows.tolist():
+        tag = tags.lookup_digits(_key_digits(int(keys[i])))
+        if tag is not None:
+            risk = precedence.crowd_risk(tag)
+            c = classes.setdefault((tag.code, risk), len(classes))
+            crowd[i] = 1 + 4 * c + int(cols.risk[i])
+            cols.risk[i] = risk.rank
+            cols.tier[i] = _TIER_CODE[Tier.CROWD]
     return crowd
 
 
