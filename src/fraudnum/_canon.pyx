@@ -126,6 +126,26 @@ cdef Py_ssize_t _tail_digits(const unsigned char* s, Py_ssize_t q, Py_ssize_t en
     return k
 
 
+cdef inline Py_ssize_t _keep_digits(const unsigned char* raw, Py_ssize_t start, Py_ssize_t end,
+                                    unsigned char* buf, Parsed* res, Py_ssize_t* m) noexcept nogil:
+    """Append the digits of raw[start:end] to buf[2 + m:], noting one + before them.
+
+    Separators are skipped; returns where the first other character is (end: none).
+    """
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    for i in range(start, end):
+        c = raw[i]
+        if c >= c'0' and c <= c'9':
+            buf[2 + m[0]] = c
+            m[0] += 1
+        elif c == c'+' and m[0] == 0 and not (res.flags & F_PLUS):
+            res.flags |= F_PLUS
+        elif not _is_separator(c):
+            return i
+    return end
+
+
 cdef Py_ssize_t _extension_at(const unsigned char* s, Py_ssize_t p, Py_ssize_t end,
                               Py_ssize_t* digits_at) noexcept nogil:
     """Does an extension (marker, then digits to the end) start at p? Its digit count or 0.
@@ -628,7 +648,6 @@ cdef class Canonicaliser:
         ``raw`` comes from _fold_to_ascii (0xFF: a character it could not fold).
         """
         cdef Py_ssize_t i, m = 0, start = 0, end = n, k, digits_at = 0
-        cdef unsigned char c
         res.flags = F_NORMALISED if normalised else 0
         res.ext_len = 0
         res.clean = False
@@ -647,39 +666,20 @@ cdef class Canonicaliser:
                     return False  # URI parameters (;ext=, ;phone-context=): Python's
         # Most rows hold digits, separators and a leading + only: then no
         # extension marker starts anywhere and one pass reads the digits.
-        for i in range(start, end):
-            c = raw[i]
-            if c >= c'0' and c <= c'9':
-                buf[2 + m] = c
-                m += 1
-            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
-                res.flags |= F_PLUS
-            elif not _is_separator(c):
-                break
-        else:
-            if m == 0:
-                return False
-            res.clean = True
-            return self.resolve(buf, m, res)
-        m = 0
-        res.flags &= ~F_PLUS
-        for i in range(start, end):
-            k = _extension_at(raw, i, end, &digits_at)
-            if k:
-                if i == start:
-                    return False  # Python ignores a match at the start; it is then malformed
-                res.ext_off = digits_at
-                res.ext_len = k
-                end = i
-                break
-        for i in range(start, end):
-            c = raw[i]
-            if c >= c'0' and c <= c'9':
-                buf[2 + m] = c
-                m += 1
-            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
-                res.flags |= F_PLUS
-            elif not _is_separator(c):
+        if _keep_digits(raw, start, end, buf, res, &m) < end:
+            # Something else: cut a trailing extension off, then read again.
+            m = 0
+            res.flags &= ~F_PLUS
+            for i in range(start, end):
+                k = _extension_at(raw, i, end, &digits_at)
+                if k:
+                    if i == start:
+                        return False  # Python ignores a match at the start; it is then malformed
+                    res.ext_off = digits_at
+                    res.ext_len = k
+                    end = i
+                    break
+            if _keep_digits(raw, start, end, buf, res, &m) < end:
                 return False
         if m == 0:
             return False
