@@ -568,3 +568,18 @@ def test_crowd_rows_share_codes_by_category(tmp_path):
     assert len(built) == 4
     assert batch.columns.tier.tolist() == [TIERS.index(Tier.CROWD)] * len(raws)
     assert len(set(batch.risks)) == 1
+
+
+@pytest.mark.parametrize("first", [0, 1])
+@pytest.mark.parametrize("intl", [False, True])
+def test_foreign_numbers_dressed_as_96110_keep_their_own_codes(first, intl):
+    """+44 … 96110 imitates the warning number; a plain +44 number of the same columns does not.
+
+    Both are HIGH from the plan (an international caller), so the columns alone cannot
+    tell them apart; whichever row is read first, each keeps its own reason codes.
+    """
+    pair = ["+44 20 7946 0958", "+44 20 7949 6110"]
+    raws = [pair[first], pair[1 - first], "+44 20 7946 0959", "１３９１２３４５６７８"]
+    clf = fraudnum.default_classifier()
+    batch = clf.classify_batch(raws, expect_international=intl)
+    assert batch.codes == [clf.classify(r, expect_international=intl).codes for r in raws]

@@ -10,6 +10,7 @@ without the GIL) and builds a row's explained verdict only when it is read.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
@@ -47,6 +48,7 @@ class VerdictBatch(Sequence[Verdict]):
         "_kinds",
         "_risks",
         "_tiers",
+        "_urgent",
         "_verdicts",
         "columns",
         "numbers",
@@ -59,11 +61,13 @@ class VerdictBatch(Sequence[Verdict]):
         build: Callable[[int], Verdict],
         *,
         crowd: Any = None,
+        urgent: tuple[str, ...] = (),
     ) -> None:
         """Wrap decided columns; ``build(i)`` makes row ``i``'s verdict when it is read.
 
         ``crowd`` is :attr:`fraudnum.numbers.columns.DecidedRows.crowd` (None: rows
-        decided by crowd marks are grouped one by one).
+        decided by crowd marks are grouped one by one). ``urgent`` are the warning
+        numbers an international number may imitate (``Precedence.urgent_numbers``).
         """
         if any(len(c) != len(numbers) for c in columns) or (
             crowd is not None and len(crowd) != len(numbers)
@@ -73,6 +77,7 @@ class VerdictBatch(Sequence[Verdict]):
         self.columns: BatchColumns = columns
         self._build = build
         self._crowd = crowd
+        self._urgent = urgent
         # Read rows only: a slot per row would cost 8 bytes a row up front.
         self._verdicts: dict[int, Verdict] = {}
         self._kinds: tuple[NumberKind, ...] | None = None
@@ -140,7 +145,18 @@ class VerdictBatch(Sequence[Verdict]):
         n = len(self)
         if n == 0:
             return np.zeros(0, np.int64), ()
-        key = _row_keys(c, self._crowd)
+        extra = [] if self._crowd is None else [self._crowd]
+        intl = np.flatnonzero(c.kind == KINDS.index(NumberKind.INTERNATIONAL))
+        if len(intl) and self._urgent:
+            # A foreign number ending in 96110 gets one more reason than its neighbours,
+            # but both may be HIGH: the columns do not show it. Rows whose digits hold a
+            # warning number get a key of their own kind (at worst a group too many).
+            dressed = np.zeros(n, np.uint8)
+            for i in intl.tolist():
+                digits = _ascii_digits(self.numbers[i])
+                dressed[i] = any(u in digits for u in self._urgent)
+            extra.append(dressed)
+        key = _row_keys(c, *extra)
         if self._crowd is None:
             crowd = np.flatnonzero(c.tier == TIERS.index(Tier.CROWD))
             if len(crowd):
@@ -248,10 +264,18 @@ def classify_rows(
         outcome = precedence.of_parsed(parsed, channel, direction, expect_intl)
         return outcome.verdict(parsed.info, channel, direction, advisor)
 
-    return VerdictBatch(rows, decided.columns, build, crowd=decided.crowd)
+    return VerdictBatch(
+        rows, decided.columns, build, crowd=decided.crowd, urgent=precedence.urgent_numbers
+    )
 
 
-def _row_keys(c: BatchColumns, extra: Any = None) -> Any:
+def _ascii_digits(raw: str) -> str:
+    """The ASCII digits of a caller ID after NFKC (full-width digits count)."""
+    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+    return "".join(ch for ch in text if "0" <= ch <= "9")
+
+
+def _row_keys(c: BatchColumns, *extra: Any) -> Any:
     """One int64 per row, equal exactly when all the row's columns (and ``extra``) are equal.
 
     The columns are packed at the widths their values need (a batch without user rules
@@ -263,9 +287,8 @@ def _row_keys(c: BatchColumns, extra: Any = None) -> Any:
     # rule and user_rule are -1 for none: +1 makes them non-negative.
     parts: list[Any] = [c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code]
     offsets = [1, 1, 0, 0, 0, 0, 0]
-    if extra is not None:  # non-negative
-        parts.append(extra)
-        offsets.append(0)
+    parts.extend(extra)  # non-negative
+    offsets.extend(0 for _ in extra)
     widths = [(int(p.max()) + o).bit_length() for p, o in zip(parts, offsets, strict=True)]
     if sum(widths) > 62:
         ranks = [np.unique(p, return_inverse=True)[1].reshape(-1) for p in parts]
