@@ -10,6 +10,8 @@ without the GIL) and builds a row's explained verdict only when it is read.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
@@ -152,9 +154,9 @@ class VerdictBatch(Sequence[Verdict]):
             # but both may be HIGH: the columns do not show it. Rows whose digits hold a
             # warning number get a key of their own kind (at worst a group too many).
             dressed = np.zeros(n, np.uint8)
-            for i in intl.tolist():
-                digits = _ascii_digits(self.numbers[i])
-                dressed[i] = any(u in digits for u in self._urgent)
+            holds = _holds_any(self._urgent)
+            numbers = self.numbers
+            dressed[[i for i in intl.tolist() if holds(_nfkc(numbers[i]))]] = 1
             extra.append(dressed)
         key = _row_keys(c, *extra)
         if self._crowd is None:
@@ -269,10 +271,15 @@ def classify_rows(
     )
 
 
-def _ascii_digits(raw: str) -> str:
-    """The ASCII digits of a caller ID after NFKC (full-width digits count)."""
-    text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
-    return "".join(ch for ch in text if "0" <= ch <= "9")
+def _nfkc(raw: str) -> str:
+    """A caller ID as the parser reads its digits (NFKC: full-width digits count)."""
+    return raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _holds_any(numbers: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any of ``numbers`` with non-digits allowed between its digits."""
+    return re.compile("|".join(r"\D*".join(map(re.escape, u)) for u in numbers)).search
 
 
 def _row_keys(c: BatchColumns, *extra: Any) -> Any:
