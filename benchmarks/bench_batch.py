@@ -9,6 +9,10 @@ forms of :func:`benchmarks.corpus.numbers_corpus`):
 * ``fraudnum.classify()`` one number at a time, on the same 100,000;
 * ``classify_batch`` in ONE call of 10 k, 100 k, 1 M and 5 M numbers (cost per row
   must stay flat), from a list of str and from a pyarrow ``StringArray``;
+* beside each of 100 k, 1 M and 5 M, the same rows through a classifier with a
+  10 M-number tag store (:func:`_tag_store`: one in 20 of the corpus's numbers
+  marked, the rest random mobiles over the real segments), and on the first
+  100,000 the per-row Python path such a batch took before (:func:`_per_row`);
 * the same 1 M rows on 1 thread and split over 2 threads (the C core runs without the GIL);
 * peak memory per row of one call (tracemalloc, and the rise of peak RSS), each size
   in a fresh interpreter.
@@ -24,11 +28,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,8 +43,15 @@ import fraudnum
 from benchmarks import Row, Timing, measure
 from benchmarks.bench_numbers import PN, _classify_all, _phonenumbers_all
 from benchmarks.corpus import distinct_corpus
+from fraudnum.numbers.columns import TIERS, BatchColumns
+from fraudnum.types import Tier
 
 __all__ = ["run"]
+
+#: Numbers in the tag store of the store-backed rows, and one corpus number in
+#: MARKED_EVERY is among them (a carrier's traffic hits its marks often).
+STORE_NUMBERS = 10_000_000
+MARKED_EVERY = 20
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEED = (
@@ -47,19 +60,27 @@ SPEED = (
 SCALE = "Threads and memory: classify_batch of distinct numbers in one call"
 
 
-def _memory(n: int, arrow: bool) -> tuple[float, float, float]:
-    """(tracemalloc peak, tracemalloc kept, peak-RSS rise) per row of one call, in bytes."""
+def _memory(n: int, arrow: bool, store: str | None = None) -> tuple[float, float, float]:
+    """(tracemalloc peak, tracemalloc kept, peak-RSS rise) per row of one call, in bytes.
+
+    With ``store`` (a tag store's path), through a classifier with that store.
+    """
     code = f"""
 import gc, json, tracemalloc
 from benchmarks.corpus import distinct_corpus
 import fraudnum
+from fraudnum.tags import TagStore
 def rss(field):
     with open("/proc/self/status") as f:
         for line in f:
             if line.startswith(field):
                 return int(line.split()[1]) * 1024
 nums = distinct_corpus({n})
-clf = fraudnum.default_classifier()
+store = {store!r}
+if store:
+    clf = fraudnum.Classifier(tags=TagStore.open(store, verify=False))
+else:
+    clf = fraudnum.default_classifier()
 clf.classify_batch(nums[:1000])
 if {arrow!r}:
     import pyarrow as pa
@@ -90,6 +111,87 @@ print(json.dumps([peak / {n}, kept / {n}, rise / {n}]))
     ).stdout
     peak, kept, rise = json.loads(out)
     return float(peak), float(kept), float(rise)
+
+
+def _corpus_keys(numbers: Sequence[str]) -> Any:
+    """The tag-store key of every row the C core resolves (NO_STORE_KEY for the rest)."""
+    import numpy as np
+
+    from fraudnum.numbers import columns as cm
+    from fraudnum.types import Channel, Direction
+
+    clf = fraudnum.default_classifier()
+    ctx = cm._context(clf._parser, clf._precedence, Channel.CALL, Direction.INCOMING, False)
+    cols = cm.empty_columns(len(numbers), filled=False)
+    keys = np.empty(len(numbers), np.uint64)
+    clf._parser.canonicaliser.classify_columns(
+        ctx.rules, None, 0, *cols.core_outputs(), items=tuple(numbers), store_key=keys
+    )
+    return keys[keys != cm.NO_STORE_KEY]
+
+
+def _tag_store(numbers: Sequence[str], path: Path) -> tuple[Any, int, float]:
+    """A tag store of about STORE_NUMBERS numbers, some of them the corpus's.
+
+    Every MARKED_EVERY-th number of the corpus, the rest random mobiles over the
+    real 7-digit segments (as benchmarks/bench_tags.py draws them); random
+    categories, geometric counts, days within 255 days.
+
+    Returns (the open store, corpus numbers marked, seconds to draw and build).
+    """
+    import numpy as np
+
+    from benchmarks.bench_tags import MOBILE
+    from benchmarks.bench_tags import numbers as random_mobiles
+    from fraudnum.tags import TagArrays, TagStore, build
+
+    t0 = time.perf_counter()
+    marked = np.unique(_corpus_keys(numbers))[::MARKED_EVERY]
+    others = random_mobiles(STORE_NUMBERS - len(marked), seed=7) | MOBILE
+    keys = np.unique(np.concatenate([marked, others]))
+    rng = np.random.default_rng(12)
+    n = len(keys)
+    build(
+        TagArrays(
+            keys,
+            rng.integers(1, 16, n).astype(np.uint8),
+            rng.geometric(0.3, n).astype(np.uint32),
+            rng.integers(20550, 20550 + 255, n).astype(np.int32),
+        ),
+        path,
+        progress=False,
+    )
+    return TagStore.open(path, verify=False), len(marked), time.perf_counter() - t0
+
+
+class _OneByOne:
+    """A tag store seen without ``lookup_batch``: crowd marks asked one number at a time."""
+
+    def __init__(self, store: Any) -> None:
+        self.lookup_digits = store.lookup_digits
+
+
+def _per_row(clf: fraudnum.Classifier, numbers: Sequence[str]) -> BatchColumns:
+    """A batch's columns the way a classifier with a tag store made them before.
+
+    Before the columnar crowd tier: every row through the Python parser and tiers
+    (``fill_row``) and one ``lookup_digits`` per row the crowd may decide. ``clf``
+    has a ``_OneByOne`` store.
+    """
+    import numpy as np
+
+    from fraudnum.numbers import columns as cm
+    from fraudnum.types import Channel, Direction
+
+    n = len(numbers)
+    cols = cm.empty_columns(n)
+    keys = np.full(n, cm.NO_STORE_KEY, np.uint64)
+    parser, precedence = clf._parser, clf._precedence
+    ch, di = Channel.CALL, Direction.INCOMING
+    for i, raw in enumerate(numbers):
+        cm.fill_row(cols, i, raw, parser, precedence, ch, di, False, keys=keys)
+    cm.crowd_tier(cols, keys, precedence)
+    return cols
 
 
 def _threads(numbers: Sequence[str], repeats: int) -> tuple[Timing, Timing]:
@@ -174,6 +276,8 @@ def run(quick: bool = False) -> list[Row]:
 
     if not USING_EXTENSIONS:
         raise RuntimeError("the compiled core is not in use: unset FRAUDNUM_IMPLEMENTATION")
+    import numpy as np
+
     sizes = (10_000, 100_000) if quick else (10_000, 100_000, 1_000_000, 5_000_000)
     t0 = time.perf_counter()
     corpus = distinct_corpus(max(sizes))
@@ -193,6 +297,32 @@ def run(quick: bool = False) -> list[Row]:
         Row.timed(table, PN, base_n, pn, note=f"corpus built in {made:.0f} s"),
         Row.timed(table, "`fraudnum.classify()`, one call per number", base_n, one, baseline=PN),
     ]
+    tmp = tempfile.TemporaryDirectory(prefix="fraudnum-bench-")
+    store, marked, built = _tag_store(corpus, Path(tmp.name) / "marks.fntags")
+    with_store = fraudnum.Classifier(tags=store)
+    stored = f"{len(store) / 1e6:.1f} M-number tag store"
+    store_batch = with_store.classify_batch(sample)
+    crowd = store_batch.columns.tier == TIERS.index(Tier.CROWD)
+    store_agrees = [(v.kind, v.risk, v.tier) for v in map(with_store.classify, sample)] == list(
+        zip(store_batch.kinds, store_batch.risks, store_batch.tiers, strict=True)
+    )
+    per_row_clf = fraudnum.Classifier(tags=_OneByOne(store))
+    per_row = measure(lambda: _per_row(per_row_clf, sample), repeats=3)
+    twin = _per_row(per_row_clf, sample).core_outputs()
+    same_cols = all(
+        np.array_equal(a, b) for a, b in zip(twin, store_batch.columns.core_outputs(), strict=True)
+    )
+    rows.append(
+        Row.timed(
+            table,
+            f"with a {stored}: the per-row Python path it replaces (fill_row + lookup_digits)",
+            base_n,
+            per_row,
+            baseline=PN,
+            note=f"store of {len(store):,} built in {built:.0f} s, {marked:,} corpus numbers "
+            "marked; " + ("same columns as the batch" if same_cols else "**columns DIFFER**"),
+        )
+    )
     for n in sizes:
         numbers = corpus[:n]
         t = measure(partial(clf.classify_batch, numbers), repeats=5 if n <= 100_000 else 3)
@@ -202,6 +332,25 @@ def run(quick: bool = False) -> list[Row]:
         rows.append(
             Row.timed(
                 table, f"`classify_batch()` of {n:,} (list of str)", n, t, baseline=PN, note=note
+            )
+        )
+        if n < 100_000:
+            continue
+        # The same rows with the store, measured right after the row above.
+        t = measure(partial(with_store.classify_batch, numbers), repeats=5 if n <= 100_000 else 3)
+        note = ""
+        if n == base_n:
+            note = f"{int(crowd.sum()):,} rows decided by crowd marks; " + (
+                "same kinds, risks, tiers as classify()" if store_agrees else "**DIFFER**"
+            )
+        rows.append(
+            Row.timed(
+                table,
+                f"`classify_batch()` of {n:,} (list of str) with a {stored}",
+                n,
+                t,
+                baseline=PN,
+                note=note,
             )
         )
     try:
@@ -260,6 +409,21 @@ def run(quick: bool = False) -> list[Row]:
                     },
                 )
             )
+        peak, kept, rise = _memory(size, False, str(store.path))
+        form = f"list of str, with the {stored}"
+        scale.append(
+            Row(
+                SCALE,
+                f"peak memory of one call, {size:,} rows ({form})",
+                extra={
+                    "value": f"{peak:.1f} B/row",
+                    "note": f"tracemalloc peak (the store's pages not counted); {kept:.1f} "
+                    f"B/row kept by the batch; peak RSS rose {rise:.1f} B/row",
+                },
+            )
+        )
+    store.close()
+    tmp.cleanup()
     return rows + scale
 
 

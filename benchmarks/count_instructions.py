@@ -8,7 +8,16 @@ Usage (each line one valgrind run; per number = (total - the ``0 none`` total) /
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 pn
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 single
 
+With a tag store (e.g. the one ``bench_batch._tag_store`` builds), the batch through a
+classifier holding it, and the per-row Python path such a batch took before::
+
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 0 none-store S.fntags
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 100000 batch-store S.fntags
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 rows-store S.fntags
+
 Every path is warmed on 3,000 other rows first (imports, phonenumbers' metadata, caches).
+Instructions do not show a lookup's wait for memory: a store's random lookups cost
+more wall-clock time than their count says (bench_batch.py measures that).
 """
 
 from __future__ import annotations
@@ -25,7 +34,11 @@ WARM = 3000
 
 
 def main(argv: list[str]) -> None:
-    """Save the corpus (``--save N``), or run ``N WHAT`` (none, batch, codes, pn, single)."""
+    """Save the corpus (``--save N``), or run ``N WHAT [STORE]``.
+
+    WHAT is none, batch, codes, pn, single, or with a store none-store,
+    batch-store, rows-store.
+    """
     if argv[0] == "--save":
         from benchmarks.corpus import distinct_corpus
 
@@ -38,6 +51,21 @@ def main(argv: list[str]) -> None:
 
     clf = fraudnum.default_classifier()
     warm = rows[:WARM]
+    if what.endswith("-store"):
+        from benchmarks.bench_batch import _OneByOne, _per_row
+        from fraudnum.tags import TagStore
+
+        store = TagStore.open(argv[2], verify=False)
+        with_store = fraudnum.Classifier(tags=store)
+        one_by_one = fraudnum.Classifier(tags=_OneByOne(store))
+        with_store.classify_batch(warm)
+        _per_row(one_by_one, warm)
+        rows = rows[WARM : WARM + n]
+        if what == "batch-store":
+            with_store.classify_batch(rows)
+        elif what == "rows-store":
+            _per_row(one_by_one, rows)
+        return
     clf.classify_batch(warm)
     _phonenumbers_all(warm)
     for s in warm:

@@ -330,3 +330,26 @@ def test_missing_pyarrow_says_how_to_install(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     with pytest.raises(ImportError, match=r"fraudnum\[arrow\]"):
         fa.classify_numbers(["95588"])
+
+
+def test_a_store_backed_classifier_gives_the_verdicts(tmp_path: Any) -> None:
+    """Crowd marks on the columnar path: chunks, nulls and Arrow bytes read in place."""
+    from fraudnum.tags import TagStore
+
+    marks = [
+        ("13912345678", "fraud", 1234, "2026-11-30"),
+        ("4001234567", "marketing", 1, "2026-11-02"),
+        ("01065612308", "delivery", 12, "2026-10-01"),
+        ("96110", "fraud", 99, "2026-11-30"),  # never blocked, whatever the marks say
+        ("4008108888", "fraud", 5, "2026-11-30"),  # the user's allow list wins
+    ]
+    clf = Classifier(
+        tags=TagStore.build(marks, tmp_path / "m.fntags", progress=False), allow=["4008108888"]
+    )
+    values = [*NUMBERS, None, "+86 139 1234 5678"]
+    chunked = pa.chunked_array([values[:5], values[5:]])
+    t = fa.classify_numbers(chunked, classifier=clf)
+    assert t.to_pylist() == _expected_numbers(clf, values)
+    tiers = dict(zip(values, t.column("tier").to_pylist(), strict=True))
+    assert tiers["+86 139-1234-5678"] == tiers["１３９１２３４５６７８"] == "crowd"
+    assert (tiers["96110"], tiers["4008108888"]) == ("never_block", "user")

@@ -53,6 +53,7 @@ SAMPLE = [
     "4008108888",
     "1069012345",
     "+1 415 555 0123",
+    "+1 415 559 6110",  # dressed as 96110, in columns equal to the row above
     "0044 20 7946 0958",
     "+999 1234 5678",
     "00196110",
@@ -95,16 +96,29 @@ def _rows_of(clf: fraudnum.Classifier, raws: list[str], **ctx: Any) -> list[tupl
 
 
 def _twin_rows(clf: fraudnum.Classifier, raws: list[str], **ctx: object) -> list[tuple[int, ...]]:
-    """Every row through the pure-Python reference (fill_row)."""
+    """Every row through the pure-Python reference (fill_row), then the crowd tier."""
+    return list(zip(*(c.tolist() for c in _twin_columns(clf, raws, **ctx)[0]), strict=True))
+
+
+def _twin_columns(
+    clf: fraudnum.Classifier, raws: list[str], **ctx: object
+) -> tuple[BatchColumns, Any, Any]:
+    """The twin's columns, store keys (None without a store) and crowd column."""
     from fraudnum.classifier import _coerce
 
     ch = _coerce(Channel, ctx.get("channel", "call"), "channel")
     di = _coerce(Direction, ctx.get("direction", "incoming"), "direction")
     intl = bool(ctx.get("expect_international", False))
     cols = empty_columns(len(raws))
+    keys = None
+    if clf._precedence.tags is not None:
+        keys = np.full(len(raws), colmod.NO_STORE_KEY, np.uint64)
     for i, raw in enumerate(raws):
-        fill_row(cols, i, raw, clf._parser, clf._precedence, ch, di, intl)
-    return list(zip(*(c.tolist() for c in cols), strict=True))
+        fill_row(cols, i, raw, clf._parser, clf._precedence, ch, di, intl, keys=keys)
+    crowd = None
+    if keys is not None:
+        crowd = colmod.crowd_tier(cols, keys, clf._precedence)
+    return cols, keys, crowd
 
 
 @pytest.mark.parametrize("user", [False, True])
@@ -455,3 +469,184 @@ def test_row_keys_past_62_bits_rank_the_columns():
     key = batch_module._row_keys(cols)
     assert key[0] == key[1]
     assert len({int(k) for k in key}) == 3
+
+
+# -- with a tag store: the crowd tier over the whole batch ---------------------
+#
+# The store holds marks on the canonical digits of some of the drawn rows (so
+# written forms such as "+86 139 …" or full-width digits hit), plus others.
+
+BACKENDS = st.sampled_from(["auto", "python"])
+
+
+def _store_of(digits: list[str], data: st.DataObject, backend: Any) -> Any:
+    from fraudnum.tags import build, open_store
+    from fraudnum.tags import strategies as tst
+
+    table = data.draw(tst.mark_tables(max_size=6), label="other marks")
+    if digits:
+        marked = data.draw(st.lists(st.sampled_from(digits), unique=True), label="marked")
+        for d in marked:
+            table[d] = data.draw(tst.marks(), label=d)
+    path = tst._tmpdir() / f"batch-{next(tst._COUNTER)}.fntags"
+    build(tst.marks_arrays(table), path, progress=False, backend=backend)
+    return open_store(path, backend=backend)
+
+
+def _store_classifier(
+    raws: list[str], data: st.DataObject, user: bool, backend: Any
+) -> fraudnum.Classifier:
+    parser = fraudnum.default_classifier()._parser
+    digits = sorted(
+        {p.info.digits for p in map(parser.parse, raws) if p.status == "ok" and p.info.digits}
+        - {""}
+    )
+    # Storable digits only (a key holds 1-17); longer ones are never marked.
+    store = _store_of([d for d in digits if len(d) <= 17], data, backend)
+    if user:
+        return fraudnum.Classifier(tags=store, block=["1709", "13912345678"], allow=["4008108888"])
+    return fraudnum.Classifier(tags=store)
+
+
+STORE_ROWS = st.lists(st.one_of(WRITTEN, st.sampled_from(SAMPLE)), max_size=30)
+
+
+@settings(max_examples=120, deadline=None)
+@given(STORE_ROWS, CONTEXTS, st.booleans(), BACKENDS, st.data())
+def test_batch_with_a_store_says_what_classify_says(raws, context, user, backend, data):
+    """Every row of a store-backed batch: classify()'s kind, risk, tier, codes and verdict."""
+    channel, direction, intl = context
+    ctx = {"channel": channel, "direction": direction, "expect_international": intl}
+    clf = _store_classifier(raws, data, user, backend)
+    batch = clf.classify_batch(raws, **ctx)
+    singles = [clf.classify(raw, **ctx) for raw in raws]
+    assert list(batch.kinds) == [v.kind for v in singles]
+    assert list(batch.risks) == [v.risk for v in singles]
+    assert list(batch.tiers) == [v.tier for v in singles]
+    # The lazy paths: grouped codes first (before any row is read), then rows.
+    assert batch.codes == [v.codes for v in singles]
+    index, distinct = batch.code_groups()
+    assert [distinct[j] for j in index] == batch.codes
+    assert len({id(t) for t in batch.codes}) == len(set(batch.codes))
+    for i, v in enumerate(singles):
+        assert batch[i] == v, raws[i]
+        assert batch[i].reasons == v.reasons
+    codes = clf.classify_codes(raws, **ctx)
+    assert [c.tolist() for c in codes] == [c.tolist() for c in batch.columns]
+
+
+@settings(max_examples=100, deadline=None)
+@given(STORE_ROWS, CONTEXTS, st.booleans(), st.data())
+def test_columns_with_a_store_match_the_python_twin(raws, context, user, data):
+    """C columns + store keys == fill_row's, and the crowd tier then gives both the same."""
+    channel, direction, intl = context
+    ctx = {"channel": channel, "direction": direction, "expect_international": intl}
+    clf = _store_classifier(raws, data, user, "auto")
+    assert _rows_of(clf, raws, **ctx) == _twin_rows(clf, raws, **ctx)
+    if _core.canon is None:
+        return
+    ch, di = Channel(channel), Direction(direction)
+    ctxt = colmod._context(clf._parser, clf._precedence, ch, di, intl)
+    cols = empty_columns(len(raws), filled=False)
+    keys = np.empty(len(raws), np.uint64)
+    clf._parser.canonicaliser.classify_columns(
+        ctxt.rules, ctxt.user_trie, 0, *cols.core_outputs(), items=tuple(raws), store_key=keys
+    )
+    _, twin_keys, _ = _twin_columns(clf, raws, **ctx)
+    decided = cols.kind != colmod.PENDING
+    assert keys[decided].tolist() == twin_keys[decided].tolist()
+    assert all(k == colmod.NO_STORE_KEY for k in keys[~decided].tolist())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text("0123456789", min_size=1, max_size=20))
+def test_store_keys_are_the_tag_stores(digits):
+    """The batch's key of canonical digits is fraudnum.tags.number_key's (none past 17)."""
+    from fraudnum.tags import number_key
+
+    want = number_key(digits) if len(digits) <= 17 else colmod.NO_STORE_KEY
+    assert colmod.store_key(digits) == want
+    if len(digits) <= 17:
+        assert colmod._key_digits(want) == digits
+
+
+def test_store_key_constants_are_the_formats():
+    """Shift, width and the never-stored key agree with the store's format and the C core."""
+    from fraudnum.tags import format as fmt
+
+    assert (colmod._KEY_SHIFT, colmod._KEY_MAX_DIGITS) == (fmt.LEN_SHIFT, fmt.MAX_DIGITS)
+    assert colmod.NO_STORE_KEY == (1 << 64) - 1
+    assert colmod.NO_STORE_KEY >> fmt.LEN_SHIFT > fmt.MAX_DIGITS  # never a valid key
+    if _core.canon is not None:
+        assert _core.canon.NO_STORE_KEY == colmod.NO_STORE_KEY
+
+
+def test_marks_without_lookup_batch_are_asked_row_by_row():
+    """Any object with lookup_digits serves as crowd marks for a batch too."""
+    from fraudnum.tags import Category, Tag
+
+    fraud = Category(1, "fraud", "诈骗", "fraud", "high")
+    tag = Tag(fraud, 1234, True, None)
+    asked: list[str] = []
+
+    class Marks:
+        def lookup_digits(self, canonical_digits: str) -> Tag | None:
+            asked.append(canonical_digits)
+            return tag if canonical_digits in {"13912345678", "01065612308"} else None
+
+    clf = fraudnum.Classifier(tags=Marks(), allow=["01065612308"])
+    raws = ["+86 139 1234 5678", "13912345679", "010-65612308", "96110", "Unknown"]
+    batch = clf.classify_batch(raws)
+    assert [v == clf.classify(r) for v, r in zip(batch, raws, strict=True)] == [True] * 5
+    assert batch.codes == [clf.classify(r).codes for r in raws]
+    assert batch.tiers[:2] == (Tier.CROWD, Tier.BUILTIN)
+    assert batch[0].reasons[0].zh == "被 1,234 位用户标记为诈骗"
+    # Only the rows the crowd may decide were asked: not the allow-listed one, not 96110.
+    assert sorted(set(asked)) == ["13912345678", "13912345679"]
+
+
+def test_crowd_rows_share_codes_by_category(tmp_path):
+    """Crowd rows group by category and by the plan's own risk: one verdict per group.
+
+    harassment and marketing give the same risk (medium), so only the category
+    tells their codes apart; the two +44 numbers (one ends in 96110) differ only
+    in what the plan said below the crowd tier.
+    """
+    from fraudnum.tags import TagStore
+
+    mobiles = [f"1391234{i:04d}" for i in range(40)]
+    rows = [
+        (m, "harassment" if i % 2 else "marketing", 3, "2026-11-30") for i, m in enumerate(mobiles)
+    ]
+    foreign = ["+44 20 7946 0958", "+44 20 7949 6110"]
+    rows += [(n, "harassment", 9, "2026-11-30") for n in foreign]
+    clf = fraudnum.Classifier(tags=TagStore.build(rows, tmp_path / "m.fntags", progress=False))
+    raws = mobiles + foreign
+    built: list[int] = []
+    batch = clf.classify_batch(raws, expect_international=True)
+    original = batch._build
+
+    def counting(i: int) -> Any:
+        built.append(i)
+        return original(i)
+
+    batch._build = counting
+    assert batch.codes == [clf.classify(r, expect_international=True).codes for r in raws]
+    assert len(built) == 4
+    assert batch.columns.tier.tolist() == [TIERS.index(Tier.CROWD)] * len(raws)
+    assert len(set(batch.risks)) == 1
+
+
+@pytest.mark.parametrize("first", [0, 1])
+@pytest.mark.parametrize("intl", [False, True])
+def test_foreign_numbers_dressed_as_96110_keep_their_own_codes(first, intl):
+    """+44 … 96110 imitates the warning number; a plain +44 number of the same columns does not.
+
+    Both are HIGH from the plan (an international caller), so the columns alone cannot
+    tell them apart; whichever row is read first, each keeps its own reason codes.
+    """
+    pair = ["+44 20 7946 0958", "+44 20 7949 6110"]
+    raws = [pair[first], pair[1 - first], "+44 20 7946 0959", "１３９１２３４５６７８"]
+    clf = fraudnum.default_classifier()
+    batch = clf.classify_batch(raws, expect_international=intl)
+    assert batch.codes == [clf.classify(r, expect_international=intl).codes for r in raws]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import fraudnum
 from fraudnum import Classifier, Risk, Tier
 from fraudnum import strategies as fst
+from fraudnum.numbers.columns import RISKS, TIERS
 from fraudnum.tags import TagStore
 
 DAY = dt.date(2026, 11, 30)
@@ -89,17 +90,32 @@ NEVER_BLOCK = ["96110", "12381", "110", "120", "025-96110", "+86 10 12381"]
         max_size=12,
     ),
     shown=st.sampled_from(NEVER_BLOCK),
+    backend=st.sampled_from(["auto", "python"]),
 )
-def test_no_store_makes_a_warning_or_emergency_number_blockable(tmp_path_factory, marks, shown):
-    """Whatever the crowd marked, 96110, 12381 and emergency numbers stay TRUSTED."""
+def test_no_store_makes_a_warning_or_emergency_number_blockable(
+    tmp_path_factory, marks, shown, backend
+):
+    """Whatever the crowd marked, 96110, 12381 and emergency numbers stay TRUSTED.
+
+    One at a time and in a batch (the crowd tier over the whole batch, with the
+    other marked numbers in it), for the compiled store and its Python twin.
+    """
     rows = [(n, c, k, DAY) for n, c, k in marks]
     store = TagStore.build(
-        rows, tmp_path_factory.mktemp("s") / "m.fntags", progress=False, on_error="skip"
+        rows,
+        tmp_path_factory.mktemp("s") / "m.fntags",
+        progress=False,
+        on_error="skip",
+        backend=backend,
     )
     with pytest.warns(fraudnum.IneffectiveRuleWarning) as record:
         clf = Classifier(tags=store, block=["96", "12"])
     assert ["96110" in str(w.message) for w in record] == [True, False]
-    for v in (clf.classify(shown), clf.classify_batch([shown])[0]):
+    batch = clf.classify_batch([shown, *(n for n, _, _ in marks), shown])
+    for v in (clf.classify(shown), batch[0], batch[-1]):
         assert v.risk is Risk.TRUSTED
         assert v.tier is Tier.NEVER_BLOCK
         assert not v.blockable
+    assert batch.codes[0] == batch.codes[-1] == clf.classify(shown).codes
+    codes = clf.classify_codes([shown])
+    assert (RISKS[codes.risk[0]], TIERS[codes.tier[0]]) == (Risk.TRUSTED, Tier.NEVER_BLOCK)

@@ -17,6 +17,7 @@ ROW_PARSE: Final[int]
 ROW_INTERNATIONAL: Final[int]
 ROW_MALFORMED: Final[int]
 MAX_INPUT_LEN: Final[int]
+NO_STORE_KEY: Final[int]
 
 class BatchRules:
     """The decision tables of one context for :meth:`Canonicaliser.classify_columns`."""
@@ -57,8 +58,12 @@ class Canonicaliser:
         offsets64: Any = None,
         offsets32: Any = None,
         data: Any = None,
+        store_key: Any = None,
     ) -> None:
-        """Decide rows into integer columns from ``start`` on (kind 255: Python decides)."""
+        """Decide rows into integer columns from ``start`` on (kind 255: Python decides).
+
+        With ``store_key`` (uint64), each row's tag-store key too (``NO_STORE_KEY``: none).
+        """
     def __reduce__(
         self,
     ) -> tuple[type[Canonicaliser], tuple[DigitTrie, bytes, tuple[str, ...]]]: ...

@@ -12,7 +12,7 @@ to the same answers.
 
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.unicode cimport PyUnicode_GET_LENGTH, PyUnicode_READ, PyUnicode_KIND, PyUnicode_DATA
-from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcmp, memset
 
 from cpython.object cimport PyObject
@@ -126,6 +126,26 @@ cdef Py_ssize_t _tail_digits(const unsigned char* s, Py_ssize_t q, Py_ssize_t en
     return k
 
 
+cdef inline Py_ssize_t _keep_digits(const unsigned char* raw, Py_ssize_t start, Py_ssize_t end,
+                                    unsigned char* buf, Parsed* res, Py_ssize_t* m) noexcept nogil:
+    """Append the digits of raw[start:end] to buf[2 + m:], noting one + before them.
+
+    Separators are skipped; returns where the first other character is (end: none).
+    """
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    for i in range(start, end):
+        c = raw[i]
+        if c >= c'0' and c <= c'9':
+            buf[2 + m[0]] = c
+            m[0] += 1
+        elif c == c'+' and m[0] == 0 and not (res.flags & F_PLUS):
+            res.flags |= F_PLUS
+        elif not _is_separator(c):
+            return i
+    return end
+
+
 cdef Py_ssize_t _extension_at(const unsigned char* s, Py_ssize_t p, Py_ssize_t end,
                               Py_ssize_t* digits_at) noexcept nogil:
     """Does an extension (marker, then digits to the end) start at p? Its digit count or 0.
@@ -180,6 +200,12 @@ cdef enum:
     B_NEVER_BLOCK = 1      # per-rule bits in BatchRules
     MAX_MARKERS = 64
     MAX_URGENT = 16
+    KEY_LEN_SHIFT = 57     # a tag store's numeric key: len(digits) << 57 | int(digits)
+    KEY_MAX_DIGITS = 17
+
+# The key of a row with no number, or with more digits than a key holds (length
+# field 31): never stored, so a tag store finds nothing for it.
+cdef uint64_t NO_KEY = 0xFFFFFFFFFFFFFFFFULL
 
 
 cdef struct Tables:
@@ -225,6 +251,18 @@ cdef struct Columns:
     uint8_t* kind
     uint8_t* risk
     uint8_t* tier
+    uint64_t* key          # NULL: not wanted (no tag store)
+
+
+cdef inline uint64_t _store_key(const unsigned char* d, Py_ssize_t n) noexcept nogil:
+    """The tag store's numeric key of canonical digits (fraudnum.tags.number_key)."""
+    cdef uint64_t v = 0
+    cdef Py_ssize_t k
+    if n <= 0 or n > KEY_MAX_DIGITS:
+        return NO_KEY
+    for k in range(n):
+        v = v * 10 + (d[k] - 48)
+    return (<uint64_t>n << KEY_LEN_SHIFT) | v
 
 
 cdef class BatchRules:
@@ -610,7 +648,6 @@ cdef class Canonicaliser:
         ``raw`` comes from _fold_to_ascii (0xFF: a character it could not fold).
         """
         cdef Py_ssize_t i, m = 0, start = 0, end = n, k, digits_at = 0
-        cdef unsigned char c
         res.flags = F_NORMALISED if normalised else 0
         res.ext_len = 0
         res.clean = False
@@ -629,39 +666,20 @@ cdef class Canonicaliser:
                     return False  # URI parameters (;ext=, ;phone-context=): Python's
         # Most rows hold digits, separators and a leading + only: then no
         # extension marker starts anywhere and one pass reads the digits.
-        for i in range(start, end):
-            c = raw[i]
-            if c >= c'0' and c <= c'9':
-                buf[2 + m] = c
-                m += 1
-            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
-                res.flags |= F_PLUS
-            elif not _is_separator(c):
-                break
-        else:
-            if m == 0:
-                return False
-            res.clean = True
-            return self.resolve(buf, m, res)
-        m = 0
-        res.flags &= ~F_PLUS
-        for i in range(start, end):
-            k = _extension_at(raw, i, end, &digits_at)
-            if k:
-                if i == start:
-                    return False  # Python ignores a match at the start; it is then malformed
-                res.ext_off = digits_at
-                res.ext_len = k
-                end = i
-                break
-        for i in range(start, end):
-            c = raw[i]
-            if c >= c'0' and c <= c'9':
-                buf[2 + m] = c
-                m += 1
-            elif c == c'+' and m == 0 and not (res.flags & F_PLUS):
-                res.flags |= F_PLUS
-            elif not _is_separator(c):
+        if _keep_digits(raw, start, end, buf, res, &m) < end:
+            # Something else: cut a trailing extension off, then read again.
+            m = 0
+            res.flags &= ~F_PLUS
+            for i in range(start, end):
+                k = _extension_at(raw, i, end, &digits_at)
+                if k:
+                    if i == start:
+                        return False  # Python ignores a match at the start; it is then malformed
+                    res.ext_off = digits_at
+                    res.ext_len = k
+                    end = i
+                    break
+            if _keep_digits(raw, start, end, buf, res, &m) < end:
                 return False
         if m == 0:
             return False
@@ -733,6 +751,8 @@ cdef class Canonicaliser:
         out.cc[i] = 0
         out.tier[i] = t.tier_builtin
         out.risk[i] = RISK_MEDIUM
+        if out.key != NULL:
+            out.key[i] = NO_KEY
         if n < 0:
             out.kind[i] = t.kind_malformed  # longer than any caller ID, read no further
             return
@@ -772,6 +792,9 @@ cdef class Canonicaliser:
         out.user[i] = ur
         out.flags[i] = <uint16_t>(res.flags & ~F_INTERNATIONAL)
         out.cc[i] = <uint16_t>cc
+        if out.key != NULL:
+            # For the crowd tier, decided after the loop (numbers/columns.py).
+            out.key[i] = _store_key(key, res.key_len)
         kind = t.b_kind[r]
         out.kind[i] = kind
         if t.b_tier[r] != t.tier_builtin:  # never-block: nothing overrides it
@@ -796,13 +819,16 @@ cdef class Canonicaliser:
                          int32_t[::1] rule, int32_t[::1] user_rule, uint16_t[::1] flags,
                          uint16_t[::1] calling_code, uint8_t[::1] kind, uint8_t[::1] risk,
                          uint8_t[::1] tier, items=None, const int64_t[::1] offsets64=None,
-                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None):
+                         const int32_t[::1] offsets32=None, const uint8_t[::1] data=None,
+                         uint64_t[::1] store_key=None):
         """Decide rows into integer columns, writing rows ``start`` onwards; the GIL is released.
 
         The rows are ``items`` (a tuple of str, read in place) or an Arrow string
         array's ``data`` bytes cut by its ``offsets32`` / ``offsets64`` (one more
         offset than rows; the UTF-8 bytes are read in place, no str is made).
-        Rows the Python parser must decide get kind code 255.
+        Rows the Python parser must decide get kind code 255. With ``store_key``,
+        each row's tag-store key (``fraudnum.tags.number_key`` of its canonical
+        digits) is written there too; a row with no number gets ``2**64 - 1``.
 
         Raises:
             TypeError: an item is not a str.
@@ -837,6 +863,8 @@ cdef class Canonicaliser:
                             calling_code.shape[0], kind.shape[0], risk.shape[0],
                             tier.shape[0]) < start + count:
             raise ValueError("every column needs room for the rows from start on")
+        if store_key is not None and store_key.shape[0] < start + count:
+            raise ValueError("every column needs room for the rows from start on")
         if count == 0:
             return
         out.rule = &rule[start]
@@ -846,6 +874,7 @@ cdef class Canonicaliser:
         out.kind = &kind[start]
         out.risk = &risk[start]
         out.tier = &tier[start]
+        out.key = NULL if store_key is None else &store_key[start]
         if user is None:
             uref.mask = NULL
         else:
@@ -1528,3 +1557,6 @@ ROW_INTERNATIONAL = R_INTERNATIONAL
 ROW_MALFORMED = R_MALFORMED
 #: Longest caller ID the canonicaliser reads; longer input is the Python parser's.
 MAX_INPUT_LEN = MAX_RAW
+
+#: classify_columns' store key of a row with no number (a key no store holds).
+NO_STORE_KEY = NO_KEY

@@ -20,7 +20,7 @@ from fraudnum.numbers.columns import (
     ArrowNumbers,
     BatchColumns,
     _context,
-    decide_rows,
+    decide_batch,
     row_source,
 )
 from fraudnum.numbers.outcome import _NON_DIGITS, Precedence, _nfkc
@@ -48,6 +48,7 @@ class VerdictBatch(Sequence[Verdict]):
     __slots__ = (
         "_build",
         "_code_groups",
+        "_crowd",
         "_kinds",
         "_known_codes",
         "_risks",
@@ -64,17 +65,28 @@ class VerdictBatch(Sequence[Verdict]):
         columns: BatchColumns,
         build: Callable[[int], Verdict],
         known_codes: dict[tuple[int, ...], tuple[str, ...]] | None = None,
+        *,
+        crowd: Any = None,
         urgent: tuple[str, ...] = (),
     ) -> None:
-        if any(len(c) != len(numbers) for c in columns):
+        """Wrap decided columns; ``build(i)`` makes row ``i``'s verdict when it is read.
+
+        ``crowd`` is :attr:`fraudnum.numbers.columns.DecidedRows.crowd` (None: rows
+        decided by crowd marks are grouped one by one). ``urgent`` are the warning
+        numbers an international number may imitate (``Precedence.urgent_numbers``).
+        """
+        if any(len(c) != len(numbers) for c in columns) or (
+            crowd is not None and len(crowd) != len(numbers)
+        ):
             raise ValueError("every column needs one entry per number")
         self.numbers: Sequence[str] = numbers
         self.columns: BatchColumns = columns
         self._build = build
         # Shared by the batches of one classifier and context (None: this batch alone).
         self._known_codes = known_codes
+        self._crowd = crowd
         # The warning numbers an incoming international number may imitate (a reason
-        # the columns do not show): rows that may are grouped on their own.
+        # the columns do not show): rows that may get a grouping key of their own kind.
         self._urgent = urgent
         # Read rows only: a slot per row would cost 8 bytes a row up front.
         self._verdicts: dict[int, Verdict] = {}
@@ -129,9 +141,9 @@ class VerdictBatch(Sequence[Verdict]):
         ``distinct[index[i]]`` is ``batch[i].codes``. Rows whose columns are all equal
         share their codes (rule, user rule, tiers, flags and calling code decide them),
         so one verdict is built per distinct combination, and the classifier remembers
-        it for later batches in the same context; rows decided by crowd marks (whose
-        category the columns do not hold) are built one by one. Computed on first
-        call, then kept.
+        it for later batches in the same context; for rows decided by crowd marks, whose
+        category the columns do not hold, the batch's crowd column (category and the
+        plan's risk) joins the key. Computed on first call, then kept.
         """
         if self._code_groups is None:
             self._code_groups = self._group_codes()
@@ -144,24 +156,32 @@ class VerdictBatch(Sequence[Verdict]):
         n = len(self)
         if n == 0:
             return np.zeros(0, np.int64), ()
-        key = _row_keys(c)
-        # A crowd row's category is not in the columns, nor whether an international
-        # number imitates a warning number: such a row's key is its own row.
-        own = c.tier == TIERS.index(Tier.CROWD)
+        extra = [] if self._crowd is None else [self._crowd]
+        key = _row_keys(c, *extra)
+        own = np.zeros(n, bool)
+        if self._crowd is None:
+            # A crowd row's category is not in the columns: its key is its own row.
+            own |= c.tier == TIERS.index(Tier.CROWD)
         intl = np.flatnonzero(c.kind == KINDS.index(NumberKind.INTERNATIONAL))
-        if self._urgent and len(intl):
+        if len(intl) and self._urgent:
+            # Nor whether a foreign number imitates 96110 (a reason more than its
+            # neighbours, at the same risk). The test finds a superset of those rows,
+            # so each is built on its own rather than grouped with its look-alikes.
             own[intl[_may_imitate(self.numbers, intl, self._urgent)]] = True
         alone = np.flatnonzero(own)
         key[alone] = -1 - alone
         index, rep = _factorize(key)
         distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
-        codes = tuple(distinct.setdefault(t, t) for t in self._rep_codes(rep, key[rep] < 0))
+        rep_codes = self._rep_codes(rep, key[rep] < 0, [e[rep] for e in extra])
+        codes = tuple(distinct.setdefault(t, t) for t in rep_codes)
         return index, codes
 
-    def _rep_codes(self, rep: Any, alone: Any) -> list[tuple[str, ...]]:
+    def _rep_codes(self, rep: Any, alone: Any, extra: list[Any]) -> list[tuple[str, ...]]:
         """The codes of each representative row, from the classifier's memory where it can.
 
-        ``alone`` marks the groups of one row whose codes the columns do not decide.
+        ``alone`` marks the groups of one row whose codes the columns do not decide;
+        ``extra`` are the representatives' values of the other grouping keys (crowd
+        class, imitation), part of what the memory is keyed on.
         """
         import numpy as np
 
@@ -170,8 +190,9 @@ class VerdictBatch(Sequence[Verdict]):
         if known is None:
             return [build(i).codes for i in rep.tolist()]
         c = self.columns
-        parts = (c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code)
-        values = np.stack([p[rep].astype(np.int64) for p in parts], axis=1).tolist()
+        parts = [p[rep] for p in (c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags)]
+        parts += [c.country_code[rep], *extra]
+        values = np.stack([p.astype(np.int64) for p in parts], axis=1).tolist()
         out = []
         for i, v, single in zip(rep.tolist(), values, alone.tolist(), strict=True):
             if single:
@@ -270,7 +291,7 @@ def classify_rows(
     read is built by it where it can, else through the parser.
     """
     rows = row_source(numbers)
-    columns = decide_rows(rows, parser, precedence, channel, direction, expect_intl)
+    decided = decide_batch(rows, parser, precedence, channel, direction, expect_intl)
     sms, outgoing = channel is Channel.SMS, direction is Direction.OUTGOING
 
     def build(i: int) -> Verdict:
@@ -284,7 +305,7 @@ def classify_rows(
 
     known = _context(parser, precedence, channel, direction, expect_intl).known_codes
     urgent = precedence.urgent_numbers if direction is Direction.INCOMING else ()
-    return VerdictBatch(rows, columns, build, known, urgent)
+    return VerdictBatch(rows, decided.columns, build, known, crowd=decided.crowd, urgent=urgent)
 
 
 def _may_imitate(numbers: Sequence[str], rows: Any, urgent: tuple[str, ...]) -> Any:
@@ -321,8 +342,8 @@ def _may_imitate(numbers: Sequence[str], rows: Any, urgent: tuple[str, ...]) -> 
     return np.array([any(u in d for u in urgent) for d in found], bool)
 
 
-def _row_keys(c: BatchColumns) -> Any:
-    """One int64 per row, equal exactly when all the row's columns are equal.
+def _row_keys(c: BatchColumns, *extra: Any) -> Any:
+    """One int64 per row, equal exactly when all the row's columns (and ``extra``) are equal.
 
     The columns are packed at the widths their values need (a batch without user rules
     spends no bits on them); past 62 bits, each column is first replaced by its rank
@@ -333,6 +354,8 @@ def _row_keys(c: BatchColumns) -> Any:
     # rule and user_rule are -1 for none: +1 makes them non-negative.
     parts: list[Any] = [c.rule, c.user_rule, c.kind, c.risk, c.tier, c.flags, c.country_code]
     offsets = [1, 1, 0, 0, 0, 0, 0]
+    parts.extend(extra)  # non-negative
+    offsets.extend(0 for _ in extra)
     widths = [(int(p.max()) + o).bit_length() for p, o in zip(parts, offsets, strict=True)]
     if sum(widths) > 62:
         ranks = [np.unique(p, return_inverse=True)[1].reshape(-1) for p in parts]

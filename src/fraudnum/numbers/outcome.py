@@ -157,9 +157,19 @@ class Precedence:
         )
 
     def of_parsed(
-        self, parsed: ParsedNumber, channel: Channel, direction: Direction, expect_intl: bool
+        self,
+        parsed: ParsedNumber,
+        channel: Channel,
+        direction: Direction,
+        expect_intl: bool,
+        *,
+        crowd: bool = True,
     ) -> Outcome:
-        """The outcome of a parsed number."""
+        """The outcome of a parsed number.
+
+        ``crowd=False`` leaves the crowd tier out (a batch applies it to all its rows
+        at once, :func:`fraudnum.numbers.columns.crowd_tier`).
+        """
         info = parsed.info
         if parsed.status == "hidden":
             return self.hidden_sms if channel is Channel.SMS else self.hidden
@@ -169,12 +179,26 @@ class Precedence:
         outcome = self.shared(
             parsed.rule, user_rule, info.digits, info.region, channel, direction, expect_intl
         )
-        if self.tags is not None and outcome.tier is Tier.BUILTIN:
-            # Crowd marks decide below the user's rules and the never-block rows.
+        if crowd and self.tags is not None and self.crowd_overrides(outcome.tier):
             tag = self.tags.lookup_digits(info.digits)
             if tag is not None:
                 return self._crowd(outcome, tag)
         return outcome
+
+    @staticmethod
+    def crowd_overrides(tier: Tier) -> bool:
+        """Do crowd marks decide over an outcome of this tier?
+
+        Only over the numbering plan's: the never-block rows (96110, 12381, 110)
+        and the user's own rules and lists beat the crowd. The one place that
+        says so, for single verdicts and batches alike.
+        """
+        return tier is Tier.BUILTIN
+
+    @staticmethod
+    def crowd_risk(tag: Any) -> Risk:
+        """The risk crowd marks give a number: their category's."""
+        return Risk(str(tag.category.risk))
 
     def _crowd(self, builtin: Outcome, tag: Any) -> Outcome:
         """The outcome of a crowd-marked number: the marks decide, the plan explains too."""
@@ -182,7 +206,7 @@ class Precedence:
         outcome = self._outcomes.get(key)
         if outcome is None:
             zh, en = tag.reason_texts()
-            risk = Risk(str(tag.category.risk))
+            risk = self.crowd_risk(tag)
             outcome = Outcome(
                 builtin.kind,
                 risk,
