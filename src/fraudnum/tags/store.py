@@ -920,6 +920,8 @@ class TagStore:
             self._days = None
         self._categories = {int(c[0]): _category(c) for c in layout.params["categories"]}
         self._cache: dict[int, Tag] = {}
+        if core is not None:
+            core.set_tag_factory(self._tag_of)
 
     # -- opening ---------------------------------------------------------------
 
@@ -1016,8 +1018,12 @@ class TagStore:
 
     def lookup_key(self, key: int) -> Tag | None:
         """The tag of a numeric key (:func:`number_key`), or None."""
-        packed = self._live().lookup(key)
-        return None if packed < 0 else self._tag_of(packed)
+        core = self._core
+        if core is None:
+            raise TagStoreError(f"{self._path}: the store is closed")
+        # The core returns the cached Tag itself: no second call, no dict lookup here.
+        tag: Tag | None = core.tag(key)
+        return tag
 
     def lookup_digits(self, canonical_digits: str) -> Tag | None:
         """The tag of canonical digits (``"13912345678"``, ``"01065612308"``), or None.
@@ -1030,16 +1036,16 @@ class TagStore:
             if len(canonical_digits) > fmt.MAX_DIGITS and canonical_digits.isdigit():
                 return None
             k = fmt.encode_key(canonical_digits)
-        packed = self._live().lookup(k)
-        return None if packed < 0 else self._tag_of(packed)
+        tag: Tag | None = self._live().tag(k)
+        return tag
 
     def lookup(self, number: str) -> Tag | None:
         """The tag of a number in any written form (``"+86 139-1234-5678"``), or None."""
         k = _key_of_written(number)
         if k is None:
             return None
-        packed = self._live().lookup(k)
-        return None if packed < 0 else self._tag_of(packed)
+        tag: Tag | None = self._live().tag(k)
+        return tag
 
     def __contains__(self, number: object) -> bool:
         return isinstance(number, str) and self.lookup(number) is not None
@@ -1063,21 +1069,15 @@ class TagStore:
             keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
         else:
             keys = self.keys_of([str(s) for s in arr.reshape(-1).tolist()])
-        index = np.empty(keys.shape[0], dtype=np.int64)
-        self._live().lookup_batch(keys, index)
-        found = index >= 0
-        hit = index[found]
-        tagb = self._tags[hit]
-        cats = np.zeros(keys.shape[0], np.uint8)
-        cats[found] = tagb >> 4
-        counts = np.zeros(keys.shape[0], np.uint32)
-        counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
-        days = np.full(keys.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
-        if self._days is not None:
-            days[found] = (self._days[hit].astype(np.int64) + self._layout.base_day).astype(
-                "datetime64[D]"
-            )
-        return TagBatch(found, cats, counts, days, index, self)
+        n = keys.shape[0]
+        index = np.empty(n, dtype=np.int64)
+        found = np.empty(n, dtype=np.uint8)
+        cats = np.empty(n, dtype=np.uint8)
+        counts = np.empty(n, dtype=np.uint32)
+        days = np.empty(n, dtype=np.int64)
+        # One pass in C fills every column (sorting a large batch by segment first).
+        self._live().lookup_columns(keys, index, found, cats, counts, days)
+        return TagBatch(found.view(np.bool_), cats, counts, days.view("datetime64[D]"), index, self)
 
     # -- whole-store -----------------------------------------------------------
 
