@@ -7,9 +7,11 @@ mark count and a last day within 255 days. For each size, in one run:
 * fraudnum.tags: build time (from shuffled numpy columns), bytes per number on
   disk, open time (structural checks only, and with the full checksum), RSS rise
   after open and after a batch of lookups (in a fresh subprocess), single lookups/s
-  (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``), batched lookups/s
-  (half hits), and the merge of a 664,000-mark delta (500,000 new, 100,000 updated,
-  64,000 removed);
+  (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``; and the first
+  ``lookup_key``, core call + Python cache), batched lookups/s (half hits; and the
+  first ``lookup_batch``: keys in caller order, columns by numpy; and the core loop
+  alone, in caller order and sorted by segment), and the merge of a 664,000-mark
+  delta (500,000 new, 100,000 updated, 64,000 removed);
 * numpy: sorted uint64 + uint8 tag (9 B/number), ``searchsorted`` batched and single;
 * pyroaring ``BitMap64`` (if installed): serialized bytes, membership only;
 * a Python ``set`` of ints, only up to ``--set-max`` numbers.
@@ -40,9 +42,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fraudnum.tags import Delta, TagArrays, TagStore, build, merge  # noqa: E402
-from fraudnum.tags.format import LEN_SHIFT  # noqa: E402
+from fraudnum.tags.format import COUNT_BUCKETS, LEN_SHIFT  # noqa: E402
 
 MOBILE = np.uint64(11 << LEN_SHIFT)
+
+
+def _sorted_unique(a: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """np.unique by sorting: numpy 2.4's hash-based unique took 14 minutes at 242 M."""
+    a = np.sort(a)
+    if a.size < 2:
+        return a
+    keep = np.empty(a.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def segments() -> npt.NDArray[np.int64]:
@@ -53,7 +66,7 @@ def segments() -> npt.NDArray[np.int64]:
     for p in prefixes:
         k = 7 - len(p)
         out.append(np.arange(int(p) * 10**k, (int(p) + 1) * 10**k))
-    return np.unique(np.concatenate(out))
+    return _sorted_unique(np.concatenate(out))
 
 
 def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
@@ -61,9 +74,9 @@ def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
     segs = segments()
     rng = np.random.default_rng(seed)
     space = segs.size * 10_000
-    pos = np.unique(rng.integers(0, space, int(n * 1.03) + 1000, dtype=np.int64))
+    pos = _sorted_unique(rng.integers(0, space, int(n * 1.03) + 1000, dtype=np.int64))
     while pos.size < n:
-        pos = np.unique(np.concatenate([pos, rng.integers(0, space, n, dtype=np.int64)]))
+        pos = _sorted_unique(np.concatenate([pos, rng.integers(0, space, n, dtype=np.int64)]))
     if pos.size > n:  # drop a random few to get exactly n (pos stays sorted)
         pos = np.delete(pos, rng.choice(pos.size, pos.size - n, replace=False))
     return (segs[pos // 10_000] * 10_000 + pos % 10_000).astype(np.uint64)
@@ -99,6 +112,36 @@ print(json.dumps({{"rss_open": opened - base, "rss_after_1m_lookups": after - ba
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result
+
+
+IN_ORDER = 1 << 62  # a min_partition no batch reaches: keys looked up in the caller's order
+
+
+def _batch_in_order(s: TagStore, keys: npt.NDArray[np.uint64]) -> tuple[Any, ...]:
+    """The first lookup_batch: the core in caller order, then the columns by numpy."""
+    index = np.empty(keys.shape[0], dtype=np.int64)
+    s._core.lookup_batch(keys, index, IN_ORDER)
+    found = index >= 0
+    hit = index[found]
+    tagb = s._tags[hit]
+    cats = np.zeros(keys.shape[0], np.uint8)
+    cats[found] = tagb >> 4
+    counts = np.zeros(keys.shape[0], np.uint32)
+    counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
+    days = np.full(keys.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
+    if s._days is not None:
+        days[found] = (s._days[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
+    return found, cats, counts, days, index
+
+
+def _lookup_key_v1(s: TagStore) -> Any:
+    """The first lookup_key: the core's packed tag, then the store's cache in Python."""
+
+    def lookup_key(key: int) -> Any:
+        packed = s._live().lookup(key)
+        return None if packed < 0 else s._tag_of(packed)
+
+    return lookup_key
 
 
 def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
@@ -146,16 +189,27 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
     b = s.lookup_batch(probe)
     r["batch_lookups_per_s"] = _rate(probe.size, time.perf_counter() - t)
     r["batch_hit_rate"] = float(b.found.mean())
+    t = time.perf_counter()
+    _batch_in_order(s, probe)
+    r["batch_in_order_numpy_per_s"] = _rate(probe.size, time.perf_counter() - t)
     index = np.empty(probe.size, np.int64)
     t = time.perf_counter()
+    s._core.lookup_batch(probe, index, IN_ORDER)
+    r["batch_core_in_order_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    t = time.perf_counter()
     s._core.lookup_batch(probe, index)
-    r["batch_core_only_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    r["batch_core_sorted_per_s"] = _rate(probe.size, time.perf_counter() - t)
     single = probe[:300_000].tolist()
     lk = s.lookup_key
     t = time.perf_counter()
     for k in single:
         lk(k)
     r["single_lookup_key_per_s"] = _rate(len(single), time.perf_counter() - t)
+    lk1 = _lookup_key_v1(s)
+    t = time.perf_counter()
+    for k in single:
+        lk1(k)
+    r["single_lookup_key_v1_per_s"] = _rate(len(single), time.perf_counter() - t)
     digits = [str(k & ((1 << LEN_SHIFT) - 1)) for k in single]
     ld = s.lookup_digits
     t = time.perf_counter()

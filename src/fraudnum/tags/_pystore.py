@@ -56,8 +56,10 @@ class PyTagCore:
         self.n_mobile = layout.n_mobile
         self.n_other = layout.n_other
         self.n_segs = layout.n_segs
-        self.day_width = layout.day_width
+        self.day_bits = layout.day_bits
+        self.day_step = layout.day_step
         self.base_day = layout.base_day
+        self._layout = layout
         self._tag_factory: Callable[[int], Any] = int
         self._tag_cache: dict[int, Any] = {}
         self._bitmap = _view(buf, layout, "bitmap", "Q")
@@ -66,7 +68,7 @@ class PyTagCore:
         self._ef = _view(buf, layout, "ef", "Q")
         self._okeys = _view(buf, layout, "other_keys", "Q")
         self._tags = _view(buf, layout, "tags", "B")
-        self._days = _view(buf, layout, "days", "H" if self.day_width == 2 else "B")
+        self._days = _view(buf, layout, "days", "H" if self.day_bits == 16 else "B")
         self._last: tuple[int, list[int]] | None = None
         self._rank: list[int] = []
         total = 0
@@ -171,8 +173,17 @@ class PyTagCore:
         i = self.find(key)
         if i < 0:
             return -1
-        day = self._days[i] if self.day_width else 0
-        return int(self._tags[i]) | (int(day) << 8)
+        return int(self._tags[i]) | (self._day_value(i) << 8)
+
+    def _day_value(self, i: int) -> int:
+        """Entry i's stored day value (0 without days)."""
+        bits = self.day_bits
+        if bits >= 8:
+            return int(self._days[i])
+        if not bits:
+            return 0
+        byte, shift = divmod(i * bits, 8)
+        return (int(self._days[byte]) >> shift) & ((1 << bits) - 1)
 
     def tag(self, key: int) -> Any:
         """The cached tag object of a numeric key (made by the tag factory once), or None."""
@@ -230,7 +241,7 @@ class PyTagCore:
             found[i] = 1
             categories[i] = tag >> 4
             counts[i] = COUNT_BUCKETS[tag & 15]
-            days[i] = self.base_day + self._days[j] if self.day_width else _NAT
+            days[i] = self._layout.day_range(self._day_value(j))[1] if self.day_bits else _NAT
 
     def decode_keys(self, out: npt.NDArray[np.uint64]) -> None:
         """Every entry's numeric key, in entry order, into ``out``."""

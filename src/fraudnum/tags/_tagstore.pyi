@@ -14,7 +14,8 @@ class TagCore:
     n_mobile: int
     n_other: int
     n_segs: int
-    day_width: int
+    day_bits: int
+    day_step: int
     def __init__(self, buf: Any, layout: Layout) -> None: ...
     def find(self, key: int) -> int:
         """Entry index of a numeric key, or -1."""

@@ -130,8 +130,11 @@ cdef class TagCore:
     cdef readonly uint64_t n_mobile
     cdef readonly uint64_t n_other
     cdef readonly uint64_t n_segs
-    cdef readonly int day_width
+    cdef readonly int day_bits
+    cdef readonly int day_step
     cdef int64_t base_day
+    cdef int64_t base_period
+    cdef int64_t max_day
     cdef object _arrays
     cdef list _tag_list
     cdef dict _tag_dict
@@ -149,15 +152,18 @@ cdef class TagCore:
         self.n_mobile = layout.n_mobile
         self.n_other = layout.n_other
         self.n_segs = layout.n_segs
-        self.day_width = layout.day_width
+        self.day_bits = layout.day_bits
+        self.day_step = layout.day_step
         self.base_day = layout.base_day
+        self.base_period = layout.base_day // layout.day_step
+        self.max_day = layout.max_day
         self._tag_list = None
         self._tag_dict = {}
         self._tag_factory = self._no_factory
         arrays = {}
         for name, dtype in (
             ("bitmap", "<u8"), ("seg_cum", "<u4"), ("seg_bitpos", "<u8"), ("ef", "<u8"),
-            ("other_keys", "<u8"), ("tags", "u1"), ("days", "<u2" if self.day_width == 2 else "u1"),
+            ("other_keys", "<u8"), ("tags", "u1"), ("days", "<u2" if self.day_bits == 16 else "u1"),
         ):
             off, length, _ = layout.sections[name]
             item = np.dtype(dtype).itemsize
@@ -182,7 +188,7 @@ cdef class TagCore:
         self.ef_words = layout.sections["ef"][1] // 8
         self.days8 = NULL
         self.days16 = NULL
-        if self.day_width == 2:
+        if self.day_bits == 16:
             days16_v = arrays["days"]
             self.days16 = &days16_v[0]
         else:
@@ -303,12 +309,25 @@ cdef class TagCore:
         return -1
 
     cdef inline int64_t _packed(self, int64_t i) noexcept nogil:
+        # i < n_total, and the days section holds ceil(n_total * day_bits / 8) bytes.
         cdef int64_t day = 0
-        if self.day_width == 1:
+        cdef uint64_t bit
+        if self.day_bits == 8:
             day = self.days8[i]
-        elif self.day_width == 2:
+        elif self.day_bits == 16:
             day = self.days16[i]
+        elif self.day_bits:
+            bit = <uint64_t>i * <uint64_t>self.day_bits
+            day = (self.days8[bit >> 3] >> (bit & 7)) & ((1 << self.day_bits) - 1)
         return self.tags[i] | (day << 8)
+
+    cdef inline int64_t _day_number(self, int64_t value) noexcept nogil:
+        # The last day a stored value can stand for (a period's end, not past max_day).
+        cdef int64_t end
+        if self.day_step == 1:
+            return self.base_day + value
+        end = (self.base_period + value + 1) * self.day_step - 1
+        return end if end < self.max_day else self.max_day
 
     def find(self, uint64_t key):
         """Entry index of a numeric key, or -1."""
@@ -336,7 +355,7 @@ cdef class TagCore:
             return None
         p = self._packed(i)
         if self._tag_list is not None:
-            # p < len(_tag_list) by construction: a tag byte and a day of day_width bytes.
+            # p < len(_tag_list) by construction: a tag byte and a day of day_bits <= 8.
             t = self._tag_list[p]
             if t is None:
                 t = self._tag_factory(p)
@@ -352,8 +371,8 @@ cdef class TagCore:
     def set_tag_factory(self, factory):
         """Use ``factory(tag | day_offset << 8)`` to make the objects :meth:`tag` returns."""
         self._tag_factory = factory
-        if self.day_width <= 1:
-            self._tag_list = [None] * (256 << (8 * self.day_width))
+        if self.day_bits <= 8:
+            self._tag_list = [None] * (256 << self.day_bits)
             self._tag_dict = None
         else:
             self._tag_list = None
@@ -484,7 +503,7 @@ cdef class TagCore:
                         found[off + i] = 1
                         cats[off + i] = (p & 0xFF) >> 4
                         counts[off + i] = BUCKET_LOW[p & 15]
-                        days[off + i] = self.base_day + (p >> 8) if self.day_width else NAT
+                        days[off + i] = self._day_number(p >> 8) if self.day_bits else NAT
                     else:
                         found[off + i] = 0
                         cats[off + i] = 0
