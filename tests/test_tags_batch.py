@@ -152,3 +152,29 @@ def test_batch_of_no_keys_and_of_a_store_without_mobiles(tmp_path: Path) -> None
         b = s.lookup_batch(probe)
         assert b.found.tolist() == [True, False] * 20_000
         assert b.last_marked[0] == np.datetime64("2026-11-30")
+
+
+def test_columns_are_what_the_first_lookup_batch_gave(store_path: Path) -> None:
+    # The first lookup_batch gathered the columns with numpy from the entry indices;
+    # callers (the classifier's batch path) rely on the same dtypes and values.
+    probe = _probe(store_path, 30_000, 4)
+    with TagStore.open(store_path, backend="compiled") as s:
+        b = s.lookup_batch(probe)
+        index = np.empty(probe.size, np.int64)
+        s._core.lookup_batch(probe, index, NEVER)
+        found = index >= 0
+        hit = index[found]
+        tagb = s._tags[hit]
+        cats = np.zeros(probe.size, np.uint8)
+        cats[found] = tagb >> 4
+        counts = np.zeros(probe.size, np.uint32)
+        counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
+        days = np.full(probe.size, np.datetime64("NaT"), dtype="datetime64[D]")
+        assert s._days is not None
+        days[found] = (s._days[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
+        for got, want in ((b.found, found), (b.categories, cats), (b.counts, counts)):
+            assert got.dtype == want.dtype
+            assert got.tolist() == want.tolist()
+        assert b.last_marked.dtype == days.dtype
+        assert b.last_marked.astype(np.int64).tolist() == days.astype(np.int64).tolist()
+        assert b.index.tolist() == index.tolist()
