@@ -8,7 +8,8 @@ mark count and a last day within 255 days. For each size, in one run:
   disk, open time (structural checks only, and with the full checksum), RSS rise
   after open and after a batch of lookups (in a fresh subprocess), single lookups/s
   (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``; and the first
-  ``lookup_key``, core call + Python cache), batched lookups/s (half hits; and the
+  ``lookup_key``, core call + Python cache; and without the intra-lookup
+  prefetch), batched lookups/s (half hits; and the
   first ``lookup_batch``: keys in caller order, columns by numpy; and the core loop
   alone, in caller order and sorted by segment), and the merge of a 664,000-mark
   delta (500,000 new, 100,000 updated, 64,000 removed); and the same marks with
@@ -230,9 +231,19 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
 
         return go
 
+    def without_prefetch() -> None:
+        from fraudnum.tags import _tagstore
+
+        _tagstore._set_prefetch(False)
+        try:
+            run_single(lk)()
+        finally:
+            _tagstore._set_prefetch(True)
+
     single_modes = {
         "single_lookup_key_per_s": run_single(lk),
         "single_lookup_key_v1_per_s": run_single(lk1),
+        "single_lookup_key_no_prefetch_per_s": without_prefetch,
     }
     r.update(_best_rates(single_modes, len(single)))
     digits = [str(k & ((1 << LEN_SHIFT) - 1)) for k in single]

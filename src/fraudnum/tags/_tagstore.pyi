@@ -55,3 +55,6 @@ def pack_ef(
     words: npt.NDArray[np.uint64],
 ) -> None:
     """Elias-Fano code each segment's sorted suffixes into ``words`` (zeroed)."""
+
+def _set_prefetch(on: bool) -> None:
+    """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
