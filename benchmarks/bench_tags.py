@@ -7,9 +7,13 @@ mark count and a last day within 255 days. For each size, in one run:
 * fraudnum.tags: build time (from shuffled numpy columns), bytes per number on
   disk, open time (structural checks only, and with the full checksum), RSS rise
   after open and after a batch of lookups (in a fresh subprocess), single lookups/s
-  (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``), batched lookups/s
-  (half hits), and the merge of a 664,000-mark delta (500,000 new, 100,000 updated,
-  64,000 removed);
+  (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``; and the first
+  ``lookup_key``, core call + Python cache; and without the intra-lookup
+  prefetch), batched lookups/s (half hits; and the
+  first ``lookup_batch``: keys in caller order, columns by numpy; and the core loop
+  alone, in caller order and sorted by segment), and the merge of a 664,000-mark
+  delta (500,000 new, 100,000 updated, 64,000 removed); and the same marks with
+  coarse days (``--day-bits``, default 1): size, build, batched and single lookups;
 * numpy: sorted uint64 + uint8 tag (9 B/number), ``searchsorted`` batched and single;
 * pyroaring ``BitMap64`` (if installed): serialized bytes, membership only;
 * a Python ``set`` of ints, only up to ``--set-max`` numbers.
@@ -40,9 +44,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fraudnum.tags import Delta, TagArrays, TagStore, build, merge  # noqa: E402
-from fraudnum.tags.format import LEN_SHIFT  # noqa: E402
+from fraudnum.tags.format import COUNT_BUCKETS, LEN_SHIFT  # noqa: E402
 
 MOBILE = np.uint64(11 << LEN_SHIFT)
+
+
+def _sorted_unique(a: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """np.unique by sorting: numpy 2.4's hash-based unique took 14 minutes at 242 M."""
+    a = np.sort(a)
+    if a.size < 2:
+        return a
+    keep = np.empty(a.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
 
 
 def segments() -> npt.NDArray[np.int64]:
@@ -53,7 +68,7 @@ def segments() -> npt.NDArray[np.int64]:
     for p in prefixes:
         k = 7 - len(p)
         out.append(np.arange(int(p) * 10**k, (int(p) + 1) * 10**k))
-    return np.unique(np.concatenate(out))
+    return _sorted_unique(np.concatenate(out))
 
 
 def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
@@ -61,9 +76,9 @@ def numbers(n: int, seed: int = 1) -> npt.NDArray[np.uint64]:
     segs = segments()
     rng = np.random.default_rng(seed)
     space = segs.size * 10_000
-    pos = np.unique(rng.integers(0, space, int(n * 1.03) + 1000, dtype=np.int64))
+    pos = _sorted_unique(rng.integers(0, space, int(n * 1.03) + 1000, dtype=np.int64))
     while pos.size < n:
-        pos = np.unique(np.concatenate([pos, rng.integers(0, space, n, dtype=np.int64)]))
+        pos = _sorted_unique(np.concatenate([pos, rng.integers(0, space, n, dtype=np.int64)]))
     if pos.size > n:  # drop a random few to get exactly n (pos stays sorted)
         pos = np.delete(pos, rng.choice(pos.size, pos.size - n, replace=False))
     return (segs[pos // 10_000] * 10_000 + pos % 10_000).astype(np.uint64)
@@ -101,7 +116,51 @@ print(json.dumps({{"rss_open": opened - base, "rss_after_1m_lookups": after - ba
     return result
 
 
-def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
+IN_ORDER = 1 << 62  # a min_partition no batch reaches: keys looked up in the caller's order
+
+
+def _batch_in_order(s: TagStore, keys: npt.NDArray[np.uint64]) -> tuple[Any, ...]:
+    """The first lookup_batch: the core in caller order, then the columns by numpy."""
+    index = np.empty(keys.shape[0], dtype=np.int64)
+    s._core.lookup_batch(keys, index, IN_ORDER)
+    found = index >= 0
+    hit = index[found]
+    tagb = s._tags[hit]
+    cats = np.zeros(keys.shape[0], np.uint8)
+    cats[found] = tagb >> 4
+    counts = np.zeros(keys.shape[0], np.uint32)
+    counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
+    days = np.full(keys.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
+    if s._days is not None:
+        days[found] = (s._days[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
+    return found, cats, counts, days, index
+
+
+ROUNDS = 3
+
+
+def _best_rates(modes: dict[str, Any], n: int) -> dict[str, float]:
+    """Per mode, n / its fastest of ROUNDS timed calls, the modes taking turns."""
+    best = dict.fromkeys(modes, float("inf"))
+    for _ in range(ROUNDS):
+        for name, fn in modes.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    return {name: _rate(n, sec) for name, sec in best.items()}
+
+
+def _lookup_key_v1(s: TagStore) -> Any:
+    """The first lookup_key: the core's packed tag, then the store's cache in Python."""
+
+    def lookup_key(key: int) -> Any:
+        packed = s._live().lookup(key)
+        return None if packed < 0 else s._tag_of(packed)
+
+    return lookup_key
+
+
+def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]) -> dict[str, Any]:
     r: dict[str, Any] = {"n": n}
     t = time.perf_counter()
     nums = numbers(n)
@@ -115,9 +174,17 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
     days = rng.integers(20550, 20550 + 255, n).astype(np.int32)
     path = tmp / f"bench-{n}.fntags"
     t = time.perf_counter()
-    build(TagArrays(shuffled, cats, counts, days), path, progress=False)
+    arrays = TagArrays(shuffled, cats, counts, days)
+    build(arrays, path, progress=False)
     r["build_s"] = time.perf_counter() - t
-    del shuffled, cats, counts, days
+    # The same marks with coarse days: the period of the last mark in day_bits bits.
+    for bits in day_bits:
+        cpath = tmp / f"coarse-{bits}-{n}.fntags"
+        t = time.perf_counter()
+        build(arrays, cpath, progress=False, day_bits=bits)
+        r[f"days{bits}_build_s"] = time.perf_counter() - t
+        r[f"days{bits}_bytes_per_number"] = cpath.stat().st_size / n
+    del shuffled, cats, counts, days, arrays
     gc.collect()
     size = path.stat().st_size
     r["bytes"] = size
@@ -142,20 +209,43 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
     np.save(probe_path, probe[:1_000_000])
     r.update(_rss_child(str(path), str(probe_path)))
     s.lookup_batch(probe[:100_000])
-    t = time.perf_counter()
     b = s.lookup_batch(probe)
-    r["batch_lookups_per_s"] = _rate(probe.size, time.perf_counter() - t)
     r["batch_hit_rate"] = float(b.found.mean())
     index = np.empty(probe.size, np.int64)
-    t = time.perf_counter()
-    s._core.lookup_batch(probe, index)
-    r["batch_core_only_per_s"] = _rate(probe.size, time.perf_counter() - t)
+    # The variants take turns, ROUNDS times, and each keeps its best round: on a
+    # shared machine that is the figure least disturbed by the other jobs.
+    batch_modes = {
+        "batch_lookups_per_s": lambda: s.lookup_batch(probe),
+        "batch_in_order_numpy_per_s": lambda: _batch_in_order(s, probe),
+        "batch_core_in_order_per_s": lambda: s._core.lookup_batch(probe, index, IN_ORDER),
+        "batch_core_sorted_per_s": lambda: s._core.lookup_batch(probe, index),
+    }
+    r.update(_best_rates(batch_modes, probe.size))
     single = probe[:300_000].tolist()
-    lk = s.lookup_key
-    t = time.perf_counter()
-    for k in single:
-        lk(k)
-    r["single_lookup_key_per_s"] = _rate(len(single), time.perf_counter() - t)
+    lk, lk1 = s.lookup_key, _lookup_key_v1(s)
+
+    def run_single(fn: Any) -> Any:
+        def go() -> None:
+            for k in single:
+                fn(k)
+
+        return go
+
+    def without_prefetch() -> None:
+        from fraudnum.tags import _tagstore
+
+        _tagstore._set_prefetch(False)
+        try:
+            run_single(lk)()
+        finally:
+            _tagstore._set_prefetch(True)
+
+    single_modes = {
+        "single_lookup_key_per_s": run_single(lk),
+        "single_lookup_key_v1_per_s": run_single(lk1),
+        "single_lookup_key_no_prefetch_per_s": without_prefetch,
+    }
+    r.update(_best_rates(single_modes, len(single)))
     digits = [str(k & ((1 << LEN_SHIFT) - 1)) for k in single]
     ld = s.lookup_digits
     t = time.perf_counter()
@@ -186,6 +276,17 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path) -> dict[str, Any]:
     r["merge_664k_s"] = time.perf_counter() - t
     r["merge_numbers"] = rep.numbers
     s.close()
+    # The same marks with coarse days (built above, before the columns were dropped).
+    for bits in day_bits:
+        cpath = tmp / f"coarse-{bits}-{n}.fntags"
+        with TagStore.open(cpath, verify=False) as c:
+            r[f"days{bits}_day_step"] = c.info()["day_step"]
+            c.lookup_batch(probe[:100_000])
+            batch = {f"days{bits}_batch_lookups_per_s": lambda c=c: c.lookup_batch(probe)}
+            r.update(_best_rates(batch, probe.size))
+            one = {f"days{bits}_single_lookup_key_per_s": run_single(c.lookup_key)}
+            r.update(_best_rates(one, len(single)))
+        os.unlink(cpath)
     os.unlink(tmp / f"merged-{n}.fntags")
     # numpy sorted uint64 + uint8 tag.
     tags = np.zeros(n, np.uint8)
@@ -241,13 +342,16 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, action="append", help="numbers (repeatable)")
     ap.add_argument("--set-max", type=int, default=10_000_000, help="largest N for the set")
     ap.add_argument("--roaring-max", type=int, default=50_000_000, help="largest N for roaring")
+    ap.add_argument(
+        "--day-bits", type=int, action="append", help="coarse day bits to compare (default 1)"
+    )
     ap.add_argument("--dir", help="where to write the stores (default: a temp dir)")
     ap.add_argument("--json", help="also write the results here")
     ns = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory(dir=ns.dir) as d:
         for n in ns.sizes or [1_000_000]:
-            res = bench(n, ns.set_max, ns.roaring_max, Path(d))
+            res = bench(n, ns.set_max, ns.roaring_max, Path(d), ns.day_bits or [1])
             print(json.dumps(res), flush=True)
             results.append(res)
     if ns.json:

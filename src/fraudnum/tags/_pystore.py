@@ -9,6 +9,7 @@ fallback when ``FRAUDNUM_NO_EXTENSIONS=1`` or the core is not compiled.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy.typing as npt
 
 from fraudnum.tags.format import (
     BITMAP_WORDS,
+    COUNT_BUCKETS,
     LEN_SHIFT,
     MOBILE_HI,
     MOBILE_LO,
@@ -29,6 +31,8 @@ from fraudnum.tags.format import (
 )
 
 __all__ = ["PyTagCore", "pack_ef"]
+
+_NAT = np.iinfo(np.int64).min  # datetime64's NaT as an int64
 
 
 def _view(buf: Any, layout: Layout, name: str, fmt: Literal["B", "H", "I", "Q"]) -> memoryview:
@@ -52,14 +56,19 @@ class PyTagCore:
         self.n_mobile = layout.n_mobile
         self.n_other = layout.n_other
         self.n_segs = layout.n_segs
-        self.day_width = layout.day_width
+        self.day_bits = layout.day_bits
+        self.day_step = layout.day_step
+        self.base_day = layout.base_day
+        self._layout = layout
+        self._tag_factory: Callable[[int], Any] = int
+        self._tag_cache: dict[int, Any] = {}
         self._bitmap = _view(buf, layout, "bitmap", "Q")
         self._cum = _view(buf, layout, "seg_cum", "I")
         self._bitpos = _view(buf, layout, "seg_bitpos", "Q")
         self._ef = _view(buf, layout, "ef", "Q")
         self._okeys = _view(buf, layout, "other_keys", "Q")
         self._tags = _view(buf, layout, "tags", "B")
-        self._days = _view(buf, layout, "days", "H" if self.day_width == 2 else "B")
+        self._days = _view(buf, layout, "days", "H" if self.day_bits == 16 else "B")
         self._last: tuple[int, list[int]] | None = None
         self._rank: list[int] = []
         total = 0
@@ -164,15 +173,75 @@ class PyTagCore:
         i = self.find(key)
         if i < 0:
             return -1
-        day = self._days[i] if self.day_width else 0
-        return int(self._tags[i]) | (int(day) << 8)
+        return int(self._tags[i]) | (self._day_value(i) << 8)
 
-    def lookup_batch(self, keys: npt.NDArray[np.uint64], out: npt.NDArray[np.int64]) -> None:
-        """Entry index (or -1) of every key into ``out``."""
+    def _day_value(self, i: int) -> int:
+        """Entry i's stored day value (0 without days)."""
+        bits = self.day_bits
+        if bits >= 8:
+            return int(self._days[i])
+        if not bits:
+            return 0
+        byte, shift = divmod(i * bits, 8)
+        return (int(self._days[byte]) >> shift) & ((1 << bits) - 1)
+
+    def tag(self, key: int) -> Any:
+        """The cached tag object of a numeric key (made by the tag factory once), or None."""
+        packed = self.lookup(key)
+        if packed < 0:
+            return None
+        tag = self._tag_cache.get(packed)
+        if tag is None:
+            tag = self._tag_factory(packed)
+            if len(self._tag_cache) < 1 << 16:
+                self._tag_cache[packed] = tag
+        return tag
+
+    def set_tag_factory(self, factory: Callable[[int], Any]) -> None:
+        """Use ``factory(tag | day_offset << 8)`` to make the objects :meth:`tag` returns."""
+        self._tag_factory = factory
+        self._tag_cache = {}
+
+    def lookup_batch(
+        self,
+        keys: npt.NDArray[np.uint64],
+        out: npt.NDArray[np.int64],
+        min_partition: int = 0,
+    ) -> None:
+        """Entry index (or -1) of every key into ``out`` (in order: no partitioning here)."""
         if out.shape[0] != keys.shape[0]:
             raise ValueError("out must have one slot per key")
         for i, key in enumerate(keys.tolist()):
             out[i] = self.find(key)
+
+    def lookup_columns(
+        self,
+        keys: npt.NDArray[np.uint64],
+        index: npt.NDArray[np.int64],
+        found: npt.NDArray[np.uint8],
+        categories: npt.NDArray[np.uint8],
+        counts: npt.NDArray[np.uint32],
+        days: npt.NDArray[np.int64],
+        min_partition: int = 0,
+    ) -> None:
+        """Every key's entry index, found flag, category, count bucket and day number."""
+        n = keys.shape[0]
+        if not (index.shape[0] == found.shape[0] == categories.shape[0] == n):
+            raise ValueError("every column must have one slot per key")
+        if not (counts.shape[0] == days.shape[0] == n):
+            raise ValueError("every column must have one slot per key")
+        for i, key in enumerate(keys.tolist()):
+            j = self.find(key)
+            index[i] = j
+            if j < 0:
+                found[i] = categories[i] = counts[i] = 0
+                days[i] = _NAT
+                continue
+            tag = self._tags[j]
+            found[i] = 1
+            categories[i] = tag >> 4
+            counts[i] = COUNT_BUCKETS[tag & 15]
+            days[i] = self._layout.day_range(self._day_value(j))[1] if self.day_bits else _NAT
 
     def decode_keys(self, out: npt.NDArray[np.uint64]) -> None:
         """Every entry's numeric key, in entry order, into ``out``."""

@@ -1,5 +1,6 @@
 """Type stubs for the compiled tag-store core (see ``_tagstore.pyx``)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,14 +14,35 @@ class TagCore:
     n_mobile: int
     n_other: int
     n_segs: int
-    day_width: int
+    day_bits: int
+    day_step: int
     def __init__(self, buf: Any, layout: Layout) -> None: ...
     def find(self, key: int) -> int:
         """Entry index of a numeric key, or -1."""
     def lookup(self, key: int) -> int:
         """``tag | day_offset << 8`` of a numeric key, or -1."""
-    def lookup_batch(self, keys: npt.NDArray[np.uint64], out: npt.NDArray[np.int64]) -> None:
-        """Entry index (or -1) of every key into ``out``, without the GIL."""
+    def tag(self, key: int) -> Any:
+        """The cached tag object of a numeric key (made by the tag factory once), or None."""
+    def set_tag_factory(self, factory: Callable[[int], Any]) -> None:
+        """Use ``factory(tag | day_offset << 8)`` to make the objects :meth:`tag` returns."""
+    def lookup_batch(
+        self, keys: npt.NDArray[np.uint64], out: npt.NDArray[np.int64], min_partition: int = ...
+    ) -> None:
+        """Entry index (or -1) of every key into ``out``, without the GIL.
+
+        Batches of ``min_partition`` keys or more are sorted by segment first.
+        """
+    def lookup_columns(
+        self,
+        keys: npt.NDArray[np.uint64],
+        index: npt.NDArray[np.int64],
+        found: npt.NDArray[np.uint8],
+        categories: npt.NDArray[np.uint8],
+        counts: npt.NDArray[np.uint32],
+        days: npt.NDArray[np.int64],
+        min_partition: int = ...,
+    ) -> None:
+        """Every key's entry index, found flag, category, count bucket and day, without the GIL."""
     def decode_keys(self, out: npt.NDArray[np.uint64]) -> None:
         """Every entry's numeric key, in entry order, into ``out``."""
     def check_segments(self) -> None:
@@ -33,3 +55,6 @@ def pack_ef(
     words: npt.NDArray[np.uint64],
 ) -> None:
     """Elias-Fano code each segment's sorted suffixes into ``words`` (zeroed)."""
+
+def _set_prefetch(on: bool) -> None:
+    """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""

@@ -11,30 +11,69 @@ bits are corrupt can give a wrong answer (``verify`` catches it via the
 checksums) or raise :class:`TagStoreError`, never read out of bounds.
 """
 
-from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memset
 
 import numpy as np
 
-from fraudnum.tags.format import TagStoreError
+from fraudnum.tags.format import COUNT_BUCKETS, TagStoreError
 
 cdef extern from *:
     """
     static inline int fn_popcount64(unsigned long long x) { return __builtin_popcountll(x); }
     static inline int fn_ctz64(unsigned long long x) { return __builtin_ctzll(x); }
+    static inline void fn_prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
+    static unsigned char fn_select8[256][8];
+    static void fn_init_select(void) {
+        for (int b = 0; b < 256; b++) {
+            int k = 0;
+            for (int i = 0; i < 8; i++)
+                if (b >> i & 1) fn_select8[b][k++] = (unsigned char)i;
+        }
+    }
+    /* Position of the k-th (from 0) set bit of x, which has more than k set bits:
+       byte-wise popcount prefix sums find the byte, a table the bit in it
+       (clearing k bits one by one cost up to 63 steps a lookup). */
+    static inline int fn_select64(unsigned long long x, int k) {
+        const unsigned long long ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        unsigned long long s = x - ((x >> 1) & 0x5555555555555555ULL);
+        s = (s & 0x3333333333333333ULL) + ((s >> 2) & 0x3333333333333333ULL);
+        s = (s + (s >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+        unsigned long long cum = s * ones;
+        unsigned long long le = (((unsigned long long)k * ones | highs) - cum) & highs;
+        int byte = __builtin_popcountll(le);
+        int before = byte ? (int)((cum >> (8 * byte - 8)) & 0xFF) : 0;
+        return 8 * byte + fn_select8[(x >> (8 * byte)) & 0xFF][k - before];
+    }
     """
     int fn_popcount64(unsigned long long x) noexcept nogil
     int fn_ctz64(unsigned long long x) noexcept nogil
+    int fn_select64(unsigned long long x, int k) noexcept nogil
+    void fn_prefetch(const void* p) noexcept nogil
+    void fn_init_select() noexcept
 
 cdef enum:
     N_SEGMENTS = 1000000
     BITMAP_WORDS = 15625
     UNIVERSE = 10000
     LEN_SHIFT = 57
+    # Batches are radix-partitioned by segment in chunks of this many keys (the
+    # record packs the key's place in its chunk into 22 bits).
+    CHUNK_BITS = 21
+    RADIX_BITS = 10
+    RADIX = 1024
+    # Below this many keys a batch is looked up in the caller's order.
+    PARTITION_MIN = 16384
 
 cdef uint64_t VALUE_MASK = (<uint64_t>1 << LEN_SHIFT) - 1
 cdef uint64_t MOBILE_LO = 10000000000ULL
 cdef uint64_t MOBILE_HI = 20000000000ULL
 cdef uint8_t EF_LOW[UNIVERSE + 1]
+cdef uint32_t BUCKET_LOW[16]
+cdef int64_t NAT = -9223372036854775807 - 1
+for _i, _b in enumerate(COUNT_BUCKETS):
+    BUCKET_LOW[_i] = _b
 
 cdef void _init_tables() noexcept:
     cdef int n, lo
@@ -46,6 +85,16 @@ cdef void _init_tables() noexcept:
         EF_LOW[n] = lo
 
 _init_tables()
+fn_init_select()
+
+# Intra-lookup prefetching (see _find_in_segment); the benchmark turns it off to compare.
+cdef bint PREFETCH = True
+
+
+def _set_prefetch(bint on):
+    """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
+    global PREFETCH
+    PREFETCH = on
 
 
 cdef inline uint64_t _ef_bits(uint64_t n) noexcept nogil:
@@ -92,8 +141,15 @@ cdef class TagCore:
     cdef readonly uint64_t n_mobile
     cdef readonly uint64_t n_other
     cdef readonly uint64_t n_segs
-    cdef readonly int day_width
+    cdef readonly int day_bits
+    cdef readonly int day_step
+    cdef int64_t base_day
+    cdef int64_t base_period
+    cdef int64_t max_day
     cdef object _arrays
+    cdef list _tag_list
+    cdef dict _tag_dict
+    cdef object _tag_factory
 
     def __init__(self, buf, layout):
         cdef const uint64_t[::1] bitmap_v
@@ -107,11 +163,18 @@ cdef class TagCore:
         self.n_mobile = layout.n_mobile
         self.n_other = layout.n_other
         self.n_segs = layout.n_segs
-        self.day_width = layout.day_width
+        self.day_bits = layout.day_bits
+        self.day_step = layout.day_step
+        self.base_day = layout.base_day
+        self.base_period = layout.base_day // layout.day_step
+        self.max_day = layout.max_day
+        self._tag_list = None
+        self._tag_dict = {}
+        self._tag_factory = self._no_factory
         arrays = {}
         for name, dtype in (
             ("bitmap", "<u8"), ("seg_cum", "<u4"), ("seg_bitpos", "<u8"), ("ef", "<u8"),
-            ("other_keys", "<u8"), ("tags", "u1"), ("days", "<u2" if self.day_width == 2 else "u1"),
+            ("other_keys", "<u8"), ("tags", "u1"), ("days", "<u2" if self.day_bits == 16 else "u1"),
         ):
             off, length, _ = layout.sections[name]
             item = np.dtype(dtype).itemsize
@@ -136,7 +199,7 @@ cdef class TagCore:
         self.ef_words = layout.sections["ef"][1] // 8
         self.days8 = NULL
         self.days16 = NULL
-        if self.day_width == 2:
+        if self.day_bits == 16:
             days16_v = arrays["days"]
             self.days16 = &days16_v[0]
         else:
@@ -145,6 +208,9 @@ cdef class TagCore:
         err = self._check_directory()
         if err:
             raise TagStoreError(f"corrupt segment directory: {err}")
+
+    def _no_factory(self, packed):
+        return packed
 
     cdef str _check_directory(self):
         cdef uint64_t total = 0, i
@@ -179,22 +245,45 @@ cdef class TagCore:
             return False
         return self.bitpos[i + 1] <= (self.ef_words - 1) * 64
 
-    cdef inline int64_t _find_mobile(self, uint64_t v) noexcept nogil:
+    cdef inline int64_t _find_mobile(self, uint64_t v, bint ahead) noexcept nogil:
         cdef uint64_t seg = v // UNIVERSE - N_SEGMENTS
-        cdef uint64_t s = v % UNIVERSE
         cdef uint64_t word = self.bitmap[seg >> 6]
         cdef uint64_t b = seg & 63
-        cdef uint64_t r, start, n, lo_bits, base, hb, he, h, lo, pos, need, rem, chunk, z, idx
-        cdef uint64_t k
         if not ((word >> b) & 1):
             return -1
-        r = self.rank[seg >> 6] + <uint64_t>fn_popcount64(word & ((<uint64_t>1 << b) - 1))
+        return self._find_in_segment(
+            self.rank[seg >> 6] + <uint64_t>fn_popcount64(word & ((<uint64_t>1 << b) - 1)),
+            v % UNIVERSE,
+            ahead,
+        )
+
+    cdef inline int64_t _find_in_segment(self, uint64_t r, uint64_t s, bint ahead) noexcept nogil:
+        # Entry index of suffix s in the r-th present segment, -1, or -2 (corrupt).
+        cdef uint64_t start, n, lo_bits, base, hb, he, h, lo, pos, need, rem, chunk, z, idx
+        cdef uint64_t k, est
         start = self.cum[r]
         n = self.cum[r + 1] - start
         lo_bits = EF_LOW[n]
         base = self.bitpos[r]
         hb = base + n * lo_bits
         he = self.bitpos[r + 1]
+        if ahead and PREFETCH:
+            # Suffixes are near uniform in a segment: the entry is most likely near
+            # s * n / 10000. Asking for its low bits, tag and day now overlaps those
+            # cache misses with the high-bit scan instead of queueing them after it.
+            # (est < n by the checked count, so every address is inside its section.)
+            # Single lookups only: in a batch the CPU already overlaps the lookups, and
+            # the extra requests cost more than they save (measured).
+            est = (s * n) // UNIVERSE
+            fn_prefetch(&self.ef[(base + est * lo_bits) >> 6])
+            fn_prefetch(&self.ef[(hb + est + (s >> lo_bits)) >> 6])
+            fn_prefetch(&self.tags[start + est])
+            if self.day_bits == 8:
+                fn_prefetch(&self.days8[start + est])
+            elif self.day_bits == 16:
+                fn_prefetch(&self.days16[start + est])
+            elif self.day_bits:
+                fn_prefetch(&self.days8[((start + est) * <uint64_t>self.day_bits) >> 3])
         h = s >> lo_bits
         lo = s & ((<uint64_t>1 << lo_bits) - 1)
         pos = hb
@@ -210,9 +299,7 @@ cdef class TagCore:
                     chunk &= (<uint64_t>1 << rem) - 1
                 z = fn_popcount64(chunk)
                 if z >= need:
-                    for k in range(need - 1):
-                        chunk &= chunk - 1
-                    pos += fn_ctz64(chunk) + 1
+                    pos += fn_select64(chunk, <int>(need - 1)) + 1
                     break
                 need -= z
                 pos += 64 if rem >= 64 else rem
@@ -229,7 +316,7 @@ cdef class TagCore:
             pos += 1
         return -1
 
-    cdef inline int64_t _find(self, uint64_t key) noexcept nogil:
+    cdef inline int64_t _find(self, uint64_t key, bint ahead) noexcept nogil:
         cdef uint64_t length = key >> LEN_SHIFT
         cdef uint64_t v = key & VALUE_MASK
         cdef uint64_t lo = 0, hi = self.n_other, mid
@@ -239,7 +326,7 @@ cdef class TagCore:
         if length == 11 and v >= MOBILE_LO and v < MOBILE_HI:
             if self.n_segs == 0:
                 return -1
-            return self._find_mobile(v)
+            return self._find_mobile(v, ahead)
         while lo < hi:
             mid = (lo + hi) >> 1
             if self.okeys[mid] < key:
@@ -251,44 +338,252 @@ cdef class TagCore:
         return -1
 
     cdef inline int64_t _packed(self, int64_t i) noexcept nogil:
+        # i < n_total, and the days section holds ceil(n_total * day_bits / 8) bytes.
         cdef int64_t day = 0
-        if self.day_width == 1:
+        cdef uint64_t bit
+        if self.day_bits == 8:
             day = self.days8[i]
-        elif self.day_width == 2:
+        elif self.day_bits == 16:
             day = self.days16[i]
+        elif self.day_bits:
+            bit = <uint64_t>i * <uint64_t>self.day_bits
+            day = (self.days8[bit >> 3] >> (bit & 7)) & ((1 << self.day_bits) - 1)
         return self.tags[i] | (day << 8)
+
+    cdef inline int64_t _day_number(self, int64_t value) noexcept nogil:
+        # The last day a stored value can stand for (a period's end, not past max_day).
+        cdef int64_t end
+        if self.day_step == 1:
+            return self.base_day + value
+        end = (self.base_period + value + 1) * self.day_step - 1
+        return end if end < self.max_day else self.max_day
 
     def find(self, uint64_t key):
         """Entry index of a numeric key, or -1."""
-        cdef int64_t i = self._find(key)
+        cdef int64_t i = self._find(key, True)
         if i == -2:
             raise TagStoreError("corrupt segment payload (run verify)")
         return i
 
     def lookup(self, uint64_t key):
         """``tag | day_offset << 8`` of a numeric key, or -1."""
-        cdef int64_t i = self._find(key)
+        cdef int64_t i = self._find(key, True)
         if i < 0:
             if i == -2:
                 raise TagStoreError("corrupt segment payload (run verify)")
             return -1
         return self._packed(i)
 
-    def lookup_batch(self, const uint64_t[::1] keys, int64_t[::1] out):
-        """Entry index (or -1) of every key into ``out``, without the GIL."""
-        cdef Py_ssize_t i, n = keys.shape[0]
-        cdef bint bad = False
-        cdef int64_t r
+    def tag(self, uint64_t key):
+        """The cached tag object of a numeric key (made by the tag factory once), or None."""
+        cdef int64_t i = self._find(key, True)
+        cdef int64_t p
+        if i < 0:
+            if i == -2:
+                raise TagStoreError("corrupt segment payload (run verify)")
+            return None
+        p = self._packed(i)
+        if self._tag_list is not None:
+            # p < len(_tag_list) by construction: a tag byte and a day of day_bits <= 8.
+            t = self._tag_list[p]
+            if t is None:
+                t = self._tag_factory(p)
+                self._tag_list[p] = t
+            return t
+        t = self._tag_dict.get(p)
+        if t is None:
+            t = self._tag_factory(p)
+            if len(self._tag_dict) < 1 << 16:
+                self._tag_dict[p] = t
+        return t
+
+    def set_tag_factory(self, factory):
+        """Use ``factory(tag | day_offset << 8)`` to make the objects :meth:`tag` returns."""
+        self._tag_factory = factory
+        if self.day_bits <= 8:
+            self._tag_list = [None] * (256 << self.day_bits)
+            self._tag_dict = None
+        else:
+            self._tag_list = None
+            self._tag_dict = {}
+
+    cdef int _chunk(self, const uint64_t* keys, Py_ssize_t m, int64_t* index, uint32_t* packed,
+                    uint64_t* a, uint64_t* b) noexcept nogil:
+        # Look up m <= 2**CHUNK_BITS keys. With scratch a, b (m words each) the mobile
+        # keys are radix-sorted by segment first (two stable 10-bit passes), so the
+        # lookups walk the directory, codes, tags and days in file order instead of
+        # jumping across the whole file for every key. Returns 1 on a corrupt payload.
+        cdef uint32_t h0[RADIX]
+        cdef uint32_t h1[RADIX]
+        cdef Py_ssize_t i, j, cnt = 0
+        cdef uint64_t key, v, length, seg, word, rec, r = 0, last_seg
+        cdef uint32_t t0, t1, c
+        cdef int64_t found
+        cdef int bad = 0
+        if a == NULL:
+            for i in range(m):
+                found = self._find(keys[i], False)
+                if found == -2:
+                    bad = 1
+                    found = -1
+                index[i] = found
+                if packed != NULL and found >= 0:
+                    packed[i] = <uint32_t>self._packed(found)
+            return bad
+        memset(h0, 0, sizeof(h0))
+        memset(h1, 0, sizeof(h1))
+        for i in range(m):
+            key = keys[i]
+            length = key >> LEN_SHIFT
+            v = key & VALUE_MASK
+            if (length == 0 or length == 11) and v >= MOBILE_LO and v < MOBILE_HI:
+                index[i] = -1
+                if self.n_segs == 0:
+                    continue
+                seg = v // UNIVERSE - N_SEGMENTS
+                word = self.bitmap[seg >> 6]
+                if (word >> (seg & 63)) & 1:
+                    a[cnt] = (seg << 36) | ((v % UNIVERSE) << 22) | <uint64_t>i
+                    h0[seg & (RADIX - 1)] += 1
+                    h1[seg >> RADIX_BITS] += 1
+                    cnt += 1
+                continue
+            found = self._find(key, False)
+            if found == -2:
+                bad = 1
+                found = -1
+            index[i] = found
+            if packed != NULL and found >= 0:
+                packed[i] = <uint32_t>self._packed(found)
+        t0 = 0
+        t1 = 0
+        for j in range(RADIX):
+            c = h0[j]
+            h0[j] = t0
+            t0 += c
+            c = h1[j]
+            h1[j] = t1
+            t1 += c
+        for j in range(cnt):
+            rec = a[j]
+            seg = rec >> 36
+            b[h0[seg & (RADIX - 1)]] = rec
+            h0[seg & (RADIX - 1)] += 1
+        for j in range(cnt):
+            rec = b[j]
+            seg = rec >> 36
+            a[h1[seg >> RADIX_BITS]] = rec
+            h1[seg >> RADIX_BITS] += 1
+        last_seg = N_SEGMENTS
+        for j in range(cnt):
+            rec = a[j]
+            seg = rec >> 36
+            if seg != last_seg:
+                word = self.bitmap[seg >> 6]
+                r = self.rank[seg >> 6] + <uint64_t>fn_popcount64(
+                    word & ((<uint64_t>1 << (seg & 63)) - 1))
+                last_seg = seg
+            i = <Py_ssize_t>(rec & ((1 << 22) - 1))
+            found = self._find_in_segment(r, (rec >> 22) & 0x3FFF, False)
+            if found == -2:
+                bad = 1
+                found = -1
+            index[i] = found
+            if packed != NULL and found >= 0:
+                packed[i] = <uint32_t>self._packed(found)
+        return bad
+
+    cdef int _batch(self, const uint64_t* keys, Py_ssize_t n, int64_t* index,
+                    uint8_t* found, uint8_t* cats, uint32_t* counts, int64_t* days,
+                    Py_ssize_t min_partition) noexcept nogil:
+        # 0, 1 (corrupt payload) or -1 (out of memory). With cats != NULL every
+        # column is filled; else only the entry indices.
+        cdef Py_ssize_t step = 1 << CHUNK_BITS
+        cdef Py_ssize_t size = n if n < step else step
+        cdef Py_ssize_t off, m, i
+        cdef uint64_t* a = NULL
+        cdef uint64_t* b = NULL
+        cdef uint32_t* packed = NULL
+        cdef uint32_t p
+        cdef int bad = 0
+        if n == 0:
+            return 0
+        if n >= min_partition and self.n_segs > 0:
+            a = <uint64_t*>malloc(size * sizeof(uint64_t))
+            b = <uint64_t*>malloc(size * sizeof(uint64_t))
+            if a == NULL or b == NULL:
+                free(a)
+                free(b)
+                return -1
+        if cats != NULL:
+            packed = <uint32_t*>malloc(size * sizeof(uint32_t))
+            if packed == NULL:
+                free(a)
+                free(b)
+                return -1
+        off = 0
+        while off < n:
+            m = n - off if n - off < step else step
+            bad |= self._chunk(keys + off, m, index + off, packed, a, b)
+            if cats != NULL:
+                for i in range(m):
+                    if index[off + i] >= 0:
+                        p = packed[i]
+                        found[off + i] = 1
+                        cats[off + i] = (p & 0xFF) >> 4
+                        counts[off + i] = BUCKET_LOW[p & 15]
+                        days[off + i] = self._day_number(p >> 8) if self.day_bits else NAT
+                    else:
+                        found[off + i] = 0
+                        cats[off + i] = 0
+                        counts[off + i] = 0
+                        days[off + i] = NAT
+            off += m
+        free(a)
+        free(b)
+        free(packed)
+        return bad
+
+    def lookup_batch(self, const uint64_t[::1] keys, int64_t[::1] out,
+                     Py_ssize_t min_partition=PARTITION_MIN):
+        """Entry index (or -1) of every key into ``out``, without the GIL.
+
+        Batches of ``min_partition`` keys or more are sorted by segment first.
+        """
+        cdef Py_ssize_t n = keys.shape[0]
+        cdef int err
         if out.shape[0] != n:
             raise ValueError("out must have one slot per key")
+        if n == 0:
+            return
         with nogil:
-            for i in range(n):
-                r = self._find(keys[i])
-                if r == -2:
-                    bad = True
-                    r = -1
-                out[i] = r
-        if bad:
+            err = self._batch(&keys[0], n, &out[0], NULL, NULL, NULL, NULL, min_partition)
+        self._raise_batch(err)
+
+    def lookup_columns(self, const uint64_t[::1] keys, int64_t[::1] index, uint8_t[::1] found,
+                       uint8_t[::1] categories, uint32_t[::1] counts, int64_t[::1] days,
+                       Py_ssize_t min_partition=PARTITION_MIN):
+        """Every key's entry index, found flag, category, count bucket and day, without the GIL.
+
+        ``days`` are day numbers (days since 1970-01-01; ``INT64_MIN``, NaT, where
+        not found or not stored); ``counts`` are the count buckets' lower bounds.
+        """
+        cdef Py_ssize_t n = keys.shape[0]
+        cdef int err
+        if not (index.shape[0] == found.shape[0] == categories.shape[0] == counts.shape[0]
+                == days.shape[0] == n):
+            raise ValueError("every column must have one slot per key")
+        if n == 0:
+            return
+        with nogil:
+            err = self._batch(&keys[0], n, &index[0], &found[0], &categories[0], &counts[0],
+                              &days[0], min_partition)
+        self._raise_batch(err)
+
+    cdef _raise_batch(self, int err):
+        if err == -1:
+            raise MemoryError("no memory for the batch's scratch arrays")
+        if err:
             raise TagStoreError("corrupt segment payload (run verify)")
 
     cdef int _decode(self, uint64_t* out, bint write) noexcept nogil:

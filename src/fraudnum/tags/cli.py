@@ -45,6 +45,8 @@ def cmd_build(ns: argparse.Namespace, stdin: TextIO, out: TextIO) -> int:
             on_error="skip" if ns.skip_bad_rows else "raise",
             progress=False if ns.quiet else None,
             day_width=ns.day_width,
+            day_bits=ns.day_bits,
+            day_step=ns.day_step,
             description=ns.description or "",
         )
     except BadRowsError as e:
@@ -186,6 +188,18 @@ def add_store_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=int,
         choices=[0, 1, 2],
         help="bytes per last-marked day (0: keep no days); default the narrowest that fits",
+    )
+    b.add_argument(
+        "--day-bits",
+        type=int,
+        choices=[1, 2, 4],
+        help="keep only the period of the last mark, in this many bits a number"
+        " (1: under 2 bytes a number at 242 M); docs/tags.md has the trade-off",
+    )
+    b.add_argument(
+        "--day-step",
+        type=int,
+        help="days per period with --day-bits; default the shortest that holds the marks",
     )
     b.add_argument("--description", help="free text kept in the store's parameters")
     b.add_argument("--quiet", action="store_true", help="no progress bar")

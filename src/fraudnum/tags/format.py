@@ -14,7 +14,13 @@ A store is one little-endian file::
     other_keys  uint64[n_other]: every other number (landline, 400, 95, international)
                 as a numeric key, sorted
     tags        uint8[n_mobile + n_other]: category << 4 | count bucket
-    days        uint8 or uint16[n]: last day marked, as days after base_day
+    days        day_bits per entry (8 or 16: the last day marked, as days after
+                base_day; 1, 2 or 4, packed from the low bits of each byte: its
+                period of day_step days, day // day_step - base_day // day_step)
+
+Version 2 has the day_bits and day_step fields (where version 1 had a day width in
+bytes and a zero flags word); version 1 files are still read (day_bits = 8 x width,
+day_step = 1).
 
 Entry ``i < n_mobile`` is the i-th mobile number in numeric order, entry
 ``n_mobile + j`` is ``other_keys[j]``. Every section starts on an 8-byte boundary.
@@ -62,8 +68,12 @@ class TagStoreError(ValueError):
 
 #: The first 8 bytes of every tag store file.
 MAGIC: Final = b"FNTAGS\r\n"
-#: The format version this code writes and reads.
-VERSION: Final = 1
+#: The format version this code writes (it also reads version 1).
+VERSION: Final = 2
+#: Bits a last-marked day may take: exact days (8, 16) or periods of days (1, 2, 4).
+DAY_BITS: Final = (0, 1, 2, 4, 8, 16)
+#: The longest period a coarse day may stand for (a year).
+MAX_DAY_STEP: Final = 366
 #: The sections of a file, in order.
 SECTION_NAMES: Final = (
     "params",
@@ -76,8 +86,8 @@ SECTION_NAMES: Final = (
     "days",
 )
 N_SECTIONS: Final = len(SECTION_NAMES)
-# magic, version, header_size, flags, n_mobile, n_other, n_segs, day_width, pad,
-# base_day, max_day, file_size, n_sections, pad
+# magic, version, header_size, day_step (v1: flags, 0), n_mobile, n_other, n_segs,
+# day_bits (v1: day width in bytes), pad, base_day, max_day, file_size, n_sections, pad
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
 _SECTION = struct.Struct("<QQI4x")
 _CRC = struct.Struct("<I4x")
@@ -172,7 +182,9 @@ class Layout:
         n_mobile: mobile numbers (entries 0 .. n_mobile - 1).
         n_other: other numbers (entries n_mobile ..).
         n_segs: present 7-digit segments.
-        day_width: bytes per last-marked day (0: days not stored).
+        day_bits: bits per last-marked day (0: days not stored; 8, 16: exact days;
+            1, 2, 4: the period of ``day_step`` days it fell in).
+        day_step: days per stored step (1: exact days).
         base_day: day number of day offset 0.
         max_day: the newest day (the store is "as of" this day).
         file_size: bytes in the file.
@@ -183,7 +195,8 @@ class Layout:
 
     __slots__ = (
         "base_day",
-        "day_width",
+        "day_bits",
+        "day_step",
         "file_size",
         "header_crc",
         "max_day",
@@ -199,7 +212,8 @@ class Layout:
         n_mobile: int,
         n_other: int,
         n_segs: int,
-        day_width: int,
+        day_bits: int,
+        day_step: int,
         base_day: int,
         max_day: int,
         file_size: int,
@@ -210,7 +224,8 @@ class Layout:
         self.n_mobile = n_mobile
         self.n_other = n_other
         self.n_segs = n_segs
-        self.day_width = day_width
+        self.day_bits = day_bits
+        self.day_step = day_step
         self.base_day = base_day
         self.max_day = max_day
         self.file_size = file_size
@@ -222,6 +237,22 @@ class Layout:
     def n_total(self) -> int:
         """All entries."""
         return self.n_mobile + self.n_other
+
+    @property
+    def max_period(self) -> int:
+        """The largest stored day value the header's day range allows."""
+        return self.max_day // self.day_step - self.base_day // self.day_step
+
+    def day_range(self, value: int) -> tuple[int, int]:
+        """The first and last day numbers a stored day value can stand for.
+
+        Exact days: the day itself, twice. Periods: the period's first day and its
+        last, but no later than the store's newest mark.
+        """
+        if self.day_step == 1:
+            return self.base_day + value, self.base_day + value
+        start = (self.base_day // self.day_step + value) * self.day_step
+        return start, min(start + self.day_step - 1, self.max_day)
 
     def offset(self, name: str) -> int:
         """Byte offset of a section."""
@@ -237,7 +268,8 @@ def pack_header(
     n_mobile: int,
     n_other: int,
     n_segs: int,
-    day_width: int,
+    day_bits: int,
+    day_step: int,
     base_day: int,
     max_day: int,
     file_size: int,
@@ -248,11 +280,11 @@ def pack_header(
         MAGIC,
         VERSION,
         HEADER_SIZE,
-        0,
+        day_step,
         n_mobile,
         n_other,
         n_segs,
-        day_width,
+        day_bits,
         base_day,
         max_day,
         file_size,
@@ -262,7 +294,12 @@ def pack_header(
     return head + _CRC.pack(zlib.crc32(head))
 
 
-def _expected_lengths(n_mobile: int, n_other: int, n_segs: int, day_width: int) -> dict[str, int]:
+def days_bytes(n: int, day_bits: int) -> int:
+    """Bytes of the days section of ``n`` entries."""
+    return (n * day_bits + 7) // 8
+
+
+def _expected_lengths(n_mobile: int, n_other: int, n_segs: int, day_bits: int) -> dict[str, int]:
     n = n_mobile + n_other
     return {
         "bitmap": BITMAP_WORDS * 8,
@@ -270,7 +307,7 @@ def _expected_lengths(n_mobile: int, n_other: int, n_segs: int, day_width: int) 
         "seg_bitpos": 8 * (n_segs + 1),
         "other_keys": 8 * n_other,
         "tags": n,
-        "days": day_width * n,
+        "days": days_bytes(n, day_bits),
     }
 
 
@@ -296,10 +333,12 @@ def read_layout(buf: Any, origin: str) -> Layout:
     if bytes(buf[:8]) != MAGIC:
         raise TagStoreError(f"{origin}: not a fraudnum tag store (bad magic)")
     fixed = _FIXED.unpack_from(buf, 0)
-    _, version, header_size, _flags, n_mobile, n_other, n_segs, day_width = fixed[:8]
+    _, version, header_size, day_step, n_mobile, n_other, n_segs, day_bits = fixed[:8]
     base_day, max_day, file_size, n_sections = fixed[8:]
-    if version != VERSION:
-        raise TagStoreError(f"{origin}: tag store version {version}, this fraudnum reads {VERSION}")
+    if version not in (1, VERSION):
+        raise TagStoreError(
+            f"{origin}: tag store version {version}, this fraudnum reads 1 and {VERSION}"
+        )
     head_len = HEADER_SIZE - _CRC.size
     (crc,) = _CRC.unpack_from(buf, head_len)
     header_crc = zlib.crc32(buf[:head_len])
@@ -311,13 +350,26 @@ def read_layout(buf: Any, origin: str) -> Layout:
         raise TagStoreError(
             f"{origin}: file is {size} bytes but its header says {file_size} (truncated?)"
         )
-    if day_width not in (0, 1, 2):
-        raise TagStoreError(f"{origin}: day width {day_width} is not 0, 1 or 2")
+    if version == 1:
+        # Version 1: a day width in bytes, and a flags word that was always 0.
+        if day_bits not in (0, 1, 2):
+            raise TagStoreError(f"{origin}: day width {day_bits} is not 0, 1 or 2")
+        day_bits, day_step = 8 * day_bits, 1
+    if day_bits not in DAY_BITS:
+        raise TagStoreError(f"{origin}: {day_bits} bits a day is not one of {DAY_BITS}")
+    if not 1 <= day_step <= MAX_DAY_STEP or (day_bits >= 8 and day_step != 1):
+        raise TagStoreError(f"{origin}: a day step of {day_step} days does not fit its bits")
     if not (0 <= n_segs <= N_SEGMENTS) or n_mobile > 0xFFFFFFFF or n_segs > n_mobile:
         raise TagStoreError(f"{origin}: impossible counts in the header")
     if (n_segs == 0) != (n_mobile == 0) or n_mobile > n_segs * SUFFIX_UNIVERSE:
         raise TagStoreError(f"{origin}: impossible counts in the header")
-    if day_width and n_mobile + n_other and not (0 <= max_day - base_day < 256**day_width):
+    if (
+        day_bits
+        and n_mobile + n_other
+        and not (
+            0 <= base_day <= max_day and max_day // day_step - base_day // day_step < 1 << day_bits
+        )
+    ):
         raise TagStoreError(f"{origin}: day range does not fit its width")
     sections: dict[str, tuple[int, int, int]] = {}
     end = HEADER_SIZE
@@ -334,7 +386,7 @@ def read_layout(buf: Any, origin: str) -> Layout:
         end = off + length
     if end != size:
         raise TagStoreError(f"{origin}: {size - end} unexpected bytes after the last section")
-    expected = _expected_lengths(n_mobile, n_other, n_segs, day_width)
+    expected = _expected_lengths(n_mobile, n_other, n_segs, day_bits)
     for name, want in expected.items():
         if sections[name][1] != want:
             raise TagStoreError(
@@ -358,7 +410,8 @@ def read_layout(buf: Any, origin: str) -> Layout:
         n_mobile,
         n_other,
         n_segs,
-        day_width,
+        day_bits,
+        day_step,
         base_day,
         max_day,
         size,
@@ -429,3 +482,31 @@ def check_other_keys(keys: npt.NDArray[np.uint64], origin: str) -> None:
         raise TagStoreError(f"{origin}: an other number does not fit its length")
     if bool(np.any((keys >= MOBILE_KEY_LO) & (keys < MOBILE_KEY_HI))):
         raise TagStoreError(f"{origin}: a mobile number is stored among the others")
+
+
+def day_values(buf: Any, layout: Layout) -> npt.NDArray[Any]:
+    """Every entry's stored day value (as uint8/uint16; empty without days)."""
+    n = layout.n_total
+    bits = layout.day_bits
+    if not bits or not n:
+        return np.zeros(0, np.uint8)
+    off = layout.offset("days")
+    if bits >= 8:
+        return np.frombuffer(buf, np.uint8 if bits == 8 else np.dtype("<u2"), count=n, offset=off)
+    raw = np.frombuffer(buf, np.uint8, count=days_bytes(n, bits), offset=off)
+    shifts = np.arange(0, 8, bits, dtype=np.uint8)
+    values = (raw[:, None] >> shifts) & np.uint8((1 << bits) - 1)
+    out: npt.NDArray[Any] = values.reshape(-1)[:n]
+    return out
+
+
+def pack_day_values(values: npt.NDArray[Any], bits: int) -> npt.NDArray[np.uint8]:
+    """Pack day values of 1, 2 or 4 bits from the low bits of each byte."""
+    per = 8 // bits
+    v = np.zeros(-(-values.shape[0] // per) * per, np.uint8)
+    v[: values.shape[0]] = values
+    shifts = np.arange(0, 8, bits, dtype=np.uint8)
+    packed: npt.NDArray[np.uint8] = np.bitwise_or.reduce(
+        v.reshape(-1, per) << shifts, axis=1
+    ).astype(np.uint8)
+    return packed

@@ -74,12 +74,18 @@ class Tag:
             (exact up to 4; then 5+, 10+, 20+, 50+, 100+ ... 100,000+).
         count_exact: whether ``count`` is exact.
         last_marked: the last day anyone marked it (None if the store keeps no days).
+            In a store of coarse days (``day_bits`` 1, 2 or 4) the last day of the
+            period the last mark fell in (never past the store's newest mark).
+        last_marked_from: in a store of coarse days, the first day of that period:
+            the last mark was made between ``last_marked_from`` and ``last_marked``.
+            None where days are exact.
     """
 
     category: Category
     count: int
     count_exact: bool
     last_marked: _dt.date | None
+    last_marked_from: _dt.date | None = None
 
     @property
     def code(self) -> str:
@@ -97,13 +103,14 @@ class Tag:
         if self.count_exact and self.count == 1:
             form = "crowd_marks_one"
         if self.last_marked is not None:
-            form += "_last"
+            form += "_last" if self.last_marked_from is None else "_between"
         text = builtin_reasons()[form]
         params = {
             "count": f"{self.count:,}",
             "category_zh": self.category.zh,
             "category_en": self.category.en,
             "last": self.last_marked.isoformat() if self.last_marked is not None else "",
+            "first": self.last_marked_from.isoformat() if self.last_marked_from else "",
         }
         return fill(text.zh, **params), fill(text.en, **params)
 
@@ -115,6 +122,9 @@ class Tag:
             "count": self.count,
             "count_exact": self.count_exact,
             "last_marked": self.last_marked.isoformat() if self.last_marked else None,
+            "last_marked_from": self.last_marked_from.isoformat()
+            if self.last_marked_from
+            else None,
             "code": self.code,
             "zh": zh,
             "en": en,
@@ -622,9 +632,15 @@ def _write_store(
     *,
     progress: bool | None,
     backend: Backend,
-    day_width: int | None = None,
+    day_bits: int | None = None,
+    day_step: int | None = None,
+    step_of: int = 1,
 ) -> int:
-    """Write sorted unique keys and their tags; returns the file's size."""
+    """Write sorted unique keys and their tags; returns the file's size.
+
+    ``day_bits``/``day_step``: see :func:`build`; ``step_of``: a chosen step must be
+    a multiple of it (a merge keeps each stored period inside one new period).
+    """
     n = keys.shape[0]
     lo = int(np.searchsorted(keys, np.uint64(fmt.MOBILE_KEY_LO)))
     hi = int(np.searchsorted(keys, np.uint64(fmt.MOBILE_KEY_HI)))
@@ -665,23 +681,22 @@ def _write_store(
     present = np.zeros(fmt.N_SEGMENTS, dtype=bool)
     present[seg_ids] = True
     bitmap = np.packbits(present, bitorder="little").view("<u8")
-    # Days: offsets from the oldest, in the narrowest width that holds them.
+    # Days: offsets from the oldest (or their periods), in the bits asked for.
     if days is not None and n:
         ordered_days = np.concatenate([days[lo:hi], days[:lo], days[hi:]])
         base_day, max_day = int(ordered_days.min()), int(ordered_days.max())
-        span = max_day - base_day
-        width = day_width if day_width is not None else (1 if span < 256 else 2)
-        if width and span >= 256**width:
-            raise TagStoreError(
-                f"the marks span {span + 1} days, more than day_width={width} holds"
-            )
-        dtype = np.uint8 if width == 1 else np.uint16
+        bits, step = _day_format(base_day, max_day, day_bits, day_step, step_of)
+        values = ordered_days // np.int32(step) - np.int32(base_day // step)
         day_bytes: npt.NDArray[Any] = (
-            (ordered_days - base_day).astype(dtype) if width else np.zeros(0, np.uint8)
+            np.zeros(0, np.uint8)
+            if not bits
+            else values.astype(np.uint8 if bits == 8 else "<u2")
+            if bits >= 8
+            else fmt.pack_day_values(values, bits)
         )
     else:
         base_day = max_day = int(days.max()) if days is not None and n else 0
-        width = 0
+        bits, step = 0, 1
         day_bytes = np.zeros(0, np.uint8)
     params = {**params, "categories": [[c.code, c.name, c.zh, c.en] for c in builtin_categories()]}
     params["count_buckets"] = list(COUNT_BUCKETS)
@@ -722,7 +737,8 @@ def _write_store(
                     n_mobile=n_mob,
                     n_other=other.shape[0],
                     n_segs=n_segs,
-                    day_width=width,
+                    day_bits=bits,
+                    day_step=step,
                     base_day=base_day,
                     max_day=max_day,
                     file_size=pos,
@@ -745,6 +761,58 @@ def _write_store(
     finally:
         os.close(dfd)
     return pos
+
+
+def _day_bits(day_width: int | None, day_bits: int | None) -> int | None:
+    """The day bits asked for by either spelling (None: the narrowest exact width)."""
+    if day_bits is not None:
+        if day_bits not in fmt.DAY_BITS:
+            raise TagStoreError(f"day_bits={day_bits} is not one of {fmt.DAY_BITS}")
+        return day_bits
+    if day_width is not None:
+        if day_width not in (0, 1, 2):
+            raise TagStoreError(f"day_width={day_width} is not 0, 1 or 2")
+        return 8 * day_width
+    return None
+
+
+def _day_format(
+    base_day: int, max_day: int, day_bits: int | None, day_step: int | None, step_of: int
+) -> tuple[int, int]:
+    """(bits, step) for marks from base_day to max_day; raises if they cannot fit."""
+    span = max_day - base_day
+    if day_bits is None:
+        day_bits = 8 if span < 256 else 16
+    if day_bits >= 8 or day_bits == 0:
+        if day_step not in (None, 1):
+            raise TagStoreError(f"day_step={day_step} needs day_bits 1, 2 or 4")
+        if day_bits and span >= 1 << day_bits:
+            raise TagStoreError(
+                f"the marks span {span + 1} days, more than day_width={day_bits // 8} holds"
+            )
+        return day_bits, 1
+
+    def fits(step: int) -> bool:
+        return max_day // step - base_day // step < 1 << day_bits
+
+    if day_step is not None:
+        if not 1 <= day_step <= fmt.MAX_DAY_STEP or day_step % step_of or not fits(day_step):
+            raise TagStoreError(
+                f"the marks span {span + 1} days: {1 << day_bits} periods of day_step="
+                f"{day_step} days (a multiple of {step_of}, at most {fmt.MAX_DAY_STEP}) "
+                "do not hold them"
+            )
+        return day_bits, day_step
+    # The shortest period that holds the span, in whole multiples of step_of.
+    step = max(step_of, -(-(span + 1) // (1 << day_bits)) // step_of * step_of)
+    while not fits(step):
+        step += step_of
+    if step > fmt.MAX_DAY_STEP:
+        raise TagStoreError(
+            f"the marks span {span + 1} days, too many for {day_bits} bits a day; "
+            "expire the oldest (expire_before) or keep more bits"
+        )
+    return day_bits, step
 
 
 def _cores(backend: Backend) -> tuple[Any, Any]:
@@ -811,6 +879,8 @@ def build(
     day_width: int | None = None,
     backend: Backend = "auto",
     description: str = "",
+    day_bits: int | None = None,
+    day_step: int | None = None,
 ) -> BuildReport:
     """Build a store file from marks.
 
@@ -826,6 +896,12 @@ def build(
         progress: show a progress bar on stderr (default: when stderr is a terminal).
         day_width: bytes per last-marked day: 1 (marks within 256 days), 2, or 0 to
             store no days; default the narrowest that fits.
+        day_bits: bits per last-marked day instead: 0, 8, 16 (exact days), or 1, 2,
+            4 to keep only the period of ``day_step`` days the last mark fell in
+            (periods aligned to 1970-01-01; the reason then says "between" two
+            days). 1 bit is what keeps 242 M numbers under 2 bytes a number.
+        day_step: days per period with ``day_bits`` 1, 2 or 4; default the
+            shortest that holds the marks' span in ``2**day_bits`` periods.
         backend: ``"compiled"``, ``"python"`` or ``"auto"``.
         description: free text kept in the build parameters.
 
@@ -852,7 +928,8 @@ def build(
         params,
         progress=progress,
         backend=backend,
-        day_width=day_width,
+        day_bits=_day_bits(day_width, day_bits),
+        day_step=day_step,
     )
     return BuildReport(
         str(path), int(keys.shape[0]), size, skipped, dups, errors, time.perf_counter() - t0
@@ -911,15 +988,21 @@ class TagStore:
             if n
             else np.zeros(0, np.uint8)
         )
-        if layout.day_width and n:
-            dt = np.uint8 if layout.day_width == 1 else np.dtype("<u2")
+        if layout.day_bits and n:
+            # The section as it is: one value a byte or two, or packed coarse days.
+            dt = np.dtype("<u2" if layout.day_bits == 16 else "u1")
             self._days: npt.NDArray[Any] | None = np.frombuffer(
-                buf, dt, count=n, offset=layout.offset("days")
+                buf,
+                dt,
+                count=fmt.days_bytes(n, layout.day_bits) // dt.itemsize,
+                offset=layout.offset("days"),
             )
         else:
             self._days = None
         self._categories = {int(c[0]): _category(c) for c in layout.params["categories"]}
         self._cache: dict[int, Tag] = {}
+        if core is not None:
+            core.set_tag_factory(self._tag_of)
 
     # -- opening ---------------------------------------------------------------
 
@@ -992,22 +1075,34 @@ class TagStore:
             cat = self._categories.get(b >> 4) or Category(
                 b >> 4, f"code_{b >> 4}", "未知", "unknown"
             )
-            day = (
-                fmt.day_date(self._layout.base_day + (packed >> 8))
-                if self._layout.day_width
-                else None
-            )
+            day = first = None
+            if self._layout.day_bits:
+                lo, hi = self._layout.day_range(packed >> 8)
+                day = fmt.day_date(hi)
+                first = fmt.day_date(lo) if lo != hi else None
             bucket = b & 15
             tag = Tag(
-                cat, COUNT_BUCKETS[bucket], _count_upper(bucket) == COUNT_BUCKETS[bucket], day
+                cat,
+                COUNT_BUCKETS[bucket],
+                _count_upper(bucket) == COUNT_BUCKETS[bucket],
+                day,
+                first,
             )
             if len(self._cache) < 1 << 16:
                 self._cache[packed] = tag
         return tag
 
     def _tag_at(self, i: int) -> Tag:
-        day = int(self._days[i]) if self._days is not None else 0
-        return self._tag_of(int(self._tags[i]) | (day << 8))
+        return self._tag_of(int(self._tags[i]) | (self._day_value(i) << 8))
+
+    def _day_value(self, i: int) -> int:
+        bits = self._layout.day_bits
+        if self._days is None:
+            return 0
+        if bits >= 8:
+            return int(self._days[i])
+        byte, shift = divmod(i * bits, 8)
+        return (int(self._days[byte]) >> shift) & ((1 << bits) - 1)
 
     def _live(self) -> Any:
         if self._core is None:
@@ -1016,8 +1111,12 @@ class TagStore:
 
     def lookup_key(self, key: int) -> Tag | None:
         """The tag of a numeric key (:func:`number_key`), or None."""
-        packed = self._live().lookup(key)
-        return None if packed < 0 else self._tag_of(packed)
+        core = self._core
+        if core is None:
+            raise TagStoreError(f"{self._path}: the store is closed")
+        # The core returns the cached Tag itself: no second call, no dict lookup here.
+        tag: Tag | None = core.tag(key)
+        return tag
 
     def lookup_digits(self, canonical_digits: str) -> Tag | None:
         """The tag of canonical digits (``"13912345678"``, ``"01065612308"``), or None.
@@ -1030,16 +1129,16 @@ class TagStore:
             if len(canonical_digits) > fmt.MAX_DIGITS and canonical_digits.isdigit():
                 return None
             k = fmt.encode_key(canonical_digits)
-        packed = self._live().lookup(k)
-        return None if packed < 0 else self._tag_of(packed)
+        tag: Tag | None = self._live().tag(k)
+        return tag
 
     def lookup(self, number: str) -> Tag | None:
         """The tag of a number in any written form (``"+86 139-1234-5678"``), or None."""
         k = _key_of_written(number)
         if k is None:
             return None
-        packed = self._live().lookup(k)
-        return None if packed < 0 else self._tag_of(packed)
+        tag: Tag | None = self._live().tag(k)
+        return tag
 
     def __contains__(self, number: object) -> bool:
         return isinstance(number, str) and self.lookup(number) is not None
@@ -1063,21 +1162,15 @@ class TagStore:
             keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
         else:
             keys = self.keys_of([str(s) for s in arr.reshape(-1).tolist()])
-        index = np.empty(keys.shape[0], dtype=np.int64)
-        self._live().lookup_batch(keys, index)
-        found = index >= 0
-        hit = index[found]
-        tagb = self._tags[hit]
-        cats = np.zeros(keys.shape[0], np.uint8)
-        cats[found] = tagb >> 4
-        counts = np.zeros(keys.shape[0], np.uint32)
-        counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
-        days = np.full(keys.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
-        if self._days is not None:
-            days[found] = (self._days[hit].astype(np.int64) + self._layout.base_day).astype(
-                "datetime64[D]"
-            )
-        return TagBatch(found, cats, counts, days, index, self)
+        n = keys.shape[0]
+        index = np.empty(n, dtype=np.int64)
+        found = np.empty(n, dtype=np.uint8)
+        cats = np.empty(n, dtype=np.uint8)
+        counts = np.empty(n, dtype=np.uint32)
+        days = np.empty(n, dtype=np.int64)
+        # One pass in C fills every column (sorting a large batch by segment first).
+        self._live().lookup_columns(keys, index, found, cats, counts, days)
+        return TagBatch(found.view(np.bool_), cats, counts, days.view("datetime64[D]"), index, self)
 
     # -- whole-store -----------------------------------------------------------
 
@@ -1097,7 +1190,7 @@ class TagStore:
     @property
     def as_of(self) -> _dt.date | None:
         """The newest last-marked day in the store (None if empty or no days)."""
-        if not len(self) or not self._layout.day_width:
+        if not len(self) or not self._layout.day_bits:
             return None
         return fmt.day_date(self._layout.max_day)
 
@@ -1108,7 +1201,7 @@ class TagStore:
         self._live().decode_keys(keys)
         tags = np.asarray(self._tags)
         days = (
-            self._days.astype(np.int32) + np.int32(lay.base_day)
+            _day_numbers(fmt.day_values(self._buf, lay), lay)
             if self._days is not None
             else np.zeros(lay.n_total, np.int32)
         )
@@ -1131,9 +1224,10 @@ class TagStore:
         """``(canonical digits, tag)`` of every entry, in numeric-key order."""
         arr = self.to_arrays()
         tags = _tag_bytes(arr.categories, arr.counts)
-        base = self._layout.base_day
+        lay = self._layout
+        base = lay.base_day // lay.day_step
         for key, t, d in zip(arr.keys.tolist(), tags.tolist(), arr.days.tolist(), strict=True):
-            day = d - base if self._layout.day_width else 0
+            day = d // lay.day_step - base if lay.day_bits else 0
             yield fmt.decode_key(key), self._tag_of(t | (day << 8))
 
     def verify(self) -> None:
@@ -1158,12 +1252,14 @@ class TagStore:
             "segments": lay.n_segs,
             "bytes": lay.file_size,
             "bytes_per_number": round(lay.file_size / lay.n_total, 3) if lay.n_total else None,
-            "day_width": lay.day_width,
+            "day_width": lay.day_bits // 8 if lay.day_bits % 8 == 0 else lay.day_bits / 8,
+            "day_bits": lay.day_bits,
+            "day_step": lay.day_step,
             "oldest_mark": fmt.day_date(lay.base_day).isoformat()
-            if lay.day_width and len(self)
+            if lay.day_bits and len(self)
             else None,
             "newest_mark": fmt.day_date(lay.max_day).isoformat()
-            if lay.day_width and len(self)
+            if lay.day_bits and len(self)
             else None,
             "checksum": f"{lay.header_crc:08x}",
             "sections": {k: {"offset": o, "bytes": n} for k, (o, n, _) in lay.sections.items()},
@@ -1172,6 +1268,18 @@ class TagStore:
 
     def __repr__(self) -> str:
         return f"<TagStore {str(self._path)!r}: {len(self)} numbers>"
+
+
+def _day_numbers(values: npt.NDArray[Any], lay: fmt.Layout) -> npt.NDArray[np.int32]:
+    """The last day each stored day value can stand for (see Layout.day_range)."""
+    v: npt.NDArray[np.int32] = values.astype(np.int32)
+    if lay.day_step == 1:
+        exact: npt.NDArray[np.int32] = v + np.int32(lay.base_day)
+        return exact
+    step = np.int32(lay.day_step)
+    ends: npt.NDArray[np.int32] = (v + np.int32(lay.base_day // lay.day_step + 1)) * step - 1
+    clipped: npt.NDArray[np.int32] = np.minimum(ends, np.int32(lay.max_day))
+    return clipped
 
 
 def _category(row: Sequence[Any]) -> Category:
@@ -1195,10 +1303,9 @@ def _deep_verify(buf: Any, layout: fmt.Layout, core: Any, origin: str) -> None:
         known[[int(c[0]) for c in layout.params["categories"]]] = True
         if not known[tags >> 4].all():
             raise TagStoreError(f"{origin}: a tag names a category the store does not define")
-        if layout.day_width:
-            dt = np.uint8 if layout.day_width == 1 else np.dtype("<u2")
-            days = np.frombuffer(buf, dt, count=n, offset=layout.offset("days"))
-            if int(days.max()) > layout.max_day - layout.base_day:
+        if layout.day_bits:
+            days = fmt.day_values(buf, layout)
+            if int(days.max()) > layout.max_period:
                 raise TagStoreError(f"{origin}: a last-marked day is past the header's newest")
 
 
@@ -1318,6 +1425,8 @@ def merge(
     progress: bool | None = None,
     day_width: int | None = None,
     backend: Backend = "auto",
+    day_bits: int | None = None,
+    day_step: int | None = None,
 ) -> MergeReport:
     """Write ``store`` with ``delta`` applied to ``out_path`` (which may be the store's own path).
 
@@ -1325,8 +1434,18 @@ def merge(
     count and last day); removals drop numbers; ``expire_before`` drops every
     number (stored or new) last marked before that day. Within the delta a later
     row for a number wins, and a removal beats an upsert of the same number.
+
+    The new file keeps the store's day format unless ``day_width``/``day_bits``/
+    ``day_step`` (see :func:`build`) say otherwise; a store of coarse days stays
+    coarse, in periods that are whole multiples of its own (an old period then
+    lies inside one new period, so every stored range stays true).
     """
     t0 = time.perf_counter()
+    lay = store._layout
+    coarse = 0 < lay.day_bits < 8
+    bits = _day_bits(day_width, day_bits)
+    if coarse and bits is not None and bits >= 8:
+        raise TagStoreError(f"{store.path}: keeps coarse days; they cannot become exact days")
     d = Delta.read(delta, progress=progress)
     base = store.to_arrays()
     up_keys, (up_cats, up_counts, up_days), _ = _dedup_last(
@@ -1349,7 +1468,7 @@ def merge(
     removed = int((in_base_rm >= 0).sum())
     keep[in_base_rm[in_base_rm >= 0]] = False
     expired = 0
-    if expire_before is not None and not store._layout.day_width and len(base):
+    if expire_before is not None and not lay.day_bits and len(base):
         raise TagStoreError(f"{store.path}: keeps no days, so it cannot expire marks by age")
     if expire_before is not None:
         cutoff = fmt.day_number(expire_before)
@@ -1379,8 +1498,9 @@ def merge(
     }
     # A store without days stays without (its stored days are unknown).
     # An empty store has no day width of its own: the delta's days decide.
-    keeps_days = bool(store._layout.day_width) or len(base) == 0
-    width = day_width if day_width is not None else (None if keeps_days else 0)
+    keeps_days = bool(lay.day_bits) or len(base) == 0
+    if bits is None:
+        bits = lay.day_bits if coarse else None if keeps_days else 0
     size = _write_store(
         Path(out_path),
         keys,
@@ -1389,7 +1509,9 @@ def merge(
         params,
         progress=progress,
         backend=backend,
-        day_width=width,
+        day_bits=bits,
+        day_step=day_step,
+        step_of=lay.day_step if coarse else 1,
     )
     added = int(up_keys.shape[0]) - int((_positions(base.keys, up_keys) >= 0).sum())
     return MergeReport(
