@@ -578,23 +578,12 @@ class SmsEngine:
             req.update(rule.require)
             if supports:
                 acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        # The phrase rows whose spans each reason reports, found once per signature.
-        rows = found
         return (
             category,
             risk,
             tuple(sorted(shown)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
-            tuple(
-                (
-                    code,
-                    frozenset(req),
-                    tuple(v for v in rows if not req.isdisjoint(ptags[v])),
-                    bool(acc),
-                    sum(acc),
-                )
-                for code, (req, acc) in pooled.items()
-            ),
+            _pool_rows(found, ptags, pooled),
             unverified_warning,
         )
 
@@ -748,6 +737,41 @@ def _clause_end(text: str, start: int) -> int:
     """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
     m = _CLAUSE.search(text, start, start + NEGATION_REACH)
     return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
+
+
+def _pool_rows(
+    found: Sequence[int],
+    ptags: Sequence[tuple[str, ...]],
+    pooled: Mapping[str, tuple[set[str], list[float]]],
+) -> tuple[_Pooled, ...]:
+    """Each pooled reason with the phrase rows (by row number) that carry a tag it required.
+
+    Found once per signature, the phrase rows whose spans each reason reports. The rows found
+    are indexed by tag first, so a reason costs a look-up per tag it required rather than a
+    set test per row found (a long text finds dozens of rows and fires dozens of rules; this
+    was a third of a cache miss). The order of the rows does not matter: their spans are
+    pooled and sorted.
+    """
+    if not pooled:
+        return ()
+    tag_rows: dict[str, list[int]] = {}
+    for v in found:
+        for tag in ptags[v]:
+            lst = tag_rows.get(tag)
+            if lst is None:
+                tag_rows[tag] = [v]
+            else:
+                lst.append(v)
+    out: list[_Pooled] = []
+    get = tag_rows.get
+    for code, (req, acc) in pooled.items():
+        hit: set[int] = set()
+        for tag in req:
+            lst = get(tag)
+            if lst is not None:
+                hit.update(lst)
+        out.append((code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc)))
+    return tuple(out)
 
 
 def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
