@@ -610,7 +610,10 @@ class SmsEngine:
         if name not in _SCORED:
             return risk
         low = [r for r in fired if r.category == name and r.weight > 0 and r.risk is not None]
-        low = [r for r in low if r.risk is not None and r.risk.rank < risk.rank]
+        if not low:
+            return risk  # hot path: most verdicts have no such rule; Risk.rank is a property
+        rank = risk.rank
+        low = [r for r in low if r.risk is not None and r.risk.rank < rank]
         if not low:
             return risk
         i = _SCORED.index(name)
