@@ -185,6 +185,30 @@ def _describe(texts: Sequence[str]) -> str:
     )
 
 
+def link_cost(sizes: Sequence[int] = (2_000, 20_000, 200_000)) -> None:
+    """Print the cost a link of ``a.cn `` repeated (and of distinct links), by text size."""
+    from fraudnum.sms.links import extract_urls
+
+    classify = fraudnum.Classifier().classify_sms
+    classify("")
+    head = f"{'links':>8} {'text':10} {'extract us/link':>16} {'classify us/link':>17}"
+    print(head, f"{'reasons':>8}")
+    for n in sizes:
+        for name, text in (
+            ("a.cn", "a.cn " * n),
+            ("distinct", " ".join(f"http://x{i}.icbc-{i}.top/p" for i in range(n))),
+        ):
+            t0 = time.perf_counter()
+            extract_urls(text)
+            t1 = time.perf_counter()
+            v = classify(text)
+            t2 = time.perf_counter()
+            print(
+                f"{n:8} {name:10} {(t1 - t0) / n * 1e6:16.2f} {(t2 - t1) / n * 1e6:17.2f}"
+                f" {len(v.reasons):8}"
+            )
+
+
 SENDERS = ("10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456")
 
 
@@ -290,7 +314,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--mix-only", action="store_true", help="only the comparison with the user's pipeline"
     )
+    ap.add_argument("--links", action="store_true", help="only the cost a link, by text size")
     ns = ap.parse_args(argv)
+    if ns.links:
+        link_cost()
+        return 0
     texts = messages(ns.n)
     sets = {"realistic mix": realistic_mix(ns.n, texts)}
     if ns.data is not None:
