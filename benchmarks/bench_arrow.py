@@ -49,8 +49,9 @@ import pyarrow as pa
 import fraudnum
 import fraudnum.arrow as fa
 from benchmarks import Row, Timing, measure
-from benchmarks.bench_sms import SENDERS, messages
+from benchmarks.bench_sms import SENDERS, messages, user_pipeline
 from benchmarks.corpus import distinct_corpus
+from benchmarks.sms_mix import realistic_mix
 
 __all__ = ["main", "run"]
 
@@ -146,27 +147,60 @@ def _scaled(t: Timing, factor: float) -> Timing:
     return Timing(tuple(r * factor for r in t.runs))
 
 
-def sms_rows(n: int) -> list[Row]:
-    """SMS texts with senders: a loop over ``classify_sms`` vs the Arrow column path."""
-    texts = messages(n)
+def sms_rows(n: int, mix: bool = True) -> list[Row]:
+    """SMS texts with senders: a loop over ``classify_sms`` vs the Arrow column path.
+
+    Texts are the realistic mix of :mod:`benchmarks.sms_mix` (short SMS, ~250-character texts,
+    conversations), or only the 60-80-character messages with ``mix=False``. Each path gets a
+    fresh classifier, so none inherits another's cached decisions. Two rows for scale: the
+    automaton's scan alone (``find_batch``, GIL released: what a compiled scan of the Arrow
+    buffers would take over) and the pipeline a user builds instead (NFKC + OpenCC t2s +
+    pyahocorasick, ``benchmarks/bench_sms.py``).
+    """
+    short = messages(n)
+    texts = realistic_mix(n, short) if mix else short
     senders = [SENDERS[i % len(SENDERS)] for i in range(n)]
-    clf = fraudnum.Classifier()
-    clf.classify_sms("")
     t_arr, s_arr = pa.array(texts), pa.array(senders)
-    table = f"{n:,} SMS (60-80 characters, 6 senders), one run each"
+
+    def fresh() -> fraudnum.Classifier:
+        clf = fraudnum.Classifier()
+        clf.classify_sms("")
+        return clf
+
+    loop_clf, arrow_clf = fresh(), fresh()
+    kind = "realistic mix" if mix else "60-80 characters"
+    avg = sum(map(len, texts)) / max(n, 1)
+    table = f"{n:,} SMS ({kind}, {avg:.0f} characters on average, 6 senders), one run each"
     base = "list comprehension `[classify_sms(t, sender=s) ...]`"
     timings = [
         (
             base,
             _once(
-                lambda: [clf.classify_sms(t, sender=s) for t, s in zip(texts, senders, strict=True)]
+                lambda: [
+                    loop_clf.classify_sms(t, sender=s) for t, s in zip(texts, senders, strict=True)
+                ]
             ),
         ),
         (
             "`fraudnum.arrow.classify_sms(texts, senders)` (5 columns)",
-            _once(lambda: fa.classify_sms(t_arr, s_arr, classifier=clf)),
+            _once(lambda: fa.classify_sms(t_arr, s_arr, classifier=arrow_clf)),
+        ),
+        (
+            "phrase scan alone: `find_batch(texts)` (GIL released)",
+            _once(lambda: arrow_clf._sms_engine()._automaton.find_batch(texts)),
         ),
     ]
+    try:
+        pipe = user_pipeline()
+    except ImportError:  # OpenCC is in the bench extra only
+        pass
+    else:
+        timings.append(
+            (
+                "user pipeline: NFKC + OpenCC t2s + pyahocorasick (no verdict)",
+                _once(lambda: [pipe(t) for t in texts]),
+            )
+        )
     return _cost_rows(table, n, timings, base)
 
 
@@ -395,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--instructions", type=int, default=0, help="rows for callgrind instruction counts"
     )
+    ap.add_argument(
+        "--short-sms", action="store_true", help="only 60-80-character SMS, not the realistic mix"
+    )
     ap.add_argument("--spark", action="store_true", help="also run Spark local[2]")
     ap.add_argument("--spark-numbers", type=int, default=1_000_000)
     argv = sys.argv[1:] if argv is None else argv
@@ -417,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in ns.numbers:
         rows += number_rows(n, min(ns.loop, n), ns.repeat, ns.workers)
     if ns.sms:
-        rows += sms_rows(ns.sms)
+        rows += sms_rows(ns.sms, mix=not ns.short_sms)
     if ns.spark:
         rows += spark_rows(ns.spark_numbers)
     print_report(rows)

@@ -13,6 +13,13 @@ was folded beforehand with the same table, and that folding is **not** timed —
 given a head start. The messages are synthetic, written for this benchmark (never rows of the
 evaluation data), about 70 characters each: chats, bank and courier notices, advertising and
 scams, with numbers, links and some disguised spellings.
+
+The second comparison is the one a user weighs: whole ``classify_sms`` verdicts against the
+pipeline they would build instead — ``unicodedata.normalize("NFKC")``, OpenCC ``t2s``, lower
+case, then pyahocorasick over 500 phrases — timed on the same texts in one run, each repeat
+with a *fresh* classifier (its signature caches empty, as for distinct traffic). The texts are
+the realistic mix of :mod:`benchmarks.sms_mix` (short SMS, ~250-character scripts and long
+notices, conversations), and with ``--data DIR`` also the evaluation files read as they are.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import ahocorasick
@@ -35,7 +43,8 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import fraudnum
-from benchmarks import Row, measure
+from benchmarks import Row, Timing, measure
+from benchmarks.sms_mix import evaluation_texts, realistic_mix
 from fraudnum._core import USING_EXTENSIONS, KeywordAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.sms.tables import builtin_phrases
@@ -105,6 +114,99 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+#: How many phrases the user's pipeline matches (a hand-made list is this size, not 2,700).
+PIPELINE_PHRASES = 500
+
+
+def user_pipeline() -> Callable[[str], list[tuple[int, int]]]:
+    """What a user builds instead: NFKC, OpenCC t2s, lower case, pyahocorasick over 500 phrases.
+
+    The phrases are a fixed sample of fraudnum's own (folded), so both find the same kind of
+    words; OpenCC is the native converter (``pip install opencc``), the fastest a user has.
+    """
+    import opencc
+
+    t2s = opencc.OpenCC("t2s").convert
+    words = sorted({p.folded for p in builtin_phrases()})
+    sample = random.Random(5).sample(words, min(PIPELINE_PHRASES, len(words)))
+    aho = ahocorasick.Automaton()
+    for i, w in enumerate(sample):
+        aho.add_word(w, i)
+    aho.make_automaton()
+    matches, nfkc = aho.iter, unicodedata.normalize
+
+    def run(text: str) -> list[tuple[int, int]]:
+        return list(matches(t2s(nfkc("NFKC", text)).lower()))
+
+    return run
+
+
+def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing, Timing]:
+    """``classify_sms`` (fresh classifier each repeat; then warm) and the pipeline, interleaved.
+
+    Returns the timings of: cold ``classify_sms`` (a fresh classifier per repeat, its SMS
+    machinery built beforehand, untimed), the same classifier's second pass (caches warm), and
+    the user's pipeline. Repeats alternate between them so load on the machine hits all alike.
+    """
+    pipe = user_pipeline()
+    cold: list[float] = []
+    warm: list[float] = []
+    piped: list[float] = []
+    for _ in range(repeats):
+        classify = fraudnum.Classifier().classify_sms
+        classify("")
+        for runs, fn in ((cold, classify), (warm, classify), (piped, pipe)):
+            gc.collect()
+            t0 = time.perf_counter()
+            for t in texts:
+                fn(t)
+            runs.append(time.perf_counter() - t0)
+    return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped))
+
+
+def _mix_rows(table: str, texts: Sequence[str], repeats: int) -> list[Row]:
+    cold, warm, piped = versus_pipeline(texts, repeats)
+    base = "user pipeline: NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases)"
+    n = len(texts)
+    return [
+        Row(table, "`classify_sms`, fresh classifier (cold caches)", n, cold, baseline=base),
+        Row(table, "`classify_sms`, second pass (warm caches)", n, warm, baseline=base),
+        Row(table, base, n, piped),
+    ]
+
+
+def _describe(texts: Sequence[str]) -> str:
+    lengths = sorted(map(len, texts))
+    return (
+        f"{len(texts)} texts, {statistics.mean(lengths):.0f} characters on average,"
+        f" median {lengths[len(lengths) // 2]}, 90th percentile {lengths[len(lengths) * 9 // 10]}"
+    )
+
+
+def link_cost(sizes: Sequence[int] = (2_000, 20_000, 200_000)) -> None:
+    """Print the cost a link of ``a.cn `` repeated (and of distinct links), by text size."""
+    from fraudnum.sms.links import extract_urls
+
+    classify = fraudnum.Classifier().classify_sms
+    classify("")
+    head = f"{'links':>8} {'text':10} {'extract us/link':>16} {'classify us/link':>17}"
+    print(head, f"{'reasons':>8}")
+    for n in sizes:
+        for name, text in (
+            ("a.cn", "a.cn " * n),
+            ("distinct", " ".join(f"http://x{i}.icbc-{i}.top/p" for i in range(n))),
+        ):
+            t0 = time.perf_counter()
+            extract_urls(text)
+            t1 = time.perf_counter()
+            v = classify(text)
+            t2 = time.perf_counter()
+            print(
+                f"{n:8} {name:10} {(t1 - t0) / n * 1e6:16.2f} {(t2 - t1) / n * 1e6:17.2f}"
+                f" {len(v.reasons):8}"
+            )
 
 
 SENDERS = ("10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456")
@@ -189,6 +291,12 @@ def run(quick: bool = False) -> list[Row]:
             mix=mix,
         ),
     ]
+    mixed = realistic_mix(n, texts)
+    rows += _mix_rows(
+        f"`classify_sms` vs the pipeline a user builds: realistic mix ({_describe(mixed)})",
+        mixed,
+        repeats,
+    )
     return rows
 
 
@@ -198,12 +306,50 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=20_000, help="number of messages")
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (best is kept)")
     ap.add_argument("--profile", action="store_true", help="profile classify_sms and print")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        help="also compare on the evaluation files in DIR (sms_dev, fraud_dev, dialog_dev)",
+    )
+    ap.add_argument(
+        "--mix-only", action="store_true", help="only the comparison with the user's pipeline"
+    )
+    ap.add_argument("--links", action="store_true", help="only the cost a link, by text size")
     ns = ap.parse_args(argv)
+    if ns.links:
+        link_cost()
+        return 0
+    texts = messages(ns.n)
+    sets = {"realistic mix": realistic_mix(ns.n, texts)}
+    if ns.data is not None:
+        found = evaluation_texts(ns.data)
+        sets.update(found)
+        sets["evaluation files, all"] = [t for v in found.values() for t in v]
+    print("classify_sms vs NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases), same texts")
+    print(f"{'texts':24} {'n':>6} {'chars':>6} {'cold msg/s':>11} {'warm msg/s':>11}", end="")
+    print(f" {'pipeline':>10} {'cold/pipe':>9}")
+    for name, mixed in sets.items():
+        cold, warm, piped = versus_pipeline(mixed, ns.repeat)
+        n = len(mixed)
+        print(
+            f"{name:24} {n:6} {statistics.mean(map(len, mixed)):6.0f}"
+            f" {n / cold.best:11,.0f} {n / warm.best:11,.0f} {n / piped.best:10,.0f}"
+            f" {piped.best / cold.best:8.2f}x"
+        )
+    if ns.profile:
+        clf = fraudnum.Classifier()
+        clf.classify_sms("")
+        prof = cProfile.Profile()
+        prof.runcall(lambda: [clf.classify_sms(t) for t in sets["realistic mix"]])
+        print("\nprofile of classify_sms on the realistic mix, fresh classifier:")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+    if ns.mix_only:
+        return 0
+    print()
 
     fold = load_fold_table()
     phrases = builtin_phrases()
     patterns = [p.phrase for p in phrases]
-    texts = messages(ns.n)
     folded = [fold.fold_text(t) for t in texts]  # for the others; not timed
     avg = statistics.mean(map(len, texts))
     print(f"{len(texts)} messages, {avg:.1f} characters on average; {len(patterns)} phrases")

@@ -18,6 +18,17 @@ classifier holding it, and the per-row Python path such a batch took before::
 Every path is warmed on 3,000 other rows first (imports, phonenumbers' metadata, caches).
 Instructions do not show a lookup's wait for memory: a store's random lookups cost
 more wall-clock time than their count says (bench_batch.py measures that).
+
+SMS (the realistic mix of ``benchmarks/sms_mix.py``; per message = (total - ``sms-none``) / N)::
+
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-none
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms  # fresh classifier
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-scan  # automaton
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-pipeline
+
+``sms-none`` builds the same texts, the classifier's SMS machinery and the user's pipeline
+(NFKC + OpenCC t2s + pyahocorasick, see ``benchmarks/bench_sms.py``), warms both on 200 other
+texts (OpenCC loads its dictionaries on the first real text) and classifies nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +56,9 @@ def main(argv: list[str]) -> None:
         CORPUS.write_text(json.dumps(distinct_corpus(int(argv[1]))), encoding="utf-8")
         return
     n, what = int(argv[0]), argv[1]
+    if what.startswith("sms"):
+        _sms(n, what)
+        return
     rows: list[str] = json.loads(CORPUS.read_text(encoding="utf-8"))
     import fraudnum
     from benchmarks.bench_numbers import _phonenumbers_all
@@ -80,6 +94,31 @@ def main(argv: list[str]) -> None:
     elif what == "single":
         for s in rows:
             fraudnum.classify(s)
+
+
+def _sms(n: int, what: str) -> None:
+    """Classify ``n`` texts of the realistic SMS mix (or only scan them, or only pipe them)."""
+    import fraudnum
+    from benchmarks.bench_sms import messages, user_pipeline
+    from benchmarks.sms_mix import realistic_mix
+
+    texts = realistic_mix(n, messages(n))
+    clf = fraudnum.Classifier()
+    pipe = user_pipeline()
+    # Lazy loads (OpenCC's dictionaries, the SMS tables) happen on other texts first.
+    for t in realistic_mix(200, messages(200, seed=99), seed=98):
+        clf.classify_sms(t)
+        pipe(t)
+    if what == "sms":
+        for t in texts:
+            clf.classify_sms(t)
+    elif what == "sms-scan":
+        find_all = clf._sms_engine()._automaton.find_all
+        for t in texts:
+            find_all(t)
+    elif what == "sms-pipeline":
+        for t in texts:
+            pipe(t)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from fraudnum._cache import remember
 from fraudnum._core import KeywordAutomaton
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
-from fraudnum.sms.links import UrlRules, builtin_url_rules, extract_urls
+from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
 from fraudnum.sms.signals import (
     MAX_SPANS,
     SIGNAL_TAGS,
@@ -330,7 +330,7 @@ class SmsEngine:
     def _official_warning(self, text: str, sv: Verdict) -> SmsVerdict:
         # Only a link or an instruction to call or add a number makes it fake: a date, a
         # masked number, a card number or a landline quoted in a real warning is not.
-        urls = extract_urls(text, self._url_rules)
+        urls = _report_links(extract_urls(text, self._url_rules))
         spans = [(u.start, u.end) for u in urls]
         spans.extend(instructed_contacts(text, find_numbers(text)))
         t = self._templates
@@ -368,7 +368,13 @@ class SmsEngine:
         # 2. the decision depends only on which rows were found (in this order), on what
         # the links were flagged, on which kinds of number occur and on the sender's tags:
         # decided once per such signature, then reused.
-        url_sig = tuple([(u.official, u.flags) for u in urls]) if urls else ()
+        url_sig: tuple[tuple[bool, tuple[str, ...]], ...] = ()
+        if urls:
+            # Each kind of link once (the decision reads only which kinds occur), and the
+            # verdict reports a bounded number of links (all were used to skip words above).
+            url_sig = tuple(dict.fromkeys([(u.official, u.flags) for u in urls]))
+            if len(urls) > MAX_LINKS:
+                urls = _report_links(urls)
         num_sig = length_signal(text)
         if numbers is not None:
             if numbers.contact:
@@ -572,23 +578,12 @@ class SmsEngine:
             req.update(rule.require)
             if supports:
                 acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        # The phrase rows whose spans each reason reports, found once per signature.
-        rows = found
         return (
             category,
             risk,
             tuple(sorted(shown)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
-            tuple(
-                (
-                    code,
-                    frozenset(req),
-                    tuple(v for v in rows if not req.isdisjoint(ptags[v])),
-                    bool(acc),
-                    sum(acc),
-                )
-                for code, (req, acc) in pooled.items()
-            ),
+            _pool_rows(found, ptags, pooled),
             unverified_warning,
         )
 
@@ -615,7 +610,10 @@ class SmsEngine:
         if name not in _SCORED:
             return risk
         low = [r for r in fired if r.category == name and r.weight > 0 and r.risk is not None]
-        low = [r for r in low if r.risk is not None and r.risk.rank < risk.rank]
+        if not low:
+            return risk  # hot path: most verdicts have no such rule; Risk.rank is a property
+        rank = risk.rank
+        low = [r for r in low if r.risk is not None and r.risk.rank < rank]
         if not low:
             return risk
         i = _SCORED.index(name)
@@ -742,6 +740,59 @@ def _clause_end(text: str, start: int) -> int:
     """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
     m = _CLAUSE.search(text, start, start + NEGATION_REACH)
     return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
+
+
+def _pool_rows(
+    found: Sequence[int],
+    ptags: Sequence[tuple[str, ...]],
+    pooled: Mapping[str, tuple[set[str], list[float]]],
+) -> tuple[_Pooled, ...]:
+    """Each pooled reason with the phrase rows (by row number) that carry a tag it required.
+
+    Found once per signature, the phrase rows whose spans each reason reports. The rows found
+    are indexed by tag first, so a reason costs a look-up per tag it required rather than a
+    set test per row found (a long text finds dozens of rows and fires dozens of rules; this
+    was a third of a cache miss). The order of the rows does not matter: their spans are
+    pooled and sorted.
+    """
+    if not pooled:
+        return ()
+    tag_rows: dict[str, list[int]] = {}
+    for v in found:
+        for tag in ptags[v]:
+            lst = tag_rows.get(tag)
+            if lst is None:
+                tag_rows[tag] = [v]
+            else:
+                lst.append(v)
+    out: list[_Pooled] = []
+    get = tag_rows.get
+    for code, (req, acc) in pooled.items():
+        hit: set[int] = set()
+        for tag in req:
+            lst = get(tag)
+            if lst is not None:
+                hit.update(lst)
+        out.append((code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc)))
+    return tuple(out)
+
+
+def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
+    """The links a verdict reports (a bounded number, however many the text holds).
+
+    The first :data:`MAX_LINKS`, then the first of every other kind (official or not, and its
+    flags), so each kind of link that decided is explained.
+    """
+    if len(urls) <= MAX_LINKS:
+        return urls
+    kinds = {(u.official, u.flags) for u in urls[:MAX_LINKS]}
+    out = list(urls[:MAX_LINKS])
+    for u in urls[MAX_LINKS:]:
+        kind = (u.official, u.flags)
+        if kind not in kinds:
+            kinds.add(kind)
+            out.append(u)
+    return tuple(out)
 
 
 def _latin(ch: str) -> bool:

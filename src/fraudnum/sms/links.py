@@ -20,10 +20,17 @@ from collections.abc import Mapping
 
 import attrs
 
+from fraudnum._cache import remember
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.types import UrlFinding
 
-__all__ = ["UrlRules", "builtin_url_rules", "extract_urls", "parse_url_rules"]
+__all__ = ["MAX_LINKS", "UrlRules", "builtin_url_rules", "extract_urls", "parse_url_rules"]
+
+#: At most this many links a verdict reports one by one (plus the first link of every other
+#: kind), so a text of a million links gives a small verdict; every link is still scanned.
+MAX_LINKS = 16
+# Parsed runs kept per rule set: the same link repeated is parsed once.
+_PARSE_CACHE_SIZE = 4096
 
 _KINDS = ("official_domain", "brand_token", "shortener", "unusual_tld", "tld")
 # Longest run examined; links in SMS are short, and the cap keeps the work linear.
@@ -45,6 +52,11 @@ _PARTS = re.compile(r"[a-z]+|[0-9]+")
 _TRAIL = ".-_~:?#@$&*+=%/"
 
 
+# What parsing a run gives, offsets aside: how much of the run is the link, the host, the
+# flags, whether it is official and the brand.
+_Parsed = tuple[int, str, tuple[str, ...], bool, str | None]
+
+
 @attrs.frozen
 class UrlRules:
     """The link lists, validated.
@@ -62,6 +74,19 @@ class UrlRules:
     shorteners: frozenset[str]
     unusual_tlds: frozenset[str]
     tlds: frozenset[str]
+    # Derived, not part of the value: the tokens of four characters or more by text, with
+    # their order in ``tokens`` (the first listed wins) and their lengths, so a label part is
+    # tested with a few slices instead of one startswith/endswith per token; and the parsed
+    # runs (a bounded cache, see _parse).
+    _long: Mapping[str, tuple[int, str]] = attrs.field(init=False, repr=False, eq=False)
+    _long_lengths: tuple[int, ...] = attrs.field(init=False, repr=False, eq=False)
+    _parsed: dict[str, _Parsed | None] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        long = {t: (i, b) for i, (t, b) in enumerate(self.tokens.items()) if len(t) >= 4}
+        object.__setattr__(self, "_long", long)
+        object.__setattr__(self, "_long_lengths", tuple(sorted({len(t) for t in long})))
+        object.__setattr__(self, "_parsed", {})
 
 
 def parse_url_rules(text: str, *, origin: str = "url_rules.csv") -> UrlRules:
@@ -134,20 +159,51 @@ def _lookalike(labels: list[str], rules: UrlRules) -> str | None:
     A token counts as a letter or digit part of a label, or (tokens of four characters or
     more) at either end of a label, like ``icbc-vip`` or ``icbcvip``.
     """
+    long, lengths = rules._long, rules._long_lengths
     for label in labels:
         for part in _PARTS.findall(label):
             brand = rules.tokens.get(part)
             # A short token (abc, ccb, boc) only counts beside digits or hyphens (abc-95599).
             if brand is not None and (len(part) >= 4 or part != label):
                 return brand
-            for token, brand in rules.tokens.items():
-                if len(token) >= 4 and (part.startswith(token) or part.endswith(token)):
-                    return brand
+            # The first long token (in list order) the part starts or ends with.
+            best: tuple[int, str] | None = None
+            n = len(part)
+            for k in lengths:
+                if k > n:
+                    break
+                for hit in (long.get(part[:k]), long.get(part[n - k :])):
+                    if hit is not None and (best is None or hit[0] < best[0]):
+                        best = hit
+            if best is not None:
+                return best[1]
     return None
 
 
 def _parse(run: str, start: int, text: str, rules: UrlRules) -> UrlFinding | None:
     """Parse one run of URL-like characters (``run`` already folded to ASCII)."""
+    cache = rules._parsed
+    if run in cache:
+        parsed = cache[run]
+    else:
+        parsed = remember(cache, run, _parse_run(run, rules), _PARSE_CACHE_SIZE)
+    if parsed is None:
+        return None
+    end_in_run, host, flags, official, brand = parsed
+    end = start + end_in_run
+    return UrlFinding(
+        text=text[start:end],
+        start=start,
+        end=end,
+        host=host,
+        flags=flags,
+        official=official,
+        brand=brand,
+    )
+
+
+def _parse_run(run: str, rules: UrlRules) -> _Parsed | None:
+    """What a run is as a link, wherever it stands (None: not a link)."""
     low = run.lower()
     scheme = False
     rest = low
@@ -210,16 +266,7 @@ def _parse(run: str, start: int, text: str, rules: UrlRules) -> UrlFinding | Non
                 flags.append("shortener")
             if labels[-1] in rules.unusual_tlds:
                 flags.append("unusual_tld")
-    end = start + end_in_run
-    return UrlFinding(
-        text=text[start:end],
-        start=start,
-        end=end,
-        host=host,
-        flags=tuple(flags),
-        official=official,
-        brand=brand,
-    )
+    return (end_in_run, host, tuple(flags), official, brand)
 
 
 def extract_urls(text: str, rules: UrlRules | None = None) -> tuple[UrlFinding, ...]:
