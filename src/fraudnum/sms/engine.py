@@ -231,6 +231,7 @@ class SmsEngine:
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
+        self._phrase_tags = phrase_tags
         self._near_rules = tuple(
             (i, r.near, r.require & phrase_tags)
             for i, r in enumerate(self._combos)
@@ -412,11 +413,13 @@ class SmsEngine:
                 key = (key[0], url_sig, num_sig, sender_tags, far)
                 decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
+        if num_sig & _CONVERSATION and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
+            windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
             text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
         )
         if num_sig & _CONVERSATION and category is not SmsCategory.NORMAL:
-            self._point_at_turns(text, chat, reasons)
+            self._point_at_turns(chat, reasons)
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
         return SmsVerdict(
@@ -651,22 +654,45 @@ class SmsEngine:
                 windows.setdefault(self._combos[i].reason, window)
         return tuple(far), windows
 
-    def _point_at_turns(self, text: str, chat: Sequence[Turn], reasons: list[Reason]) -> None:
+    def _turn_windows(
+        self,
+        chat: Sequence[Turn],
+        found: Mapping[int, list[tuple[int, int]]],
+        pooled: tuple[_Pooled, ...],
+    ) -> dict[str, tuple[int, int]]:
+        """For each deciding rule of a conversation, the fewest turns where its families meet.
+
+        So its reason reports the spans of those turns, and the turn pointer names them,
+        rather than every occurrence of its words in the whole conversation.
+        """
+        units = Units.of_turns(chat)
+        ptags, out = self._tags, {}
+        for code, required, rows, supports, _w in pooled:
+            need = required & self._phrase_tags
+            if not supports or len(need) < 2:
+                continue
+            hits = [(s, e, t) for v in rows for t in ptags[v] if t in need for s, e in found[v]]
+            window = window_of(units, hits, need, len(units))
+            if window is not None:
+                out[code] = window
+        return out
+
+    def _point_at_turns(self, chat: Sequence[Turn], reasons: list[Reason]) -> None:
         """Add, after the deciding reason, the turns of the conversation it points at."""
         spans = next((r.spans for r in reasons if r.spans), ())
         if not spans:
             return
-        lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
-        idx = [n for n, t in enumerate(chat) if t.start < hi and lo < t.end]
+        idx = [n for n, t in enumerate(chat) if any(t.start < e and s < t.end for s, e in spans)]
         if not idx:
             return
-        first, last = chat[idx[0]], chat[idx[-1]]
-        numbers = str(idx[0] + 1) if len(idx) == 1 else f"{idx[0] + 1}–{idx[-1] + 1}"
-        speakers = "、".join(dict.fromkeys(chat[n].speaker for n in idx))
         template = self._templates.get("sms_turn")
         if template is None:  # a reason set without it (an older user copy): no pointer
             return
-        turn = template.build(((first.start, last.end),), turns=numbers, speakers=speakers)
+        turn = template.build(
+            tuple((chat[n].start, chat[n].end) for n in idx[:MAX_SPANS]),
+            turns=", ".join(str(n + 1) for n in idx[:MAX_SPANS]),
+            speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
+        )
         reasons.insert(1, turn)
 
     @staticmethod

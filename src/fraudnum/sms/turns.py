@@ -89,6 +89,13 @@ class Units:
     def __init__(self, text: str) -> None:
         self.starts = sentence_starts(text)
 
+    @classmethod
+    def of_turns(cls, chat: Sequence[Turn]) -> Units:
+        """Units that are the turns of a conversation (for pointing at the deciding turns)."""
+        units = cls("")
+        units.starts = (0, *(t.start for t in chat if t.start > 0))
+        return units
+
     def __len__(self) -> int:
         return len(self.starts)
 
