@@ -30,6 +30,7 @@ the original text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -623,8 +624,8 @@ class SmsEngine:
         rule. The windows are keyed by the rule's reason code (the first rule
         of a code wins, as reasons pool by code).
         """
-        if not self._near_rules or len(text) < MIN_SPLIT:
-            return (), {}
+        if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
+            return (), {}  # across the turns of one conversation, families combine anywhere
         ptags = self._tags
         present: set[str] = set()
         for v in found:
@@ -632,8 +633,6 @@ class SmsEngine:
         todo = [r for r in self._near_rules if r[2] <= present]
         if not todo:
             return (), {}
-        if conversation(chat):
-            return (), {}  # across the turns of one conversation, families combine anywhere
         units = Units(text)
         if len(units) == 1:
             return (), {}
@@ -660,16 +659,19 @@ class SmsEngine:
         found: Mapping[int, list[tuple[int, int]]],
         pooled: tuple[_Pooled, ...],
     ) -> dict[str, tuple[int, int]]:
-        """For each deciding rule of a conversation, the fewest turns where its families meet.
+        """For the weightiest deciding rules of a conversation, the fewest turns holding them.
 
-        So its reason reports the spans of those turns, and the turn pointer names them,
-        rather than every occurrence of its words in the whole conversation.
+        So the first reason reports the spans of those turns, and the turn pointer names
+        them, rather than every occurrence of its words in the whole conversation.
         """
+        top = max((w for _c, _r, _rows, supports, w in pooled if supports), default=None)
+        if top is None:
+            return {}
         units = Units.of_turns(chat)
         ptags, out = self._tags, {}
-        for code, required, rows, supports, _w in pooled:
+        for code, required, rows, supports, weight in pooled:
             need = required & self._phrase_tags
-            if not supports or len(need) < 2:
+            if not supports or weight < top or len(need) < 2:
                 continue
             hits = [(s, e, t) for v in rows for t in ptags[v] if t in need for s, e in found[v]]
             window = window_of(units, hits, need, len(units))
@@ -682,7 +684,8 @@ class SmsEngine:
         spans = next((r.spans for r in reasons if r.spans), ())
         if not spans:
             return
-        idx = [n for n, t in enumerate(chat) if any(t.start < e and s < t.end for s, e in spans)]
+        starts = [t.start for t in chat]
+        idx = sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
         if not idx:
             return
         template = self._templates.get("sms_turn")

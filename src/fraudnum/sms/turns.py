@@ -57,8 +57,8 @@ def turns(text: str) -> tuple[Turn, ...]:
     A turn runs from its speaker's name to the next marked line (a turn may hold lines
     of its own without a marker).
     """
-    if "\n" not in text:
-        return ()
+    if "\n" not in text or text.count(":") + text.count("\uff1a") < 2:
+        return ()  # one line, or fewer than two colons: no two turns
     marker = _patterns()[0]
     found = [(m.start(1), m.group(1)) for m in marker.finditer(text)]
     out = []
