@@ -62,8 +62,8 @@ CHATS: dict[str, tuple[str, str, str]] = {
     ),
     # 虚假网络投资理财类, aftermath: withdrawal refused, the group dissolved, the victim blocked.
     "投资平台_收网": (
-        "script_aftermath",
-        "1, 2",
+        "script_victim",
+        "1, 2, 3",
         (
             "老王: 我在平台上的二十万一直提现失败，客服说要再交百分之十的保证金。\n"
             "小李: 我也是，昨天群解散了，客服把我拉黑了，平台打不开了。\n"
@@ -72,8 +72,8 @@ CHATS: dict[str, tuple[str, str, str]] = {
     ),
     # The victim's side alone: paid as told, then the scammer vanished.
     "受害人_被拉黑": (
-        "script_aftermath",
-        "1, 3",
+        "script_victim",
+        "3",
         (
             "阿强: 妈，我前几天按那个客服说的转了八千块做任务。\n"
             "妈妈: 然后呢？\n"
