@@ -48,6 +48,7 @@ from pathlib import Path
 
 import fraudnum
 from fraudnum import SmsCategory
+from fraudnum.sms.turns import conversation, turns
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -232,6 +233,10 @@ def eval_dialog_dev(
         v = clf.classify_sms(chat)
         caught = v.category in _CAUGHT
         c = counts[split]
+        # conversation (two speakers or more) or one speaker's side only
+        kind = "conv" if conversation(turns(chat)) else "mono"
+        c[f"{label}_{kind}"] += 1
+        c[f"{label}_{kind}_caught"] += caught
         if label == "1":
             lo, _hi = next(b for b in DIALOG_LENGTHS if b[0] <= len(chat) < b[1])
             c["pos"] += 1
@@ -277,10 +282,23 @@ def eval_dialog_dev(
             f[f"recall_len_{lo}"] = r
             f[f"n_len_{lo}"] = n
             cells.append(f"{r:7.3f}" if n else "      -")
+        for kind in ("conv", "mono"):
+            for label, name in (("1", "recall"), ("0", "false_fraud")):
+                n = c[f"{label}_{kind}"]
+                f[f"{name}_{kind}"] = c[f"{label}_{kind}_caught"] / n if n else 0.0
+                f[f"n_{label}_{kind}"] = n
         out[split] = f
         print(
             f"  {split:8} {c['pos']:5} {recall:7.3f} {c['neg']:5} {false:6.3f}  "
             f"{'':18}{' '.join(cells)}"
+        )
+    print("  by window kind (conversation = two speakers or more; one side = a single speaker):")
+    for split, f in out.items():
+        print(
+            f"  {split:8} conversation: recall {f['recall_conv']:.3f} (n {f['n_1_conv']:.0f})"
+            f" false {f['false_fraud_conv']:.3f} (n {f['n_0_conv']:.0f});"
+            f"  one side: recall {f['recall_mono']:.3f} (n {f['n_1_mono']:.0f})"
+            f" false {f['false_fraud_mono']:.3f} (n {f['n_0_mono']:.0f})"
         )
     return out
 

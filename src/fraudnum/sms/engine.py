@@ -30,6 +30,7 @@ the original text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -62,6 +63,7 @@ from fraudnum.sms.tables import (
     builtin_policy,
     merge_phrases,
 )
+from fraudnum.sms.turns import MIN_SPLIT, Turn, Units, conversation, turns, window_of
 from fraudnum.texts import ReasonText
 from fraudnum.types import (
     Advisor,
@@ -82,6 +84,7 @@ _SENDER_CACHE_SIZE: Final = 65536
 _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
+_CONVERSATION = int(Signal.CONVERSATION)
 _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
@@ -135,13 +138,14 @@ _Decision = tuple[
     tuple[_Pooled, ...],
     bool,
 ]
-# The signature of a message: phrase rows found, link flags, number/length/evasion bits and
-# the sender's tags.
+# The signature of a message: phrase rows found, link flags, number/length/evasion bits,
+# the sender's tags and the proximity rules whose families do not meet in the text.
 _Signature = tuple[
     tuple[int, ...],
     tuple[tuple[bool, tuple[str, ...]], ...],
     int,  # Signal bits
     tuple[str, ...],
+    tuple[int, ...],  # rules too far apart
 ]
 
 
@@ -225,6 +229,15 @@ class SmsEngine:
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
         )
         self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
+        # Proximity rules (``near``): the phrase families they require must meet within
+        # that many sentences; only tags some phrase row carries are located in the text.
+        phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
+        self._phrase_tags = phrase_tags
+        self._near_rules = tuple(
+            (i, r.near, r.require & phrase_tags)
+            for i, r in enumerate(self._combos)
+            if r.near is not None and len(r.require & phrase_tags) >= 2
+        )
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
@@ -376,13 +389,17 @@ class SmsEngine:
             if len(urls) > MAX_LINKS:
                 urls = _report_links(urls)
         num_sig = length_signal(text)
+        chat = turns(text) if "\n" in text else ()
+        if conversation(chat):
+            num_sig |= _CONVERSATION
         if numbers is not None:
             if numbers.contact:
                 num_sig |= _CONTACT
             if numbers.bank_card:
                 num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
-        key = (tuple(found), url_sig, num_sig, sender_tags)
+        far, windows = self._proximity(text, found, chat)
+        key = (tuple(found), url_sig, num_sig, sender_tags, far)
         decision = self._decided(key)
         # Evasive writing is looked for only where it could still tip the verdict to
         # illegal: beside an illegal-service word, in a message not already fraud or
@@ -400,12 +417,16 @@ class SmsEngine:
             evasions = find_evasions(text, urls, words)
             if evasions.sig:
                 num_sig |= evasions.sig
-                key = (key[0], url_sig, num_sig, sender_tags)
+                key = (key[0], url_sig, num_sig, sender_tags, far)
                 decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
+        if num_sig & _CONVERSATION and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
+            windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
-            text, category, found, pooled, urls, numbers, evasions, unverified_warning
+            text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
         )
+        if num_sig & _CONVERSATION and category is not SmsCategory.NORMAL:
+            self._point_at_turns(chat, reasons)
         if sv is not None:
             risk = self._sender_risk(sv, risk, reasons)
         return SmsVerdict(
@@ -488,6 +509,7 @@ class SmsEngine:
         url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
         num_sig: int,
         sender_tags: tuple[str, ...],
+        far: tuple[int, ...] = (),
     ) -> _Decision:
         """Scores, tags, rules, category and risk for one signature of signals."""
         cat = self._cat
@@ -527,7 +549,7 @@ class SmsEngine:
             combos, combo_cat, combo_rank = self._combos, self._combo_cat, self._combo_rank
             for i in sorted(candidates):
                 rule = combos[i]
-                if rule.require <= tags and not (rule.absent & tags):
+                if rule.require <= tags and not (rule.absent & tags) and i not in far:
                     fired.append(rule)
                     if combo_cat[i] >= 0:
                         scores[combo_cat[i]] += rule.weight
@@ -586,6 +608,90 @@ class SmsEngine:
             _pool_rows(found, ptags, pooled),
             unverified_warning,
         )
+
+    def _proximity(
+        self, text: str, found: Mapping[int, list[tuple[int, int]]], chat: Sequence[Turn] = ()
+    ) -> tuple[tuple[int, ...], dict[str, tuple[int, int]]]:
+        """The proximity rules whose families do not meet, and the windows of those that do.
+
+        Only rules whose required families all occur are located; a text of one sentence
+        and a conversation (the role claimed in one turn, the demand turns later) meet every
+        rule. The windows are keyed by the rule's reason code (the first rule
+        of a code wins, as reasons pool by code).
+        """
+        if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
+            return (), {}  # across the turns of one conversation, families combine anywhere
+        ptags = self._tags
+        present: set[str] = set()
+        for v in found:
+            present.update(ptags[v])
+        todo = [r for r in self._near_rules if r[2] <= present]
+        if not todo:
+            return (), {}
+        units = Units(text)
+        if len(units) == 1:
+            return (), {}
+        far: list[int] = []
+        windows: dict[str, tuple[int, int]] = {}
+        for i, reach, need in todo:
+            hits = [
+                (s, e, t)
+                for v, spans in found.items()
+                for t in ptags[v]
+                if t in need
+                for s, e in spans
+            ]
+            window = window_of(units, hits, need, reach)
+            if window is None:
+                far.append(i)
+            else:
+                windows.setdefault(self._combos[i].reason, window)
+        return tuple(far), windows
+
+    def _turn_windows(
+        self,
+        chat: Sequence[Turn],
+        found: Mapping[int, list[tuple[int, int]]],
+        pooled: tuple[_Pooled, ...],
+    ) -> dict[str, tuple[int, int]]:
+        """For the weightiest deciding rules of a conversation, the fewest turns holding them.
+
+        So the first reason reports the spans of those turns, and the turn pointer names
+        them, rather than every occurrence of its words in the whole conversation.
+        """
+        top = max((w for _c, _r, _rows, supports, w in pooled if supports), default=None)
+        if top is None:
+            return {}
+        units = Units.of_turns(chat)
+        ptags, out = self._tags, {}
+        for code, required, rows, supports, weight in pooled:
+            need = required & self._phrase_tags
+            if not supports or weight < top or len(need) < 2:
+                continue
+            hits = [(s, e, t) for v in rows for t in ptags[v] if t in need for s, e in found[v]]
+            window = window_of(units, hits, need, len(units))
+            if window is not None:
+                out[code] = window
+        return out
+
+    def _point_at_turns(self, chat: Sequence[Turn], reasons: list[Reason]) -> None:
+        """Add, after the deciding reason, the turns of the conversation it points at."""
+        spans = next((r.spans for r in reasons if r.spans), ())
+        if not spans:
+            return
+        starts = [t.start for t in chat]
+        idx = sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
+        if not idx:
+            return
+        template = self._templates.get("sms_turn")
+        if template is None:  # a reason set without it (an older user copy): no pointer
+            return
+        turn = template.build(
+            tuple((chat[n].start, chat[n].end) for n in idx[:MAX_SPANS]),
+            turns=", ".join(str(n + 1) for n in idx[:MAX_SPANS]),
+            speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
+        )
+        reasons.insert(1, turn)
 
     @staticmethod
     def _at_boundary(text: str, start: int, end: int, bits: int) -> bool:
@@ -646,13 +752,15 @@ class SmsEngine:
         numbers: Numbers | None,
         evasions: Evasions | None,
         unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]] | None = None,
     ) -> tuple[list[Reason], list[Reason]]:
         """The reasons, what decided first, and the counter signals.
 
         Reasons that argued for the verdict come first, by their weight toward it (a rule's
         weight, a phrase group's summed weight); then the neutral facts (cues, links,
         numbers). Rules and phrase groups that argued for another category are counter
-        signals, never reasons.
+        signals, never reasons. A proximity rule reports the spans of the window where its
+        families met (``windows``, by reason code), not every occurrence in the text.
         """
         t = self._templates
         lead: list[tuple[float, Reason]] = []
@@ -666,6 +774,10 @@ class SmsEngine:
             acc: set[tuple[int, int]] = set()
             for v in rows:
                 acc.update(found[v])
+            window = windows.get(code) if windows else None
+            if window is not None:
+                ws, we = window
+                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
             for url in urls:
                 own = "link_official" if url.official else "link"
                 flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))

@@ -47,6 +47,7 @@ class Signal(enum.IntFlag):
     LONG_TEXT = 8
     PINYIN_MIX = 16
     DEPOSIT_BONUS = 32
+    CONVERSATION = 64  # two or more speakers take turns (fraudnum.sms.turns)
 
 
 _SHORT, _LONG = int(Signal.SHORT_TEXT), int(Signal.LONG_TEXT)
@@ -62,6 +63,7 @@ SIGNAL_TAGS: Final = tuple(
         (Signal.LONG_TEXT, "long_text"),
         (Signal.PINYIN_MIX, "pinyin_mix"),
         (Signal.DEPOSIT_BONUS, "deposit_bonus"),
+        (Signal.CONVERSATION, "conversation"),
     )
 )
 

@@ -117,6 +117,9 @@ class ComboRule:
         reason: the reason code it reports (a row of ``reasons.csv``).
         source: why the rule exists.
         line: its line in ``sms_rules.csv``.
+        near: the most sentences the rule's phrase families may span (a claimed role and a
+            demand within a few sentences, or neighbouring turns of a chat); None: anywhere
+            in the text.
     """
 
     name: str
@@ -129,6 +132,7 @@ class ComboRule:
     reason: str
     source: str
     line: int
+    near: int | None = None
 
 
 @attrs.frozen
@@ -326,8 +330,10 @@ def parse_combos(
 ) -> tuple[ComboRule, ...]:
     """Parse and validate the co-occurrence rules (``sms_rules.csv``).
 
-    Columns: ``rule,when,category,weight,risk,tags,reason,source``; ``when`` lists tags
-    joined by ``+``, a ``!`` before a tag meaning it must be absent.
+    Columns: ``rule,when,category,weight,risk,tags,reason,source`` and optionally ``near``;
+    ``when`` lists tags joined by ``+``, a ``!`` before a tag meaning it must be absent;
+    ``near`` (a whole number ≥ 1, or blank) is how many sentences the phrase families of
+    ``when`` may span at most.
 
     Args:
         text: the CSV text.
@@ -344,7 +350,7 @@ def parse_combos(
     cols = ("rule", "when", "category", "weight", "risk", "tags", "reason", "source")
     out: list[ComboRule] = []
     names: dict[str, int] = {}
-    for line, row in read_table(text, origin, cols):
+    for line, row in read_table(text, origin, cols, known=(*cols, "near")):
         name = row["rule"]
         if not _TAG.fullmatch(name):
             raise TableError(origin, line, f"rule name {name!r} must be lower-case ASCII")
@@ -371,6 +377,9 @@ def parse_combos(
             raise TableError(origin, line, f"unknown reason code {row['reason']!r}")
         if not row["source"]:
             raise TableError(origin, line, "every rule needs a source")
+        near_cell = row.get("near", "")
+        if near_cell and (not near_cell.isdigit() or not 1 <= int(near_cell) <= 1000):
+            raise TableError(origin, line, f"near must be a whole number 1-1000, got {near_cell!r}")
         out.append(
             ComboRule(
                 name=name,
@@ -383,6 +392,7 @@ def parse_combos(
                 reason=row["reason"],
                 source=row["source"],
                 line=line,
+                near=int(near_cell) if near_cell else None,
             )
         )
     return tuple(out)
