@@ -489,7 +489,9 @@ def _store_of(digits: list[str], data: st.DataObject, backend: Any) -> Any:
         for d in marked:
             table[d] = data.draw(tst.marks(), label=d)
     path = tst._tmpdir() / f"batch-{next(tst._COUNTER)}.fntags"
-    build(tst.marks_arrays(table), path, progress=False, backend=backend)
+    # Exact days, or the coarse periods of format 2 (their reasons give a range).
+    day_bits = data.draw(st.sampled_from([None, 1, 2, 4]), label="day_bits")
+    build(tst.marks_arrays(table), path, progress=False, backend=backend, day_bits=day_bits)
     return open_store(path, backend=backend)
 
 

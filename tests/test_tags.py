@@ -537,3 +537,15 @@ def test_progress_bar_only_when_asked(tmp_path, capsys):
 def test_store_paths_accept_str(tmp_path):
     build(ROWS, str(tmp_path / "s.fntags"))
     assert isinstance(TagStore.open(str(tmp_path / "s.fntags")).path, Path)
+
+
+def test_auto_backend_follows_the_cores_implementation(monkeypatch):
+    """FRAUDNUM_IMPLEMENTATION=python reaches the tag store too (the twin run tests the twin)."""
+    from fraudnum import _core
+    from fraudnum.tags import _pystore, store
+
+    monkeypatch.setattr(_core, "IMPLEMENTATION", "python")
+    assert store._cores("auto")[0] is _pystore.PyTagCore
+    monkeypatch.setattr(_core, "IMPLEMENTATION", "compiled")
+    compiled = pytest.importorskip("fraudnum.tags._tagstore")
+    assert store._cores("auto")[0] is compiled.TagCore

@@ -3,7 +3,7 @@
 Where the compiled core jumps to a suffix's bucket with popcounts, this twin
 decodes the whole segment bit by bit and searches it, so the differential tests
 compare two independent readings of the same bits. It is the reference, and the
-fallback when ``FRAUDNUM_NO_EXTENSIONS=1`` or the core is not compiled.
+fallback when ``FRAUDNUM_IMPLEMENTATION=python`` or the core is not compiled.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from fraudnum import _core
 from fraudnum.tags import format as fmt
 from fraudnum.tags._canonical import canonical_digits
 from fraudnum.tags.categories import Category, builtin_categories, category_by_name
@@ -817,9 +818,9 @@ def _day_format(
 
 def _cores(backend: Backend) -> tuple[Any, Any]:
     backend = cast("Backend", choice(backend, ("auto", "compiled", "python"), "backend"))
-    use_python = backend == "python" or (
-        backend == "auto" and os.environ.get("FRAUDNUM_NO_EXTENSIONS", "") not in ("", "0")
-    )
+    # "auto" follows FRAUDNUM_IMPLEMENTATION like the rest of the core, so the suite's
+    # twin run (FRAUDNUM_IMPLEMENTATION=python) reads stores through the twin too.
+    use_python = backend == "python" or (backend == "auto" and _core.IMPLEMENTATION == "python")
     if not use_python:
         try:
             from fraudnum.tags import _tagstore
