@@ -407,6 +407,18 @@ cdef class TagCore:
             self._tag_list = None
             self._tag_dict = {}
 
+    cdef inline int _put(self, Py_ssize_t i, int64_t found, int64_t* index,
+                         uint32_t* packed) noexcept nogil:
+        # Key i's result: its entry (or -1) and packed tag; 1 when the lookup met a
+        # corrupt payload (-2), which counts as absent and makes the batch report it.
+        if found == -2:
+            index[i] = -1
+            return 1
+        index[i] = found
+        if packed != NULL and found >= 0:
+            packed[i] = <uint32_t>self._packed(found)
+        return 0
+
     cdef int _chunk(self, const uint64_t* keys, Py_ssize_t m, int64_t* index, uint32_t* packed,
                     uint64_t* a, uint64_t* b) noexcept nogil:
         # Look up m <= 2**CHUNK_BITS keys. With scratch a, b (m words each) the mobile
@@ -422,13 +434,7 @@ cdef class TagCore:
         cdef int bad = 0
         if a == NULL:
             for i in range(m):
-                found = self._find(keys[i], False)
-                if found == -2:
-                    bad = 1
-                    found = -1
-                index[i] = found
-                if packed != NULL and found >= 0:
-                    packed[i] = <uint32_t>self._packed(found)
+                bad |= self._put(i, self._find(keys[i], False), index, packed)
             return bad
         memset(h0, 0, sizeof(h0))
         memset(h1, 0, sizeof(h1))
@@ -448,13 +454,7 @@ cdef class TagCore:
                     h1[seg >> RADIX_BITS] += 1
                     cnt += 1
                 continue
-            found = self._find(key, False)
-            if found == -2:
-                bad = 1
-                found = -1
-            index[i] = found
-            if packed != NULL and found >= 0:
-                packed[i] = <uint32_t>self._packed(found)
+            bad |= self._put(i, self._find(key, False), index, packed)
         t0 = 0
         t1 = 0
         for j in range(RADIX):
@@ -485,12 +485,7 @@ cdef class TagCore:
                 last_seg = seg
             i = <Py_ssize_t>(rec & ((1 << 22) - 1))
             found = self._find_in_segment(r, (rec >> 22) & 0x3FFF, False)
-            if found == -2:
-                bad = 1
-                found = -1
-            index[i] = found
-            if packed != NULL and found >= 0:
-                packed[i] = <uint32_t>self._packed(found)
+            bad |= self._put(i, found, index, packed)
         return bad
 
     cdef int _batch(self, const uint64_t* keys, Py_ssize_t n, int64_t* index,
