@@ -21,17 +21,15 @@ caller, as locally.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from fraudnum.arrow._columns import pyarrow
 from fraudnum.calls import CallColumns, CallDetector, CallFinding, PatternRule, to_columns
 from fraudnum.classifier import Classifier, default_classifier
-from fraudnum.spark._ship import payload, pyspark_sql, worker_classifier
+from fraudnum.spark._ship import once_per_worker, payload, pyspark_sql, worker_classifier
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -94,36 +92,45 @@ _KEYS = ("caller", "callee")
 _KIND_SHIFT = 62
 
 
+def _column_class(name: str) -> str:
+    """What a finding column holds: seconds, a count, a list of strings or a string."""
+    if name in _SECONDS:
+        return "seconds"
+    if name in _COUNTS:
+        return "count"
+    return "list" if name in _LISTS else "string"
+
+
 def _finding_schema() -> Any:
     types = pyspark_sql().types
-    fields = []
-    for name in FINDING_COLUMNS:
-        if name in _SECONDS:
-            t: Any = types.DoubleType()
-        elif name in _COUNTS:
-            t = types.LongType()
-        elif name in _LISTS:
-            t = types.ArrayType(types.StringType(), containsNull=False)
-        else:
-            t = types.StringType()
-        fields.append(types.StructField(name, t, nullable=name in _NULLABLE))
-    return types.StructType(fields)
+    of = {
+        "seconds": types.DoubleType(),
+        "count": types.LongType(),
+        "list": types.ArrayType(types.StringType(), containsNull=False),
+        "string": types.StringType(),
+    }
+    return types.StructType(
+        [
+            types.StructField(name, of[_column_class(name)], nullable=name in _NULLABLE)
+            for name in FINDING_COLUMNS
+        ]
+    )
 
 
 def _arrow_finding_schema() -> Any:
     pa = pyarrow()
-    fields = []
-    for name in FINDING_COLUMNS:
-        if name in _SECONDS:
-            t: Any = pa.float64()
-        elif name in _COUNTS:
-            t = pa.int64()
-        elif name in _LISTS:
-            t = pa.list_(pa.field("item", pa.string(), nullable=False))
-        else:
-            t = pa.string()
-        fields.append(pa.field(name, t, nullable=name in _NULLABLE))
-    return pa.schema(fields)
+    of = {
+        "seconds": pa.float64(),
+        "count": pa.int64(),
+        "list": pa.list_(pa.field("item", pa.string(), nullable=False)),
+        "string": pa.string(),
+    }
+    return pa.schema(
+        [
+            pa.field(name, of[_column_class(name)], nullable=name in _NULLABLE)
+            for name in FINDING_COLUMNS
+        ]
+    )
 
 
 def finding_row(f: CallFinding) -> dict[str, Any]:
@@ -147,20 +154,15 @@ def finding_row(f: CallFinding) -> dict[str, Any]:
 # -- the detector on the workers ----------------------------------------------------------
 
 _WORKER_DETECTORS: dict[bytes, CallDetector] = {}
-_WORKER_LOCK = threading.Lock()
+
+
+def _build_detector(data: bytes) -> CallDetector:
+    clf_bytes, rules = pickle.loads(data)  # our own bytes, from the driver
+    return CallDetector(patterns=rules, classifier=worker_classifier(clf_bytes))
 
 
 def _worker_detector(data: bytes) -> CallDetector:
-    key = hashlib.sha256(data).digest()
-    detector = _WORKER_DETECTORS.get(key)
-    if detector is None:
-        with _WORKER_LOCK:
-            detector = _WORKER_DETECTORS.get(key)
-            if detector is None:
-                clf_bytes, rules = pickle.loads(data)  # our own bytes, from the driver
-                detector = CallDetector(patterns=rules, classifier=worker_classifier(clf_bytes))
-                _WORKER_DETECTORS[key] = detector
-    return detector
+    return once_per_worker(_WORKER_DETECTORS, data, _build_detector)
 
 
 # -- the two passes -----------------------------------------------------------------------

@@ -14,7 +14,8 @@ import hashlib
 import os
 import pickle
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fraudnum.classifier import Classifier
 from fraudnum.tags import TagStore
@@ -31,9 +32,12 @@ def pyspark_sql() -> Any:
     return sql
 
 
+T = TypeVar("T")
+
 # One classifier per Python worker and payload.
 _WORKER_CLASSIFIERS: dict[bytes, Classifier] = {}
-_WORKER_LOCK = threading.Lock()
+# Re-entrant: building a call detector builds its classifier inside the same lock.
+_WORKER_LOCK = threading.RLock()
 # Store files already given to addFile, per SparkContext (adding one twice warns).
 _SHIPPED: set[tuple[int, str]] = set()
 
@@ -58,16 +62,24 @@ def payload(spark: Any, clf: Classifier) -> bytes:
     return pickle.dumps((state, store))
 
 
+def once_per_worker(cache: dict[bytes, T], data: bytes, build: Callable[[bytes], T]) -> T:
+    """``build(data)``, made once per Python worker and payload (keyed by its hash).
+
+    A worker's threads may ask at once: the lock makes sure only one builds.
+    """
+    key = hashlib.sha256(data).digest()
+    made = cache.get(key)
+    if made is None:
+        with _WORKER_LOCK:
+            made = cache.get(key)
+            if made is None:
+                made = cache[key] = build(data)
+    return made
+
+
 def worker_classifier(data: bytes) -> Classifier:
     """The classifier of a payload, built once per Python worker."""
-    key = hashlib.sha256(data).digest()
-    clf = _WORKER_CLASSIFIERS.get(key)
-    if clf is None:
-        with _WORKER_LOCK:
-            clf = _WORKER_CLASSIFIERS.get(key)
-            if clf is None:
-                clf = _WORKER_CLASSIFIERS[key] = _rebuild(data)
-    return clf
+    return once_per_worker(_WORKER_CLASSIFIERS, data, _rebuild)
 
 
 def _rebuild(data: bytes) -> Classifier:
