@@ -394,34 +394,25 @@ def run(quick: bool = False) -> list[Row]:
             },
         )
     )
+
+    def memory_row(size: int, form: str, peak: float, kept: float, rise: float, pages: str) -> Row:
+        return Row(
+            SCALE,
+            f"peak memory of one call, {size:,} rows ({form})",
+            extra={
+                "value": f"{peak:.1f} B/row",
+                "note": f"tracemalloc peak{pages}; {kept:.1f} B/row kept by the batch; "
+                f"peak RSS rose {rise:.1f} B/row",
+            },
+        )
+
     for size in (100_000,) if quick else (1_000_000, 5_000_000):
         for arrow in (False, True) if pa is not None else (False,):
-            peak, kept, rise = _memory(size, arrow)
             form = "pyarrow StringArray" if arrow else "list of str"
-            scale.append(
-                Row(
-                    SCALE,
-                    f"peak memory of one call, {size:,} rows ({form})",
-                    extra={
-                        "value": f"{peak:.1f} B/row",
-                        "note": f"tracemalloc peak; {kept:.1f} B/row kept by the batch; "
-                        f"peak RSS rose {rise:.1f} B/row",
-                    },
-                )
-            )
-        peak, kept, rise = _memory(size, False, str(store.path))
+            scale.append(memory_row(size, form, *_memory(size, arrow), pages=""))
         form = f"list of str, with the {stored}"
-        scale.append(
-            Row(
-                SCALE,
-                f"peak memory of one call, {size:,} rows ({form})",
-                extra={
-                    "value": f"{peak:.1f} B/row",
-                    "note": f"tracemalloc peak (the store's pages not counted); {kept:.1f} "
-                    f"B/row kept by the batch; peak RSS rose {rise:.1f} B/row",
-                },
-            )
-        )
+        measured = _memory(size, False, str(store.path))
+        scale.append(memory_row(size, form, *measured, pages=" (the store's pages not counted)"))
     store.close()
     tmp.cleanup()
     return rows + scale
