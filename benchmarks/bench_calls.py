@@ -2,7 +2,7 @@
 
 Traffic from :func:`fraudnum.calls.synthetic_traffic` (one day; ordinary callers with contact
 books, diurnal load, redials, busy callers, never-block warning bursts; one instance of each
-of the 7 patterns per 10,000 records). For each size, in one run:
+of the 8 patterns per 10,000 records). For each size, in one run:
 
 * accuracy: per-pattern recall (an injected instance counts as found when a finding of its
   pattern names its number over its own calls) and the share of ordinary callers (and of
@@ -48,7 +48,7 @@ from fraudnum.calls import (  # noqa: E402
     synthetic_traffic,
 )
 
-TABLE = "Call patterns on generated traffic (one day, 7 patterns injected per 10,000 records)"
+TABLE = "Call patterns on generated traffic (one day, 8 patterns injected per 10,000 records)"
 
 
 def _fmt(rate: float) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -21,7 +22,7 @@ from fraudnum.calls import (
     synthetic_traffic,
     to_columns,
 )
-from fraudnum.calls._patterns import COLUMNS
+from fraudnum.calls._patterns import COLUMNS, OPTIONAL_COLUMNS
 from fraudnum.texts import builtin_reasons
 
 T0 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: a window boundary of every pattern
@@ -468,6 +469,41 @@ def test_monitor_options_are_checked(bad):
         CallMonitor(**bad)
 
 
+def _called_back(records: list[CallRecord], backs: int) -> list[CallRecord]:
+    """The records with the first ``backs`` called back and the others not."""
+    return [attrs.evolve(r, called_back=i < backs) for i, r in enumerate(records)]
+
+
+def test_one_ring_called_back_at_two_call_backs_not_one():
+    calls = _calls(MVNO, [_spread(i) for i in range(5)], step=300)
+    assert "one_ring" not in _patterns(calls)  # five numbers are too few for plain one-ring
+    assert "one_ring_called_back" not in _patterns(_called_back(calls, 1))
+    found = list(CallDetector().detect(_called_back(calls, 2)))
+    hit = next(f for f in found if f.pattern == "one_ring_called_back")
+    assert hit.called_back == 2
+    assert hit.risk is Risk.HIGH
+    assert hit.reasons[0].code == "call_pattern_one_ring_called_back"
+    assert "已有 2 次被回拨" in hit.reasons[0].zh
+    assert "2 of the calls" in hit.reasons[0].en
+
+
+def test_unknown_call_backs_never_count():
+    calls = _calls(MVNO, [_spread(i) for i in range(5)], step=300)
+    unknown = [attrs.evolve(r, called_back=None) for r in calls]
+    assert "one_ring_called_back" not in _patterns(unknown)
+
+
+def test_a_file_without_the_called_back_column_still_loads(tmp_path: Path):
+    columns = [c for c in COLUMNS if c not in OPTIONAL_COLUMNS]
+    row = _row().split(",")
+    kept = [cell for c, cell in zip(COLUMNS, row, strict=True) if c not in OPTIONAL_COLUMNS]
+    path = tmp_path / "old.csv"
+    path.write_text(",".join(columns) + "\n" + ",".join(kept) + "\n", encoding="utf-8")
+    rule = next(r for r in load_patterns(path) if r.code == "one_ring")
+    assert rule.min_called_back is None
+    assert rule.min_distinct == 5
+
+
 # -- the user's pattern file ---------------------------------------------------------------
 
 
@@ -512,6 +548,8 @@ def test_a_user_file_overrides_a_threshold(tmp_path: Path):
         ({"caller_kinds": "alien"}, "kind 'alien'"),
         ({"source": ""}, "source is required"),
         ({"short_ring_s": ""}, "go together"),
+        ({"key": "callee", "min_called_back": "2"}, "min_called_back needs key caller"),
+        ({"min_called_back": "0"}, "min_called_back must be between 1"),
     ],
 )
 def test_a_bad_user_file_names_its_line(tmp_path: Path, cells, message):

@@ -32,12 +32,12 @@ import numpy.typing as npt
 
 from fraudnum._cache import remember
 from fraudnum.calls._patterns import PatternRule, builtin_patterns, load_patterns
+from fraudnum.calls._pretty import pretty_mask
 from fraudnum.calls._records import (
     _POW10,
     _SHIFT,
     CallColumns,
     decode_number,
-    is_pretty,
     segment_of,
     to_columns,
 )
@@ -501,8 +501,8 @@ class CallDetector:
         distinct = np.bincount(gi[order][first], minlength=ng)
         if p.min_distinct is not None:
             ok &= distinct >= p.min_distinct
-        pretty_mask = is_pretty(others)
-        pretty = np.bincount(gi[order][first & pretty_mask[order]], minlength=ng)
+        pretty_flags = pretty_mask(others)
+        pretty = np.bincount(gi[order][first & pretty_flags[order]], minlength=ng)
         if p.min_pretty_callees is not None:
             ok &= pretty >= p.min_pretty_callees
         if p.min_pretty_share is not None:
@@ -519,6 +519,9 @@ class CallDetector:
             np.maximum.at(seg_max, s_gi[new_seg], per_seg)
         if p.min_segment_callees is not None:
             ok &= seg_max >= p.min_segment_callees
+        backs = np.bincount(gi, weights=cols.called_back[rows] == 1, minlength=ng)
+        if p.min_called_back is not None:
+            ok &= backs >= p.min_called_back
         fired = np.flatnonzero(ok)
         if fired.size == 0:
             return []
@@ -533,7 +536,6 @@ class CallDetector:
         last_call = np.full(ng, -np.inf)
         np.minimum.at(first_call, gi, start_all)
         np.maximum.at(last_call, gi, start_all)
-        backs = np.bincount(gi, weights=cols.called_back[rows] == 1, minlength=ng)
         out: list[CallFinding] = []
         for k, g in enumerate(fired.tolist()):
             idx = by_ring[bounds[g] : bounds[g + 1]]
@@ -562,6 +564,7 @@ class CallDetector:
                 "segment_callees": int(seg_max[g]),
                 "pretty_callees": int(pretty[g]),
             }
+            called_back = round(float(backs[g]))
             span = float(last_call[g] - first_call[g])
             out.append(
                 CallFinding(
@@ -574,11 +577,17 @@ class CallDetector:
                     first_call=float(first_call[g]),
                     last_call=float(last_call[g]),
                     segment=top_seg,
-                    called_back=round(float(backs[g])),
+                    called_back=called_back,
                     parties=tuple(decode_number(int(c)) for c in party_codes[:_MAX_PARTIES]),
                     caller_verdict=verdict,
                     explain=functools.partial(
-                        self._reasons, p, evidence, span, top_seg, number_code, verdict
+                        self._reasons,
+                        p,
+                        {**evidence, "called_back": called_back},
+                        span,
+                        top_seg,
+                        number_code,
+                        verdict,
                     ),
                     **evidence,
                 )

@@ -27,7 +27,14 @@ from fraudnum._tables import (
 from fraudnum.texts import ReasonText, builtin_reasons
 from fraudnum.types import NumberKind, Risk
 
-__all__ = ["COLUMNS", "PatternRule", "builtin_patterns", "load_patterns", "parse_patterns"]
+__all__ = [
+    "COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "PatternRule",
+    "builtin_patterns",
+    "load_patterns",
+    "parse_patterns",
+]
 
 #: The columns of a pattern table, in order; every one is required in the header.
 COLUMNS = (
@@ -43,12 +50,16 @@ COLUMNS = (
     "min_segment_callees",
     "min_pretty_callees",
     "min_pretty_share",
+    "min_called_back",
     "caller_kinds",
     "victim_kinds",
     "risk",
     "reason",
     "source",
 )
+#: Columns a file may leave out (added after the first release; blank when absent).
+OPTIONAL_COLUMNS = ("min_called_back",)
+_REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
 _KEYS = ("caller", "callee")
 #: The longest window a row may ask for: a week. Longer windows would hold weeks of traffic.
 MAX_WINDOW_S = 7 * 86400
@@ -79,6 +90,8 @@ class PatternRule:
             10,000 numbers (the same number but its last four digits).
         min_pretty_callees: at least this many distinct "pretty" (靓号) callees.
         min_pretty_share: at least this share of the distinct callees pretty.
+        min_called_back: at least this many of the calls were called back by their
+            callee (records that do not say count as not called back).
         caller_kinds: the row applies only to callers of these kinds (empty: any).
         victim_kinds: a callee-keyed row applies only to victims of these kinds.
         risk: the risk of a finding before the caller's own verdict is combined in.
@@ -98,6 +111,7 @@ class PatternRule:
     min_segment_callees: int | None = None
     min_pretty_callees: int | None = None
     min_pretty_share: float | None = None
+    min_called_back: int | None = None
     caller_kinds: frozenset[NumberKind] = frozenset()
     victim_kinds: frozenset[NumberKind] = frozenset()
     risk: Risk = Risk.HIGH
@@ -176,6 +190,7 @@ def _row(
         min_segment_callees=_opt_int(row, "min_segment_callees", origin, line),
         min_pretty_callees=_opt_int(row, "min_pretty_callees", origin, line),
         min_pretty_share=_opt_float(row, "min_pretty_share", origin, line, share=True),
+        min_called_back=_opt_int(row, "min_called_back", origin, line),
         caller_kinds=_kinds(row["caller_kinds"], origin, line),
         victim_kinds=_kinds(row["victim_kinds"], origin, line),
         risk=parse_risk(row["risk"], "risk", origin, line),
@@ -186,6 +201,8 @@ def _row(
         raise TableError(origin, line, "short_ring_s and min_short_share go together")
     if rule.key == "callee" and (rule.min_segment_callees or rule.min_pretty_callees):
         raise TableError(origin, line, "segment and pretty thresholds need key caller")
+    if rule.key == "callee" and rule.min_called_back:
+        raise TableError(origin, line, "min_called_back needs key caller")
     if rule.key == "caller" and rule.victim_kinds:
         raise TableError(origin, line, "victim_kinds needs key callee")
     if rule.risk is Risk.TRUSTED:
@@ -205,7 +222,9 @@ def parse_patterns(text: str, origin: str) -> tuple[PatternRule, ...]:
     """
     reasons = builtin_reasons()
     out: dict[str, PatternRule] = {}
-    for line, row in read_table(text, origin, COLUMNS, known=COLUMNS):
+    for line, row in read_table(text, origin, _REQUIRED, known=COLUMNS):
+        for column in OPTIONAL_COLUMNS:
+            row.setdefault(column, "")
         rule = _row(row, origin, line, reasons)
         if rule.code in out:
             raise TableError(origin, line, f"duplicate code {rule.code!r}")

@@ -472,21 +472,3 @@ def segment_of(numbers: U64) -> U64:
     shorter = np.maximum(ndigits - 4, 0).astype(np.uint64)
     out: U64 = (shorter << np.uint64(_SHIFT)) | ((numbers & _VALUE_MASK) // np.uint64(10_000))
     return out
-
-
-def is_pretty(numbers: U64) -> npt.NDArray[np.bool_]:
-    """Whether each number has a "pretty" (靓号) tail.
-
-    The last three digits alike (x888), or the last four AABB, ABAB, ABBA, or four
-    consecutive digits up or down (1234, 9876): about 5% of random numbers.
-    """
-    tail = ((numbers & _VALUE_MASK) % np.uint64(10_000)).astype(np.int64)
-    a, b, c, d = tail // 1000, tail // 100 % 10, tail // 10 % 10, tail % 10
-    triple = (b == c) & (c == d)
-    aabb = (a == b) & (c == d)
-    abab = (a == c) & (b == d)
-    abba = (a == d) & (b == c)
-    up = (b - a == 1) & (c - b == 1) & (d - c == 1)
-    down = (a - b == 1) & (b - c == 1) & (c - d == 1)
-    ok: npt.NDArray[np.bool_] = (triple | aabb | abab | abba | up | down) & (numbers != 0)
-    return ok

@@ -47,6 +47,7 @@ PATTERN_CODES: Final = (
     "high_frequency",
     "segment_sweep",
     "pretty_number_sweep",
+    "one_ring_called_back",
 )
 _DAY: Final = 86_400
 _START: Final = 1_767_225_600  # 2026-01-01 00:00 UTC, a round, realistic epoch
@@ -333,6 +334,8 @@ def _inject(
             "high_frequency": (65, 120),
             "segment_sweep": (12, 40),
             "pretty_number_sweep": (10, 25),
+            # fewer numbers than plain one-ring needs: the call-backs are what give it away
+            "one_ring_called_back": (5, 10),
         }[pattern]
         n = int(rng.integers(low, high))
         caller = np.full(n, attacker, dtype=np.uint64)
@@ -363,6 +366,8 @@ def _inject(
     start = np.sort(t0 + rng.random(n) * duration)
     start[0], start[-1] = t0, t0 + duration
     called_back = np.where(rng.random(n) < 0.05, 1, 0).astype(np.int8)
+    if pattern == "one_ring_called_back":
+        called_back[rng.choice(n, size=int(rng.integers(2, 5)), replace=False)] = 1
     cols = {
         "caller": caller.astype(np.uint64),
         "callee": encode_numbers(callee.astype(np.int64)),
