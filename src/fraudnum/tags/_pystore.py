@@ -214,6 +214,37 @@ class PyTagCore:
         for i, key in enumerate(keys.tolist()):
             out[i] = self.find(key)
 
+    def lookup_tags(
+        self,
+        keys: npt.NDArray[np.uint64],
+        tags: npt.NDArray[np.uint8],
+        days: npt.NDArray[np.uint8] | npt.NDArray[np.uint16] | None = None,
+        min_partition: int = 0,
+    ) -> None:
+        """Every key's tag byte (0 where not found) and stored day value (0 there)."""
+        n = keys.shape[0]
+        if tags.shape[0] != n:
+            raise ValueError("tags must have one slot per key")
+        if days is not None:
+            if not self.day_bits:
+                raise ValueError("this store keeps no days")
+            if days.shape[0] != n:
+                raise ValueError("days must have one slot per key")
+        corrupt = False
+        for i, key in enumerate(keys.tolist()):
+            try:
+                j = self.find(key)
+            except TagStoreError:
+                j, corrupt = -1, True
+            t = int(self._tags[j]) if j >= 0 else 0
+            # A found entry's tag byte is never 0 (no store defines category 0).
+            corrupt |= j >= 0 and t == 0
+            tags[i] = t
+            if days is not None:
+                days[i] = self._day_value(j) if j >= 0 else 0
+        if corrupt:
+            raise TagStoreError("corrupt segment payload (run verify)")
+
     def lookup_columns(
         self,
         keys: npt.NDArray[np.uint64],

@@ -32,6 +32,14 @@ class TagCore:
 
         Batches of ``min_partition`` keys or more are sorted by segment first.
         """
+    def lookup_tags(
+        self,
+        keys: npt.NDArray[np.uint64],
+        tags: npt.NDArray[np.uint8],
+        days: npt.NDArray[np.uint8] | npt.NDArray[np.uint16] | None = ...,
+        min_partition: int = ...,
+    ) -> None:
+        """Every key's tag byte (0 where not found) and stored day value, without the GIL."""
     def lookup_columns(
         self,
         keys: npt.NDArray[np.uint64],

@@ -21,6 +21,9 @@ from fraudnum.tags.format import COUNT_BUCKETS, TagStoreError
 
 cdef extern from *:
     """
+    /* A store's reusable batch scratch is taken by one batch at a time. */
+    static inline int fn_try_take(int* flag) { return __atomic_exchange_n(flag, 1, __ATOMIC_ACQUIRE) == 0; }
+    static inline void fn_give_back(int* flag) { __atomic_store_n(flag, 0, __ATOMIC_RELEASE); }
     static inline int fn_popcount64(unsigned long long x) { return __builtin_popcountll(x); }
     static inline int fn_ctz64(unsigned long long x) { return __builtin_ctzll(x); }
     static inline void fn_prefetch(const void* p) { __builtin_prefetch(p, 0, 3); }
@@ -52,6 +55,17 @@ cdef extern from *:
     int fn_select64(unsigned long long x, int k) noexcept nogil
     void fn_prefetch(const void* p) noexcept nogil
     void fn_init_select() noexcept
+    int fn_try_take(int* flag) noexcept nogil
+    void fn_give_back(int* flag) noexcept nogil
+
+
+cdef struct Out:
+    # Where a batch's results go; NULL columns are not filled.
+    int64_t* index       # entry index, -1 where not found
+    uint32_t* packed     # tag | day value << 8 (chunk-relative, for lookup_columns)
+    uint8_t* tags        # the tag byte, 0 where not found (the lean form)
+    uint8_t* days8       # the stored day value (day_bits <= 8), 0 where not found
+    uint16_t* days16     # the same for day_bits == 16
 
 cdef enum:
     N_SEGMENTS = 1000000
@@ -150,6 +164,11 @@ cdef class TagCore:
     cdef list _tag_list
     cdef dict _tag_dict
     cdef object _tag_factory
+    # Reusable radix scratch (2 * _scratch_n words), taken by one batch at a time
+    # (fn_try_take); a batch that finds it taken mallocs its own.
+    cdef uint64_t* _scratch
+    cdef Py_ssize_t _scratch_n
+    cdef int _scratch_busy
 
     def __init__(self, buf, layout):
         cdef const uint64_t[::1] bitmap_v
@@ -208,6 +227,9 @@ cdef class TagCore:
         err = self._check_directory()
         if err:
             raise TagStoreError(f"corrupt segment directory: {err}")
+
+    def __dealloc__(self):
+        free(self._scratch)
 
     def _no_factory(self, packed):
         return packed
@@ -339,16 +361,7 @@ cdef class TagCore:
 
     cdef inline int64_t _packed(self, int64_t i) noexcept nogil:
         # i < n_total, and the days section holds ceil(n_total * day_bits / 8) bytes.
-        cdef int64_t day = 0
-        cdef uint64_t bit
-        if self.day_bits == 8:
-            day = self.days8[i]
-        elif self.day_bits == 16:
-            day = self.days16[i]
-        elif self.day_bits:
-            bit = <uint64_t>i * <uint64_t>self.day_bits
-            day = (self.days8[bit >> 3] >> (bit & 7)) & ((1 << self.day_bits) - 1)
-        return self.tags[i] | (day << 8)
+        return self.tags[i] | (<int64_t>self._day_value(i) << 8)
 
     cdef inline int64_t _day_number(self, int64_t value) noexcept nogil:
         # The last day a stored value can stand for (a period's end, not past max_day).
@@ -407,19 +420,56 @@ cdef class TagCore:
             self._tag_list = None
             self._tag_dict = {}
 
-    cdef inline int _put(self, Py_ssize_t i, int64_t found, int64_t* index,
-                         uint32_t* packed) noexcept nogil:
-        # Key i's result: its entry (or -1) and packed tag; 1 when the lookup met a
-        # corrupt payload (-2), which counts as absent and makes the batch report it.
-        if found == -2:
-            index[i] = -1
-            return 1
-        index[i] = found
-        if packed != NULL and found >= 0:
-            packed[i] = <uint32_t>self._packed(found)
+    cdef inline int _day_value(self, int64_t i) noexcept nogil:
+        # Entry i's stored day value (i < n_total; see _packed).
+        cdef uint64_t bit
+        if self.day_bits == 8:
+            return self.days8[i]
+        if self.day_bits == 16:
+            return self.days16[i]
+        if self.day_bits:
+            bit = <uint64_t>i * <uint64_t>self.day_bits
+            return (self.days8[bit >> 3] >> (bit & 7)) & ((1 << self.day_bits) - 1)
         return 0
 
-    cdef int _chunk(self, const uint64_t* keys, Py_ssize_t m, int64_t* index, uint32_t* packed,
+    cdef inline int _put(self, Py_ssize_t i, int64_t found, Out* out) noexcept nogil:
+        # Key i's result into every column asked for; 1 when the lookup met a corrupt
+        # payload (-2, or a found entry whose tag byte is 0: no store defines category
+        # 0), which counts as absent and makes the batch report it.
+        cdef uint8_t t
+        if found == -2:
+            self._miss(i, out)
+            return 1
+        if out.index != NULL:
+            out.index[i] = found
+        if found < 0:
+            if out.tags != NULL:
+                self._miss(i, out)
+            return 0
+        if out.packed != NULL:
+            out.packed[i] = <uint32_t>self._packed(found)
+        if out.tags != NULL:
+            t = self.tags[found]
+            out.tags[i] = t
+            if out.days8 != NULL:
+                out.days8[i] = <uint8_t>self._day_value(found)
+            elif out.days16 != NULL:
+                out.days16[i] = <uint16_t>self._day_value(found)
+            if t == 0:
+                return 1
+        return 0
+
+    cdef inline void _miss(self, Py_ssize_t i, Out* out) noexcept nogil:
+        if out.index != NULL:
+            out.index[i] = -1
+        if out.tags != NULL:
+            out.tags[i] = 0
+            if out.days8 != NULL:
+                out.days8[i] = 0
+            elif out.days16 != NULL:
+                out.days16[i] = 0
+
+    cdef int _chunk(self, const uint64_t* keys, Py_ssize_t m, Out* out,
                     uint64_t* a, uint64_t* b) noexcept nogil:
         # Look up m <= 2**CHUNK_BITS keys. With scratch a, b (m words each) the mobile
         # keys are radix-sorted by segment first (two stable 10-bit passes), so the
@@ -434,7 +484,7 @@ cdef class TagCore:
         cdef int bad = 0
         if a == NULL:
             for i in range(m):
-                bad |= self._put(i, self._find(keys[i], False), index, packed)
+                bad |= self._put(i, self._find(keys[i], False), out)
             return bad
         memset(h0, 0, sizeof(h0))
         memset(h1, 0, sizeof(h1))
@@ -443,7 +493,7 @@ cdef class TagCore:
             length = key >> LEN_SHIFT
             v = key & VALUE_MASK
             if (length == 0 or length == 11) and v >= MOBILE_LO and v < MOBILE_HI:
-                index[i] = -1
+                self._miss(i, out)
                 if self.n_segs == 0:
                     continue
                 seg = v // UNIVERSE - N_SEGMENTS
@@ -454,7 +504,7 @@ cdef class TagCore:
                     h1[seg >> RADIX_BITS] += 1
                     cnt += 1
                 continue
-            bad |= self._put(i, self._find(key, False), index, packed)
+            bad |= self._put(i, self._find(key, False), out)
         t0 = 0
         t1 = 0
         for j in range(RADIX):
@@ -485,44 +535,64 @@ cdef class TagCore:
                 last_seg = seg
             i = <Py_ssize_t>(rec & ((1 << 22) - 1))
             found = self._find_in_segment(r, (rec >> 22) & 0x3FFF, False)
-            bad |= self._put(i, found, index, packed)
+            bad |= self._put(i, found, out)
         return bad
 
-    cdef int _batch(self, const uint64_t* keys, Py_ssize_t n, int64_t* index,
+    cdef uint64_t* _take_scratch(self, Py_ssize_t size, bint* own) noexcept nogil:
+        # 2 * size words of radix scratch: the store's own when no other batch holds
+        # it (kept between calls: fresh pages cost a page fault each on first write),
+        # else a private malloc (*own is then set and the caller frees it). NULL: no memory.
+        cdef uint64_t* p
+        if fn_try_take(&self._scratch_busy):
+            if self._scratch_n < size:
+                free(self._scratch)
+                self._scratch = <uint64_t*>malloc(2 * size * sizeof(uint64_t))
+                self._scratch_n = size if self._scratch != NULL else 0
+            if self._scratch != NULL:
+                own[0] = False
+                return self._scratch
+            fn_give_back(&self._scratch_busy)
+        own[0] = True
+        return <uint64_t*>malloc(2 * size * sizeof(uint64_t))
+
+    cdef int _batch(self, const uint64_t* keys, Py_ssize_t n, Out* out,
                     uint8_t* found, uint8_t* cats, uint32_t* counts, int64_t* days,
                     Py_ssize_t min_partition) noexcept nogil:
         # 0, 1 (corrupt payload) or -1 (out of memory). With cats != NULL every
-        # column is filled; else only the entry indices.
+        # column of lookup_columns is filled (out.index is then required); else the
+        # columns of out.
         cdef Py_ssize_t step = 1 << CHUNK_BITS
         cdef Py_ssize_t size = n if n < step else step
         cdef Py_ssize_t off, m, i
         cdef uint64_t* a = NULL
-        cdef uint64_t* b = NULL
         cdef uint32_t* packed = NULL
         cdef uint32_t p
         cdef int bad = 0
+        cdef bint own = False
+        cdef Out o
         if n == 0:
             return 0
         if n >= min_partition and self.n_segs > 0:
-            a = <uint64_t*>malloc(size * sizeof(uint64_t))
-            b = <uint64_t*>malloc(size * sizeof(uint64_t))
-            if a == NULL or b == NULL:
-                free(a)
-                free(b)
+            a = self._take_scratch(size, &own)
+            if a == NULL:
                 return -1
         if cats != NULL:
             packed = <uint32_t*>malloc(size * sizeof(uint32_t))
             if packed == NULL:
-                free(a)
-                free(b)
+                self._give_scratch(a, own)
                 return -1
         off = 0
         while off < n:
             m = n - off if n - off < step else step
-            bad |= self._chunk(keys + off, m, index + off, packed, a, b)
+            o.index = out.index + off if out.index != NULL else NULL
+            o.packed = packed
+            o.tags = out.tags + off if out.tags != NULL else NULL
+            o.days8 = out.days8 + off if out.days8 != NULL else NULL
+            o.days16 = out.days16 + off if out.days16 != NULL else NULL
+            bad |= self._chunk(keys + off, m, &o, a, a + size if a != NULL else NULL)
             if cats != NULL:
                 for i in range(m):
-                    if index[off + i] >= 0:
+                    if out.index[off + i] >= 0:
                         p = packed[i]
                         found[off + i] = 1
                         cats[off + i] = (p & 0xFF) >> 4
@@ -534,10 +604,17 @@ cdef class TagCore:
                         counts[off + i] = 0
                         days[off + i] = NAT
             off += m
-        free(a)
-        free(b)
+        self._give_scratch(a, own)
         free(packed)
         return bad
+
+    cdef inline void _give_scratch(self, uint64_t* a, bint own) noexcept nogil:
+        if a == NULL:
+            return
+        if own:
+            free(a)
+        else:
+            fn_give_back(&self._scratch_busy)
 
     def lookup_batch(self, const uint64_t[::1] keys, int64_t[::1] out,
                      Py_ssize_t min_partition=PARTITION_MIN):
@@ -547,12 +624,60 @@ cdef class TagCore:
         """
         cdef Py_ssize_t n = keys.shape[0]
         cdef int err
+        cdef Out o
         if out.shape[0] != n:
             raise ValueError("out must have one slot per key")
         if n == 0:
             return
+        o.index = &out[0]
+        o.packed = NULL
+        o.tags = NULL
+        o.days8 = NULL
+        o.days16 = NULL
         with nogil:
-            err = self._batch(&keys[0], n, &out[0], NULL, NULL, NULL, NULL, min_partition)
+            err = self._batch(&keys[0], n, &o, NULL, NULL, NULL, NULL, min_partition)
+        self._raise_batch(err)
+
+    def lookup_tags(self, const uint64_t[::1] keys, uint8_t[::1] tags, days=None,
+                    Py_ssize_t min_partition=PARTITION_MIN):
+        """Every key's tag byte (0 where not found) and stored day value, without the GIL.
+
+        ``days``: None, or one slot per key (``uint8`` for day_bits <= 8, ``uint16``
+        for 16) for the stored day value (0 where not found); leave it None for a
+        store without days. Batches of ``min_partition`` keys or more are sorted by
+        segment first. Nothing else is written: no index, no scratch but the sort's.
+        """
+        cdef Py_ssize_t n = keys.shape[0]
+        cdef int err
+        cdef Out o
+        cdef uint8_t[::1] d8
+        cdef uint16_t[::1] d16
+        if tags.shape[0] != n:
+            raise ValueError("tags must have one slot per key")
+        o.index = NULL
+        o.packed = NULL
+        o.days8 = NULL
+        o.days16 = NULL
+        if days is not None:
+            if self.day_bits == 0:
+                raise ValueError("this store keeps no days")
+            if self.day_bits == 16:
+                d16 = days
+                if d16.shape[0] != n:
+                    raise ValueError("days must have one slot per key")
+                if n:
+                    o.days16 = &d16[0]
+            else:
+                d8 = days
+                if d8.shape[0] != n:
+                    raise ValueError("days must have one slot per key")
+                if n:
+                    o.days8 = &d8[0]
+        if n == 0:
+            return
+        o.tags = &tags[0]
+        with nogil:
+            err = self._batch(&keys[0], n, &o, NULL, NULL, NULL, NULL, min_partition)
         self._raise_batch(err)
 
     def lookup_columns(self, const uint64_t[::1] keys, int64_t[::1] index, uint8_t[::1] found,
@@ -562,16 +687,23 @@ cdef class TagCore:
 
         ``days`` are day numbers (days since 1970-01-01; ``INT64_MIN``, NaT, where
         not found or not stored); ``counts`` are the count buckets' lower bounds.
+        (The previous ``lookup_batch`` output: kept for the side-by-side benchmark.)
         """
         cdef Py_ssize_t n = keys.shape[0]
         cdef int err
+        cdef Out o
         if not (index.shape[0] == found.shape[0] == categories.shape[0] == counts.shape[0]
                 == days.shape[0] == n):
             raise ValueError("every column must have one slot per key")
         if n == 0:
             return
+        o.index = &index[0]
+        o.packed = NULL
+        o.tags = NULL
+        o.days8 = NULL
+        o.days16 = NULL
         with nogil:
-            err = self._batch(&keys[0], n, &index[0], &found[0], &categories[0], &counts[0],
+            err = self._batch(&keys[0], n, &o, &found[0], &categories[0], &counts[0],
                               &days[0], min_partition)
         self._raise_batch(err)
 

@@ -13,6 +13,7 @@ import array
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import mmap
@@ -23,7 +24,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -940,32 +941,88 @@ def build(
 # ------------------------------------------------------------------------- store
 
 
-@attrs.frozen(eq=False)
+# The count column of a tag byte (0 where not found: tag byte 0).
+_COUNT_OF_TAG: Final = np.array(
+    [COUNT_BUCKETS[t & 15] if t >> 4 else 0 for t in range(256)], np.uint32
+)
+_NAT_DAY: Final = np.iinfo(np.int64).min  # datetime64's NaT as an int64
+
+
 class TagBatch:
     """Columns of a batch lookup.
 
+    The lookup itself writes only each number's tag byte and stored day value (one
+    to three bytes a number, filled in C without the GIL); every other column is
+    derived from them with numpy when it is first read, and kept. A classifier's
+    crowd tier reads :attr:`tags` alone.
+
     Attributes:
-        found: ``bool`` per number.
-        categories: ``uint8`` category code (0 where not found).
-        counts: ``uint32`` count bucket lower bound (0 where not found).
-        last_marked: ``datetime64[D]`` (NaT where not found or not stored).
-        index: ``int64`` entry index in the store (-1 where not found).
+        tags: ``uint8`` tag byte per number: category << 4 | count bucket, 0 where
+            not found (no store defines category 0).
+        days: the stored day value per number (``uint8``, or ``uint16`` for 16-bit
+            days; 0 where not found), or None for a store without days.
     """
 
-    found: npt.NDArray[np.bool_]
-    categories: npt.NDArray[np.uint8]
-    counts: npt.NDArray[np.uint32]
-    last_marked: npt.NDArray[np.datetime64]
-    index: npt.NDArray[np.int64]
-    _store: TagStore
+    def __init__(
+        self,
+        tags: npt.NDArray[np.uint8],
+        days: npt.NDArray[Any] | None,
+        store: TagStore,
+        keys: npt.NDArray[np.uint64],
+    ) -> None:
+        self.tags = tags
+        self.days = days
+        self._store = store
+        self._keys = keys
 
     def __len__(self) -> int:
-        return int(self.found.shape[0])
+        return int(self.tags.shape[0])
 
     def __getitem__(self, i: int) -> Tag | None:
         """The full tag of row ``i``, or None."""
-        j = int(self.index[i])
-        return None if j < 0 else self._store._tag_at(j)
+        t = int(self.tags[i])
+        if not t:
+            return None
+        day = int(self.days[i]) if self.days is not None else 0
+        return self._store._tag_of(t | day << 8)
+
+    @functools.cached_property
+    def found(self) -> npt.NDArray[np.bool_]:
+        """``bool`` per number."""
+        found: npt.NDArray[np.bool_] = self.tags != 0
+        return found
+
+    @functools.cached_property
+    def categories(self) -> npt.NDArray[np.uint8]:
+        """``uint8`` category code (0 where not found)."""
+        cats: npt.NDArray[np.uint8] = self.tags >> np.uint8(4)
+        return cats
+
+    @functools.cached_property
+    def counts(self) -> npt.NDArray[np.uint32]:
+        """``uint32`` count bucket lower bound (0 where not found)."""
+        counts: npt.NDArray[np.uint32] = _COUNT_OF_TAG[self.tags]
+        return counts
+
+    @functools.cached_property
+    def last_marked(self) -> npt.NDArray[np.datetime64]:
+        """``datetime64[D]`` last day marked (NaT where not found or not stored).
+
+        In a store of coarse days, the last day of the period the mark fell in.
+        """
+        if self.days is None:
+            out = np.full(len(self), _NAT_DAY, np.int64)
+        else:
+            out = self._store._day_numbers_of(self.days)
+            out[self.tags == 0] = _NAT_DAY
+        return out.view("datetime64[D]")
+
+    @functools.cached_property
+    def index(self) -> npt.NDArray[np.int64]:
+        """``int64`` entry index in the store (-1 where not found), looked up on first read."""
+        index = np.empty(len(self), dtype=np.int64)
+        self._store._live().lookup_batch(self._keys, index)
+        return index
 
 
 class TagStore:
@@ -1002,6 +1059,7 @@ class TagStore:
             self._days = None
         self._categories = {int(c[0]): _category(c) for c in layout.params["categories"]}
         self._cache: dict[int, Tag] = {}
+        self._day_table: npt.NDArray[np.int64] | None = None
         if core is not None:
             core.set_tag_factory(self._tag_of)
 
@@ -1159,19 +1217,35 @@ class TagStore:
         integers such as ``13912345678`` count as 11-digit mobile numbers.
         """
         arr = np.asarray(numbers)
-        if arr.dtype.kind in "iu":
-            keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
-        else:
+        if arr.dtype.kind not in "iu":
             keys = self.keys_of([str(s) for s in arr.reshape(-1).tolist()])
+        else:
+            keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
+            fresh = arr is not numbers and arr.base is None  # made here (from a list)
+            if not fresh and np.may_share_memory(keys, arr):
+                # The batch keeps the keys for its index column: not the caller's
+                # array, which may change after the call.
+                keys = keys.copy()
         n = keys.shape[0]
-        index = np.empty(n, dtype=np.int64)
-        found = np.empty(n, dtype=np.uint8)
-        cats = np.empty(n, dtype=np.uint8)
-        counts = np.empty(n, dtype=np.uint32)
-        days = np.empty(n, dtype=np.int64)
-        # One pass in C fills every column (sorting a large batch by segment first).
-        self._live().lookup_columns(keys, index, found, cats, counts, days)
-        return TagBatch(found.view(np.bool_), cats, counts, days.view("datetime64[D]"), index, self)
+        tags = np.empty(n, dtype=np.uint8)
+        bits = self._layout.day_bits
+        days = np.empty(n, np.uint16 if bits == 16 else np.uint8) if bits else None
+        # One pass in C (sorting a large batch by segment first) writes the tag bytes
+        # and day values; the other columns are derived when they are read.
+        self._live().lookup_tags(keys, tags, days)
+        return TagBatch(tags, days, self, keys)
+
+    def _day_numbers_of(self, values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """The day number (int64) each stored day value stands for (see TagBatch)."""
+        lay = self._layout
+        if lay.day_bits > 8:
+            return _day_numbers(values, lay).astype(np.int64)
+        table = self._day_table
+        if table is None:
+            table = _day_numbers(np.arange(256), lay).astype(np.int64)
+            self._day_table = table
+        out: npt.NDArray[np.int64] = table[values]
+        return out
 
     # -- whole-store -----------------------------------------------------------
 
