@@ -17,7 +17,14 @@ import numpy as np
 import pytest
 
 from fraudnum.tags import TagArrays, TagStore, build, number_key
-from fraudnum.tags.format import LEN_SHIFT, MOBILE_KEY_HI, MOBILE_KEY_LO, TagStoreError
+from fraudnum.tags.format import (
+    LEN_SHIFT,
+    MOBILE_KEY_HI,
+    MOBILE_KEY_LO,
+    TagStoreError,
+    ef_low_bits,
+    high_bits,
+)
 
 MOBILE = np.uint64(11 << LEN_SHIFT)
 NEVER = 1 << 62  # a min_partition no batch reaches: the in-order path
@@ -144,18 +151,31 @@ def test_column_sizes_are_checked(store_path: Path, backend: str) -> None:
                 s._core.lookup_tags(keys, np.empty(3, np.uint8), np.empty(4, dt))
 
 
+@pytest.mark.parametrize("version", [2, 3])
 @pytest.mark.parametrize("backend", ["compiled", "python"])
-def test_a_found_entry_with_tag_byte_zero_is_corrupt(tmp_path: Path, backend: str) -> None:
+def test_a_found_entry_with_tag_byte_zero_is_corrupt(
+    tmp_path: Path, backend: str, version: int
+) -> None:
     # No store defines category 0, so the lean form's "0 = not found" cannot hide a
     # real mark; a file whose payload says otherwise (not verified) is reported.
     path = tmp_path / "z.fntags"
-    build(_marks(np.random.default_rng(9), 2_000, 100), path, progress=False)
+    build(
+        _marks(np.random.default_rng(9), 2_000, 100), path, progress=False, format_version=version
+    )
     with TagStore.open(path) as s:
         keys = s.to_arrays().keys
         key = keys[(keys >= MOBILE_KEY_LO) & (keys < MOBILE_KEY_HI)][0]
-        tags_at = s._layout.offset("tags")
+        lay = s._layout
     raw = bytearray(path.read_bytes())
-    raw[tags_at] = 0  # entry 0 is the smallest mobile key
+    # Entry 0 is the smallest mobile key: the first tag byte (v2), or the tag bits
+    # of the first record of the first block (v3; that segment's count from seg_dir).
+    if version == 2:
+        raw[lay.offset("tags")] = 0
+    else:
+        n = int.from_bytes(raw[lay.offset("seg_dir") + 8 : lay.offset("seg_dir") + 12], "little")
+        first = lay.offset("blocks") * 8 + high_bits(n) + ef_low_bits(n)
+        for bit in range(first, first + 8):
+            raw[bit // 8] &= ~(1 << bit % 8) & 0xFF
     path.write_bytes(bytes(raw))
     with TagStore.open(path, verify=False, backend=backend) as s:  # type: ignore[arg-type]
         with pytest.raises(TagStoreError, match="corrupt"):
