@@ -1245,7 +1245,10 @@ class TagStore:
         """Look up many numbers: an integer array of numeric keys, or written numbers.
 
         Numeric keys (``uint64``/``int64``) are looked up in C without the GIL; plain
-        integers such as ``13912345678`` count as 11-digit mobile numbers.
+        integers such as ``13912345678`` count as 11-digit mobile numbers. The lookup
+        writes each number's tag byte and day value only (:class:`TagBatch`); the
+        other columns are derived when first read. The batch keeps its own copy of
+        a caller's key array (for its ``index`` column).
         """
         arr = np.asarray(numbers)
         if arr.dtype.kind not in "iu":
