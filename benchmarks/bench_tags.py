@@ -9,11 +9,15 @@ mark count and a last day within 255 days. For each size, in one run:
   after open and after a batch of lookups (in a fresh subprocess), single lookups/s
   (``lookup_key``, ``lookup_digits``, ``lookup`` of ``+86 ...``; and the first
   ``lookup_key``, core call + Python cache; and without the intra-lookup
-  prefetch), batched lookups/s (half hits; and the
-  first ``lookup_batch``: keys in caller order, columns by numpy; and the core loop
-  alone, in caller order and sorted by segment), and the merge of a 664,000-mark
-  delta (500,000 new, 100,000 updated, 64,000 removed); and the same marks with
-  coarse days (``--day-bits``, default 1): size, build, batched and single lookups;
+  prefetch), batched lookups/s (half hits; the lean ``lookup_batch``, tag bytes
+  and days only; the previous one, every column filled in C; the first one: keys
+  in caller order, columns by numpy; and the core loop alone, in caller order and
+  sorted by segment), and the merge of a 664,000-mark delta (500,000 new, 100,000
+  updated, 64,000 removed); and the same marks with coarse days (``--day-bits``,
+  default 1): size, build, batched and single lookups;
+* the same marks in format version 2 (``v2_*``: code, tags and days in separate
+  sections, as before version 3 co-located them in one block a segment): size,
+  batched and single lookups, side by side with version 3 in the same rounds;
 * numpy: sorted uint64 + uint8 tag (9 B/number), ``searchsorted`` batched and single;
 * pyroaring ``BitMap64`` (if installed): serialized bytes, membership only;
 * a Python ``set`` of ints, only up to ``--set-max`` numbers.
@@ -120,20 +124,42 @@ IN_ORDER = 1 << 62  # a min_partition no batch reaches: keys looked up in the ca
 
 
 def _batch_in_order(s: TagStore, keys: npt.NDArray[np.uint64]) -> tuple[Any, ...]:
-    """The first lookup_batch: the core in caller order, then the columns by numpy."""
+    """The first lookup_batch, on a version 2 store of exact days.
+
+    The core in caller order, then the columns by numpy from the mapped tags and
+    days sections.
+    """
+    lay = s._layout
+    assert lay.version == 2
+    assert lay.day_bits == 8
+    tags_v = np.frombuffer(s._buf, np.uint8, count=lay.n_total, offset=lay.offset("tags"))
+    days_v = np.frombuffer(s._buf, np.uint8, count=lay.n_total, offset=lay.offset("days"))
     index = np.empty(keys.shape[0], dtype=np.int64)
     s._core.lookup_batch(keys, index, IN_ORDER)
     found = index >= 0
     hit = index[found]
-    tagb = s._tags[hit]
+    tagb = tags_v[hit]
     cats = np.zeros(keys.shape[0], np.uint8)
     cats[found] = tagb >> 4
     counts = np.zeros(keys.shape[0], np.uint32)
     counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
     days = np.full(keys.shape[0], np.datetime64("NaT"), dtype="datetime64[D]")
-    if s._days is not None:
-        days[found] = (s._days[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
+    days[found] = (days_v[hit].astype(np.int64) + lay.base_day).astype("datetime64[D]")
     return found, cats, counts, days, index
+
+
+def _batch_previous(s: TagStore, keys: npt.NDArray[np.uint64]) -> tuple[Any, ...]:
+    """The previous lookup_batch: one C pass filling all five columns (22 B a key)."""
+    n = keys.shape[0]
+    cols = (
+        np.empty(n, np.int64),
+        np.empty(n, np.uint8),
+        np.empty(n, np.uint8),
+        np.empty(n, np.uint32),
+        np.empty(n, np.int64),
+    )
+    s._core.lookup_columns(keys, *cols)
+    return cols
 
 
 ROUNDS = 3
@@ -177,6 +203,12 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
     arrays = TagArrays(shuffled, cats, counts, days)
     build(arrays, path, progress=False)
     r["build_s"] = time.perf_counter() - t
+    # The same marks in format version 2, to compare the layouts side by side.
+    v2path = tmp / f"v2-{n}.fntags"
+    t = time.perf_counter()
+    build(arrays, v2path, progress=False, format_version=2)
+    r["v2_build_s"] = time.perf_counter() - t
+    r["v2_bytes_per_number"] = v2path.stat().st_size / n
     # The same marks with coarse days: the period of the last mark in day_bits bits.
     for bits in day_bits:
         cpath = tmp / f"coarse-{bits}-{n}.fntags"
@@ -184,6 +216,9 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
         build(arrays, cpath, progress=False, day_bits=bits)
         r[f"days{bits}_build_s"] = time.perf_counter() - t
         r[f"days{bits}_bytes_per_number"] = cpath.stat().st_size / n
+        c2path = tmp / f"coarse-v2-{bits}-{n}.fntags"
+        build(arrays, c2path, progress=False, day_bits=bits, format_version=2)
+        r[f"v2_days{bits}_bytes_per_number"] = c2path.stat().st_size / n
     del shuffled, cats, counts, days, arrays
     gc.collect()
     size = path.stat().st_size
@@ -208,7 +243,9 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
     probe_path = tmp / "probe.npy"
     np.save(probe_path, probe[:1_000_000])
     r.update(_rss_child(str(path), str(probe_path)))
+    s2 = TagStore.open(v2path, verify=False)
     s.lookup_batch(probe[:100_000])
+    s2.lookup_batch(probe[:100_000])
     b = s.lookup_batch(probe)
     r["batch_hit_rate"] = float(b.found.mean())
     index = np.empty(probe.size, np.int64)
@@ -216,13 +253,17 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
     # shared machine that is the figure least disturbed by the other jobs.
     batch_modes = {
         "batch_lookups_per_s": lambda: s.lookup_batch(probe),
-        "batch_in_order_numpy_per_s": lambda: _batch_in_order(s, probe),
+        "batch_previous_columns_per_s": lambda: _batch_previous(s, probe),
+        "v2_batch_lookups_per_s": lambda: s2.lookup_batch(probe),
+        "v2_batch_previous_columns_per_s": lambda: _batch_previous(s2, probe),
+        "v2_batch_in_order_numpy_per_s": lambda: _batch_in_order(s2, probe),
         "batch_core_in_order_per_s": lambda: s._core.lookup_batch(probe, index, IN_ORDER),
         "batch_core_sorted_per_s": lambda: s._core.lookup_batch(probe, index),
+        "v2_batch_core_sorted_per_s": lambda: s2._core.lookup_batch(probe, index),
     }
     r.update(_best_rates(batch_modes, probe.size))
     single = probe[:300_000].tolist()
-    lk, lk1 = s.lookup_key, _lookup_key_v1(s)
+    lk, lk1, lk2 = s.lookup_key, _lookup_key_v1(s), s2.lookup_key
 
     def run_single(fn: Any) -> Any:
         def go() -> None:
@@ -231,19 +272,24 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
 
         return go
 
-    def without_prefetch() -> None:
-        from fraudnum.tags import _tagstore
+    def without_prefetch(fn: Any) -> Any:
+        def go() -> None:
+            from fraudnum.tags import _tagstore
 
-        _tagstore._set_prefetch(False)
-        try:
-            run_single(lk)()
-        finally:
-            _tagstore._set_prefetch(True)
+            _tagstore._set_prefetch(False)
+            try:
+                run_single(fn)()
+            finally:
+                _tagstore._set_prefetch(True)
+
+        return go
 
     single_modes = {
         "single_lookup_key_per_s": run_single(lk),
+        "v2_single_lookup_key_per_s": run_single(lk2),
         "single_lookup_key_v1_per_s": run_single(lk1),
-        "single_lookup_key_no_prefetch_per_s": without_prefetch,
+        "single_lookup_key_no_prefetch_per_s": without_prefetch(lk),
+        "v2_single_lookup_key_no_prefetch_per_s": without_prefetch(lk2),
     }
     r.update(_best_rates(single_modes, len(single)))
     digits = [str(k & ((1 << LEN_SHIFT) - 1)) for k in single]
@@ -276,17 +322,31 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
     r["merge_664k_s"] = time.perf_counter() - t
     r["merge_numbers"] = rep.numbers
     s.close()
+    s2.close()
+    os.unlink(v2path)
     # The same marks with coarse days (built above, before the columns were dropped).
     for bits in day_bits:
         cpath = tmp / f"coarse-{bits}-{n}.fntags"
-        with TagStore.open(cpath, verify=False) as c:
+        c2path = tmp / f"coarse-v2-{bits}-{n}.fntags"
+        with (
+            TagStore.open(cpath, verify=False) as c,
+            TagStore.open(c2path, verify=False) as c2,
+        ):
             r[f"days{bits}_day_step"] = c.info()["day_step"]
             c.lookup_batch(probe[:100_000])
-            batch = {f"days{bits}_batch_lookups_per_s": lambda c=c: c.lookup_batch(probe)}
+            c2.lookup_batch(probe[:100_000])
+            batch = {
+                f"days{bits}_batch_lookups_per_s": lambda c=c: c.lookup_batch(probe),
+                f"v2_days{bits}_batch_lookups_per_s": lambda c=c2: c.lookup_batch(probe),
+            }
             r.update(_best_rates(batch, probe.size))
-            one = {f"days{bits}_single_lookup_key_per_s": run_single(c.lookup_key)}
+            one = {
+                f"days{bits}_single_lookup_key_per_s": run_single(c.lookup_key),
+                f"v2_days{bits}_single_lookup_key_per_s": run_single(c2.lookup_key),
+            }
             r.update(_best_rates(one, len(single)))
         os.unlink(cpath)
+        os.unlink(c2path)
     os.unlink(tmp / f"merged-{n}.fntags")
     # numpy sorted uint64 + uint8 tag.
     tags = np.zeros(n, np.uint8)

@@ -164,14 +164,16 @@ def test_columns_are_what_the_first_lookup_batch_gave(store_path: Path) -> None:
         s._core.lookup_batch(probe, index, NEVER)
         found = index >= 0
         hit = index[found]
-        tagb = s._tags[hit]
+        every_tag = np.empty(len(s), np.uint8)
+        every_day = np.empty(len(s), np.uint16)
+        s._core.decode_tags(every_tag, every_day)
+        tagb = every_tag[hit]
         cats = np.zeros(probe.size, np.uint8)
         cats[found] = tagb >> 4
         counts = np.zeros(probe.size, np.uint32)
         counts[found] = np.array(COUNT_BUCKETS, np.uint32)[tagb & 15]
         days = np.full(probe.size, np.datetime64("NaT"), dtype="datetime64[D]")
-        assert s._days is not None
-        days[found] = (s._days[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
+        days[found] = (every_day[hit].astype(np.int64) + s._layout.base_day).astype("datetime64[D]")
         for got, want in ((b.found, found), (b.categories, cats), (b.counts, counts)):
             assert got.dtype == want.dtype
             assert got.tolist() == want.tolist()

@@ -1,4 +1,8 @@
-"""Truncated, corrupt and hostile store files: TagStoreError, never a crash or a wild read."""
+"""Truncated, corrupt and hostile store files: TagStoreError, never a crash or a wild read.
+
+Every test runs on a file of the current format (version 3: one block a segment)
+and of version 2 (separate code, tags and days sections), which is still read.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fraudnum.tags import TagArrays, TagStore, TagStoreError, build
-from fraudnum.tags.format import HEADER_SIZE, SECTION_NAMES
+from fraudnum.tags.format import header_size, section_names
 from fraudnum.tags.store import Backend
 
 BACKENDS: list[Backend] = ["compiled", "python"]
@@ -22,7 +26,7 @@ _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
 _SECTION = struct.Struct("<QQI4x")
 
 
-def _store_bytes(tmp: Path) -> bytes:
+def _store_bytes(tmp: Path, version: int) -> bytes:
     keys = [13912345678 + i * 7 for i in range(40)] + [18600000000, 18600009999, 17099990000]
     others = ["95588", "01065612308", "4008108888", "0014155550123"]
     from fraudnum.tags import number_key
@@ -37,31 +41,36 @@ def _store_bytes(tmp: Path) -> bytes:
         (np.arange(n) * 37 % 2000 + 1).astype(np.uint32),
         (20400 + np.arange(n) % 200).astype(np.int32),
     )
-    build(arr, tmp / "good.fntags")
+    build(arr, tmp / "good.fntags", format_version=version)
     return (tmp / "good.fntags").read_bytes()
 
 
 @functools.cache
-def _good() -> bytes:
+def _good(version: int = 3) -> bytes:
     with tempfile.TemporaryDirectory() as d:
-        return _store_bytes(Path(d))
+        return _store_bytes(Path(d), version)
 
 
-@pytest.fixture
-def good() -> bytes:
-    return _good()
+@pytest.fixture(params=[3, 2], ids=["v3", "v2"])
+def good(request: pytest.FixtureRequest) -> bytes:
+    return _good(request.param)
+
+
+def _version(data: bytes | bytearray) -> int:
+    return int(_FIXED.unpack_from(data, 0)[1])
 
 
 def _sections(data: bytes) -> dict[str, tuple[int, int]]:
     return {
         name: _SECTION.unpack_from(data, _FIXED.size + i * _SECTION.size)[:2]
-        for i, name in enumerate(SECTION_NAMES)
+        for i, name in enumerate(section_names(_version(data)))
     }
 
 
 def _reheader(data: bytearray) -> bytearray:
     """Recompute the header checksum, as a hostile writer would."""
-    struct.pack_into("<I", data, HEADER_SIZE - 8, zlib.crc32(data[: HEADER_SIZE - 8]))
+    size = header_size(_version(data))
+    struct.pack_into("<I", data, size - 8, zlib.crc32(data[: size - 8]))
     return data
 
 
@@ -104,7 +113,8 @@ def test_good_store_opens(good, tmp_path):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_truncated_at_every_section_boundary(good, tmp_path, backend):
-    cuts = {0, 1, 7, 8, HEADER_SIZE - 1, HEADER_SIZE, len(good) - 1}
+    size = header_size(_version(good))
+    cuts = {0, 1, 7, 8, size - 1, size, len(good) - 1}
     for off, length in _sections(good).values():
         cuts.update({off, off + 1, off + length // 2, off + length - 1, off + length})
     cuts.discard(len(good))
@@ -161,7 +171,8 @@ def test_hostile_header_fields(good, tmp_path, backend, field):
     names = ["magic", "version", "hs", "flags", "n_mobile", "n_other", "n_segs", "day_width"]
     names += ["base_day", "max_day", "file_size", "n_sections"]
     f = dict(zip(names, fixed, strict=True))
-    sec_i = SECTION_NAMES.index("ef")
+    names_v = section_names(_version(data))
+    sec_i = names_v.index("blocks" if "blocks" in names_v else "ef")
     off, length, crc = _SECTION.unpack_from(data, _FIXED.size + sec_i * _SECTION.size)
     if field in ("n_mobile", "n_other", "n_segs"):
         f[field] = f[field] + 1 if field != "n_mobile" else 2**32 + 5
@@ -192,6 +203,9 @@ def test_hostile_header_fields(good, tmp_path, backend, field):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_hostile_directory_is_rejected_without_verify(good, tmp_path, backend):
     secs = _sections(good)
+    if "seg_dir" in secs:
+        _hostile_v3_directory(good, secs, tmp_path, backend)
+        return
     cum_off, cum_len = secs["seg_cum"]
     pos_off, pos_len = secs["seg_bitpos"]
     hostile = []
@@ -216,10 +230,30 @@ def test_hostile_directory_is_rejected_without_verify(good, tmp_path, backend):
             TagStore.open(p, verify=False, backend=backend)
 
 
+def _hostile_v3_directory(good: bytes, secs: dict[str, tuple[int, int]], tmp_path, backend):
+    # Every entries-before count and every block offset, each set to values that
+    # break the directory: all must be refused before any lookup.
+    dir_off, dir_len = secs["seg_dir"]
+    hostile = []
+    for i in range(dir_len // 4):
+        for value in (0, 2**32 - 1, 10001, 3, 1):
+            data = bytearray(good)
+            if struct.unpack_from("<I", data, dir_off + 4 * i)[0] == value:
+                continue
+            struct.pack_into("<I", data, dir_off + 4 * i, value)
+            hostile.append(data)
+    assert hostile
+    for data in hostile:
+        p = _write(tmp_path, data)
+        with pytest.raises(TagStoreError):
+            TagStore.open(p, verify=False, backend=backend)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_hostile_payload_never_reads_out_of_bounds(good, tmp_path, backend):
     secs = _sections(good)
-    for name in ("ef", "other_keys", "tags", "days", "bitmap"):
+    names = [n for n in secs if n not in ("params", "seg_cum", "seg_bitpos", "seg_dir")]
+    for name in names:
         off, length = secs[name]
         for fill in (0x00, 0xFF, 0xA5):
             data = bytearray(good)
@@ -236,8 +270,9 @@ def test_hostile_payload_never_reads_out_of_bounds(good, tmp_path, backend):
     edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=8),
     rehead=st.booleans(),
 )
-def test_random_mutations(tmp_path, edits, rehead):
-    good = _good()
+@pytest.mark.parametrize("version", [3, 2])
+def test_random_mutations(tmp_path, edits, rehead, version):
+    good = _good(version)
     data = bytearray(good)
     for pos, value in edits:
         data[pos % len(data)] = value

@@ -459,10 +459,12 @@ def crowd_tier(cols: BatchColumns, keys: npt.NDArray[np.uint64], precedence: Pre
         if not len(rows):
             continue
         found = lookup_batch(keys[rows])
-        hit = np.flatnonzero(found.found)
+        # The lean form: the tag bytes alone (0: not found, category in the high nibble).
+        tag_bytes = found.tags
+        hit = np.flatnonzero(tag_bytes)
         if not len(hit):
             continue
-        cats = found.categories[hit]
+        cats = tag_bytes[hit] >> 4
         for c in np.unique(cats).tolist():
             if not known[c]:
                 # The category's risk, as classify() reads it: from one of its tags.

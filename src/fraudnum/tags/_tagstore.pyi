@@ -32,6 +32,14 @@ class TagCore:
 
         Batches of ``min_partition`` keys or more are sorted by segment first.
         """
+    def lookup_tags(
+        self,
+        keys: npt.NDArray[np.uint64],
+        tags: npt.NDArray[np.uint8],
+        days: npt.NDArray[np.uint8] | npt.NDArray[np.uint16] | None = ...,
+        min_partition: int = ...,
+    ) -> None:
+        """Every key's tag byte (0 where not found) and stored day value, without the GIL."""
     def lookup_columns(
         self,
         keys: npt.NDArray[np.uint64],
@@ -43,9 +51,12 @@ class TagCore:
         min_partition: int = ...,
     ) -> None:
         """Every key's entry index, found flag, category, count bucket and day, without the GIL."""
+    version: int
     def decode_keys(self, out: npt.NDArray[np.uint64]) -> None:
         """Every entry's numeric key, in entry order, into ``out``."""
-    def check_segments(self) -> None:
+    def decode_tags(self, tags: npt.NDArray[np.uint8], days: npt.NDArray[np.uint16]) -> None:
+        """Every entry's tag byte and stored day value (0 without days), in entry order."""
+    def check_segments(self, known: int = ..., max_value: int = ...) -> None:
         """Decode every segment, checking its suffixes are increasing and in range."""
 
 def pack_ef(
@@ -58,3 +69,13 @@ def pack_ef(
 
 def _set_prefetch(on: bool) -> None:
     """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
+
+def pack_blocks(
+    suffixes: npt.NDArray[np.uint16],
+    tags: npt.NDArray[np.uint8],
+    days: npt.NDArray[np.uint16],
+    seg_dir: npt.NDArray[np.uint32],
+    words: npt.NDArray[np.uint64],
+    day_bits: int,
+) -> None:
+    """Write version 3 segment blocks into ``words`` (zeroed)."""

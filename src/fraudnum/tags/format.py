@@ -1,12 +1,31 @@
 """The tag-store file format, shared by the compiled core and its pure-Python twin.
 
-A store is one little-endian file::
+A store is one little-endian file. Version 3 (what this code writes)::
 
     header      fixed HEADER_SIZE bytes: magic, version, counts, day range,
                 the section table (offset, length, crc32 of each section)
                 and a crc32 of the header itself
     params      JSON: the build's parameters (categories, count buckets, source ...)
     bitmap      1,000,000 bits, one per 7-digit mobile segment 1000000..1999999
+    seg_dir     uint32[2 * (n_segs + 1)]: per present segment, the numbers before
+                it and the byte offset of its block, side by side (one cache line
+                holds a segment's pair and the next's)
+    blocks      per segment, one block of bytes, everything a lookup in it reads:
+                the Elias-Fano high bits of its 4-digit suffixes (n + (9999 >> l) + 1
+                bits, l = floor(log2(10000 / n))), then n records of l + 8 + day_bits
+                bits, each the suffix's l low bits, its tag byte and its day value;
+                then zero bits to the byte; one zero padding word after the last
+    other_keys  uint64[n_other]: every other number (landline, 400, 95, international)
+                as a numeric key, sorted
+    other_tags  uint8[n_other]: their tag bytes
+    other_days  their day values, day_bits each (as ``days`` below)
+
+Version 3 puts a segment's code, tags and days in one block, so a single lookup
+reads the directory and one or two cache lines of one page, where version 2 read
+the directory, the code's high and low bits, the tags and the days in five places
+of the file. Version 2 (and 1), still read::
+
+    header, params, bitmap  as above
     seg_cum     uint32[n_segs + 1]: numbers before each present segment
     seg_bitpos  uint64[n_segs + 1]: bit offset of each segment's Elias-Fano code
     ef          uint64 words: per segment, the 4-digit suffixes Elias-Fano coded
@@ -68,14 +87,26 @@ class TagStoreError(ValueError):
 
 #: The first 8 bytes of every tag store file.
 MAGIC: Final = b"FNTAGS\r\n"
-#: The format version this code writes (it also reads version 1).
-VERSION: Final = 2
+#: The format version this code writes (it also reads versions 1 and 2, and writes 2 on request).
+VERSION: Final = 3
+#: The versions this code reads.
+VERSIONS: Final = (1, 2, 3)
 #: Bits a last-marked day may take: exact days (8, 16) or periods of days (1, 2, 4).
 DAY_BITS: Final = (0, 1, 2, 4, 8, 16)
 #: The longest period a coarse day may stand for (a year).
 MAX_DAY_STEP: Final = 366
-#: The sections of a file, in order.
+#: The sections of a version 3 file, in order.
 SECTION_NAMES: Final = (
+    "params",
+    "bitmap",
+    "seg_dir",
+    "blocks",
+    "other_keys",
+    "other_tags",
+    "other_days",
+)
+#: The sections of a version 1 or 2 file, in order.
+SECTION_NAMES_V2: Final = (
     "params",
     "bitmap",
     "seg_cum",
@@ -91,8 +122,21 @@ N_SECTIONS: Final = len(SECTION_NAMES)
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
 _SECTION = struct.Struct("<QQI4x")
 _CRC = struct.Struct("<I4x")
-#: Bytes of the fixed header, the section directory and its checksum.
+#: Bytes of the fixed header, the section directory and its checksum (version 3).
 HEADER_SIZE: Final = _FIXED.size + N_SECTIONS * _SECTION.size + _CRC.size
+#: The same for versions 1 and 2.
+HEADER_SIZE_V2: Final = _FIXED.size + len(SECTION_NAMES_V2) * _SECTION.size + _CRC.size
+
+
+def section_names(version: int) -> tuple[str, ...]:
+    """The sections of a file of this format version, in order."""
+    return SECTION_NAMES if version >= 3 else SECTION_NAMES_V2
+
+
+def header_size(version: int) -> int:
+    """Bytes of the header of a file of this format version."""
+    return HEADER_SIZE if version >= 3 else HEADER_SIZE_V2
+
 
 # 7-digit segments 1000000..1999999 of 11-digit mobile numbers; 4-digit suffixes.
 N_SEGMENTS: Final = 1_000_000
@@ -127,9 +171,22 @@ def ef_bits(n: int) -> int:
     return n * lo + n + ((SUFFIX_UNIVERSE - 1) >> lo) + 1
 
 
+def high_bits(n: int) -> int:
+    """Bits of the Elias-Fano high part of a segment of ``n`` suffixes."""
+    return n + ((SUFFIX_UNIVERSE - 1) >> ef_low_bits(n)) + 1 if n > 0 else 0
+
+
+def block_bytes(n: int, day_bits: int) -> int:
+    """Bytes of a version 3 segment block of ``n`` suffixes: high bits, then records."""
+    if n <= 0:
+        return 0
+    return (high_bits(n) + n * (ef_low_bits(n) + 8 + day_bits) + 7) // 8
+
+
 # Per-count tables for vectorised builds and checks.
 EF_LOW_TABLE: Final = np.array([ef_low_bits(n) for n in range(SUFFIX_UNIVERSE + 1)], np.uint8)
 EF_BITS_TABLE: Final = np.array([ef_bits(n) for n in range(SUFFIX_UNIVERSE + 1)], np.uint64)
+HIGH_BITS_TABLE: Final = np.array([high_bits(n) for n in range(SUFFIX_UNIVERSE + 1)], np.uint64)
 
 
 def encode_key(digits: str) -> int:
@@ -191,6 +248,7 @@ class Layout:
         sections: name -> (offset, length, crc32).
         params: the decoded build parameters.
         header_crc: crc32 of the header (the file's identity for pickling).
+        version: the file's format version (1, 2 or 3).
     """
 
     __slots__ = (
@@ -205,6 +263,7 @@ class Layout:
         "n_segs",
         "params",
         "sections",
+        "version",
     )
 
     def __init__(
@@ -220,6 +279,7 @@ class Layout:
         sections: dict[str, tuple[int, int, int]],
         params: dict[str, Any],
         header_crc: int,
+        version: int = VERSION,
     ) -> None:
         self.n_mobile = n_mobile
         self.n_other = n_other
@@ -232,11 +292,22 @@ class Layout:
         self.sections = sections
         self.params = params
         self.header_crc = header_crc
+        self.version = version
 
     @property
     def n_total(self) -> int:
         """All entries."""
         return self.n_mobile + self.n_other
+
+    @property
+    def tags_section(self) -> str:
+        """The section of tag bytes: every entry's (v1, v2), the other numbers' (v3)."""
+        return "other_tags" if self.version >= 3 else "tags"
+
+    @property
+    def days_section(self) -> str:
+        """The section of day values, as :attr:`tags_section`."""
+        return "other_days" if self.version >= 3 else "days"
 
     @property
     def max_period(self) -> int:
@@ -274,12 +345,15 @@ def pack_header(
     max_day: int,
     file_size: int,
     sections: Sequence[tuple[int, int, int]],
+    version: int = VERSION,
 ) -> bytes:
     """Serialise a header (the crc32 of the header is computed here)."""
+    if len(sections) != len(section_names(version)):
+        raise ValueError("one (offset, length, crc32) per section of the version")
     head = _FIXED.pack(
         MAGIC,
-        VERSION,
-        HEADER_SIZE,
+        version,
+        header_size(version),
         day_step,
         n_mobile,
         n_other,
@@ -288,7 +362,7 @@ def pack_header(
         base_day,
         max_day,
         file_size,
-        N_SECTIONS,
+        len(sections),
     )
     head += b"".join(_SECTION.pack(o, n, c) for o, n, c in sections)
     return head + _CRC.pack(zlib.crc32(head))
@@ -299,8 +373,19 @@ def days_bytes(n: int, day_bits: int) -> int:
     return (n * day_bits + 7) // 8
 
 
-def _expected_lengths(n_mobile: int, n_other: int, n_segs: int, day_bits: int) -> dict[str, int]:
+def _expected_lengths(
+    n_mobile: int, n_other: int, n_segs: int, day_bits: int, version: int
+) -> dict[str, int]:
     n = n_mobile + n_other
+    if version >= 3:
+        # The blocks' length depends on the directory: the cores check it.
+        return {
+            "bitmap": BITMAP_WORDS * 8,
+            "seg_dir": 8 * (n_segs + 1),
+            "other_keys": 8 * n_other,
+            "other_tags": n_other,
+            "other_days": days_bytes(n_other, day_bits),
+        }
     return {
         "bitmap": BITMAP_WORDS * 8,
         "seg_cum": 4 * (n_segs + 1),
@@ -333,18 +418,22 @@ def read_layout(buf: Any, origin: str) -> Layout:
     if bytes(buf[:8]) != MAGIC:
         raise TagStoreError(f"{origin}: not a fraudnum tag store (bad magic)")
     fixed = _FIXED.unpack_from(buf, 0)
-    _, version, header_size, day_step, n_mobile, n_other, n_segs, day_bits = fixed[:8]
+    _, version, size_field, day_step, n_mobile, n_other, n_segs, day_bits = fixed[:8]
     base_day, max_day, file_size, n_sections = fixed[8:]
-    if version not in (1, VERSION):
+    if version not in VERSIONS:
         raise TagStoreError(
-            f"{origin}: tag store version {version}, this fraudnum reads 1 and {VERSION}"
+            f"{origin}: tag store version {version}, this fraudnum reads 1 to {VERSION}"
         )
-    head_len = HEADER_SIZE - _CRC.size
+    names = section_names(version)
+    head_size = header_size(version)
+    if size < head_size:
+        raise TagStoreError(f"{origin}: {size} bytes is too short for its header (truncated)")
+    head_len = head_size - _CRC.size
     (crc,) = _CRC.unpack_from(buf, head_len)
     header_crc = zlib.crc32(buf[:head_len])
-    if crc != header_crc or any(buf[head_len + 4 : HEADER_SIZE]):
+    if crc != header_crc or any(buf[head_len + 4 : head_size]):
         raise TagStoreError(f"{origin}: header checksum mismatch (corrupt file)")
-    if header_size != HEADER_SIZE or n_sections != N_SECTIONS:
+    if size_field != head_size or n_sections != len(names):
         raise TagStoreError(f"{origin}: unexpected header size or section count")
     if file_size != size:
         raise TagStoreError(
@@ -372,8 +461,8 @@ def read_layout(buf: Any, origin: str) -> Layout:
     ):
         raise TagStoreError(f"{origin}: day range does not fit its width")
     sections: dict[str, tuple[int, int, int]] = {}
-    end = HEADER_SIZE
-    for i, name in enumerate(SECTION_NAMES):
+    end = head_size
+    for i, name in enumerate(names):
         off, length, scrc = _SECTION.unpack_from(buf, _FIXED.size + i * _SECTION.size)
         if off % 8 or off < end or length > size or off > size - length:
             raise TagStoreError(
@@ -386,15 +475,16 @@ def read_layout(buf: Any, origin: str) -> Layout:
         end = off + length
     if end != size:
         raise TagStoreError(f"{origin}: {size - end} unexpected bytes after the last section")
-    expected = _expected_lengths(n_mobile, n_other, n_segs, day_bits)
+    expected = _expected_lengths(n_mobile, n_other, n_segs, day_bits, version)
     for name, want in expected.items():
         if sections[name][1] != want:
             raise TagStoreError(
                 f"{origin}: section {name} is {sections[name][1]} bytes, the counts need {want}"
             )
-    ef_len = sections["ef"][1]
-    if ef_len % 8 or (n_segs and ef_len < 16):
-        raise TagStoreError(f"{origin}: section ef has a bad length {ef_len}")
+    code = "blocks" if version >= 3 else "ef"
+    ef_len = sections[code][1]
+    if ef_len % 8 or (n_segs and ef_len < 16) or (not n_segs and ef_len):
+        raise TagStoreError(f"{origin}: section {code} has a bad length {ef_len}")
     poff, plen, pcrc = sections["params"]
     if plen > MAX_PARAMS_BYTES:
         raise TagStoreError(f"{origin}: params section is too large")
@@ -418,6 +508,7 @@ def read_layout(buf: Any, origin: str) -> Layout:
         sections,
         params,
         header_crc,
+        version,
     )
 
 
@@ -452,7 +543,7 @@ def verify_checksums(buf: Any, layout: Layout, origin: str) -> None:
     Raises:
         TagStoreError: naming the first section that does not match.
     """
-    for name in SECTION_NAMES:
+    for name in section_names(layout.version):
         if section_crc(buf, layout, name) != layout.sections[name][2]:
             raise TagStoreError(f"{origin}: section {name} checksum mismatch (corrupt file)")
 
@@ -485,12 +576,15 @@ def check_other_keys(keys: npt.NDArray[np.uint64], origin: str) -> None:
 
 
 def day_values(buf: Any, layout: Layout) -> npt.NDArray[Any]:
-    """Every entry's stored day value (as uint8/uint16; empty without days)."""
-    n = layout.n_total
+    """The day values of the days section, as uint8/uint16 (empty without days).
+
+    Every entry's in versions 1 and 2, the other numbers' in version 3.
+    """
+    n = layout.n_total if layout.version < 3 else layout.n_other
     bits = layout.day_bits
     if not bits or not n:
         return np.zeros(0, np.uint8)
-    off = layout.offset("days")
+    off = layout.offset(layout.days_section)
     if bits >= 8:
         return np.frombuffer(buf, np.uint8 if bits == 8 else np.dtype("<u2"), count=n, offset=off)
     raw = np.frombuffer(buf, np.uint8, count=days_bytes(n, bits), offset=off)

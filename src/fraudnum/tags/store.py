@@ -13,6 +13,7 @@ import array
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import mmap
@@ -23,7 +24,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -624,6 +625,34 @@ def _pack(
         bar.update(int(cum[b] - cum[a]))
 
 
+def _day_bytes(values: npt.NDArray[np.int32] | None, bits: int) -> npt.NDArray[Any]:
+    """A days section: values of 8 or 16 bits, or packed 1, 2 or 4 bits (empty: no days)."""
+    if values is None or not bits:
+        return np.zeros(0, np.uint8)
+    if bits >= 8:
+        return values.astype(np.uint8 if bits == 8 else "<u2")
+    return fmt.pack_day_values(values, bits)
+
+
+def _pack_blocks(
+    suffixes: npt.NDArray[np.uint16],
+    tags: npt.NDArray[np.uint8],
+    days: npt.NDArray[np.uint16],
+    seg_dir: npt.NDArray[np.uint32],
+    words: npt.NDArray[np.uint64],
+    day_bits: int,
+    backend: Backend,
+    bar: _Progress,
+) -> None:
+    packer = _cores(backend)[2]
+    n_segs = seg_dir.shape[0] // 2 - 1
+    step = 1 << 16
+    for a in range(0, n_segs, step):
+        b = min(n_segs, a + step)
+        packer(suffixes, tags, days, seg_dir[2 * a : 2 * b + 2], words, day_bits)
+        bar.update(int(seg_dir[2 * b] - seg_dir[2 * a]))
+
+
 def _write_store(
     path: Path,
     keys: npt.NDArray[np.uint64],
@@ -636,12 +665,16 @@ def _write_store(
     day_bits: int | None = None,
     day_step: int | None = None,
     step_of: int = 1,
+    version: int = fmt.VERSION,
 ) -> int:
     """Write sorted unique keys and their tags; returns the file's size.
 
     ``day_bits``/``day_step``: see :func:`build`; ``step_of``: a chosen step must be
-    a multiple of it (a merge keeps each stored period inside one new period).
+    a multiple of it (a merge keeps each stored period inside one new period);
+    ``version``: the format version to write (3, or 2 for readers that predate 3).
     """
+    if version not in (2, 3):
+        raise TagStoreError(f"format_version={version} is not 2 or 3 (the versions written)")
     n = keys.shape[0]
     lo = int(np.searchsorted(keys, np.uint64(fmt.MOBILE_KEY_LO)))
     hi = int(np.searchsorted(keys, np.uint64(fmt.MOBILE_KEY_HI)))
@@ -671,55 +704,80 @@ def _write_store(
     n_segs = seg_ids.shape[0]
     cum = np.zeros(n_segs + 1, dtype=np.uint32)
     np.cumsum(counts, out=cum[1:])
-    bitpos = np.zeros(n_segs + 1, dtype=np.uint64)
-    np.cumsum(fmt.EF_BITS_TABLE[counts], out=bitpos[1:])
-    nwords = (int(bitpos[-1]) + 63) // 64 + 1 if n_segs else 0
-    words = np.zeros(nwords, dtype=np.uint64)
-    bar = _Progress(n_mob, f"packing {path.name}", progress)
-    _pack(suf, cum, bitpos, words, backend, bar)
-    bar.close()
-    del suf
     present = np.zeros(fmt.N_SEGMENTS, dtype=bool)
     present[seg_ids] = True
     bitmap = np.packbits(present, bitorder="little").view("<u8")
     # Days: offsets from the oldest (or their periods), in the bits asked for.
+    values: npt.NDArray[np.int32] | None = None
     if days is not None and n:
         ordered_days = np.concatenate([days[lo:hi], days[:lo], days[hi:]])
         base_day, max_day = int(ordered_days.min()), int(ordered_days.max())
         bits, step = _day_format(base_day, max_day, day_bits, day_step, step_of)
-        values = ordered_days // np.int32(step) - np.int32(base_day // step)
-        day_bytes: npt.NDArray[Any] = (
-            np.zeros(0, np.uint8)
-            if not bits
-            else values.astype(np.uint8 if bits == 8 else "<u2")
-            if bits >= 8
-            else fmt.pack_day_values(values, bits)
-        )
+        if bits:
+            values = ordered_days // np.int32(step) - np.int32(base_day // step)
+        del ordered_days
     else:
         base_day = max_day = int(days.max()) if days is not None and n else 0
         bits, step = 0, 1
-        day_bytes = np.zeros(0, np.uint8)
     params = {**params, "categories": [[c.code, c.name, c.zh, c.en] for c in builtin_categories()]}
     params["count_buckets"] = list(COUNT_BUCKETS)
     payload = json.dumps(params, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    sections: list[bytes | npt.NDArray[Any]] = [
-        payload,
-        bitmap,
-        cum,
-        bitpos,
-        words,
-        other.astype("<u8"),
-        order_tags,
-        day_bytes,
-    ]
+    bar = _Progress(n_mob, f"packing {path.name}", progress)
+    sections: list[bytes | npt.NDArray[Any]]
+    if version >= 3:
+        # One block a segment: its high bits, then a record (low bits, tag, day) a
+        # number, in whole bytes; the directory pairs entries-before and byte offset.
+        n_of = counts.astype(np.uint64)
+        lows = fmt.EF_LOW_TABLE[counts].astype(np.uint64)
+        sizes = (fmt.HIGH_BITS_TABLE[counts] + n_of * (lows + np.uint64(8 + bits)) + 7) // 8
+        offs = np.zeros(n_segs + 1, dtype=np.uint64)
+        np.cumsum(sizes, out=offs[1:])
+        if int(offs[-1]) + 16 > 0xFFFFFFFF:
+            raise TagStoreError("the segment blocks pass 4 GB, more than format version 3 holds")
+        seg_dir = np.empty(2 * (n_segs + 1), dtype=np.uint32)
+        seg_dir[0::2] = cum
+        seg_dir[1::2] = offs
+        words = np.zeros((int(offs[-1]) + 7) // 8 + 1 if n_segs else 0, dtype=np.uint64)
+        mob_days = (
+            values[:n_mob].astype(np.uint16) if values is not None else np.zeros(0, np.uint16)
+        )
+        _pack_blocks(suf, order_tags[:n_mob], mob_days, seg_dir, words, bits, backend, bar)
+        del mob_days
+        sections = [
+            payload,
+            bitmap,
+            seg_dir,
+            words,
+            other.astype("<u8"),
+            order_tags[n_mob:],
+            _day_bytes(values[n_mob:] if values is not None else None, bits),
+        ]
+    else:
+        bitpos = np.zeros(n_segs + 1, dtype=np.uint64)
+        np.cumsum(fmt.EF_BITS_TABLE[counts], out=bitpos[1:])
+        nwords = (int(bitpos[-1]) + 63) // 64 + 1 if n_segs else 0
+        words = np.zeros(nwords, dtype=np.uint64)
+        _pack(suf, cum, bitpos, words, backend, bar)
+        sections = [
+            payload,
+            bitmap,
+            cum,
+            bitpos,
+            words,
+            other.astype("<u8"),
+            order_tags,
+            _day_bytes(values, bits),
+        ]
+    bar.close()
+    del suf
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(b"\0" * fmt.HEADER_SIZE)
+            f.write(b"\0" * fmt.header_size(version))
             table: list[tuple[int, int, int]] = []
-            pos = fmt.HEADER_SIZE
+            pos = fmt.header_size(version)
             for sec in sections:
                 data = (
                     memoryview(sec)
@@ -744,6 +802,7 @@ def _write_store(
                     max_day=max_day,
                     file_size=pos,
                     sections=table,
+                    version=version,
                 )
             )
             f.flush()
@@ -816,7 +875,7 @@ def _day_format(
     return day_bits, step
 
 
-def _cores(backend: Backend) -> tuple[Any, Any]:
+def _cores(backend: Backend) -> tuple[Any, Any, Any]:
     backend = cast("Backend", choice(backend, ("auto", "compiled", "python"), "backend"))
     # "auto" follows FRAUDNUM_IMPLEMENTATION like the rest of the core, so the suite's
     # twin run (FRAUDNUM_IMPLEMENTATION=python) reads stores through the twin too.
@@ -828,10 +887,10 @@ def _cores(backend: Backend) -> tuple[Any, Any]:
             if backend == "compiled":
                 raise
         else:
-            return _tagstore.TagCore, _tagstore.pack_ef
+            return _tagstore.TagCore, _tagstore.pack_ef, _tagstore.pack_blocks
     from fraudnum.tags import _pystore
 
-    return _pystore.PyTagCore, _pystore.pack_ef
+    return _pystore.PyTagCore, _pystore.pack_ef, _pystore.pack_blocks
 
 
 def _pack_ef(backend: Backend) -> Any:
@@ -882,6 +941,7 @@ def build(
     description: str = "",
     day_bits: int | None = None,
     day_step: int | None = None,
+    format_version: int = fmt.VERSION,
 ) -> BuildReport:
     """Build a store file from marks.
 
@@ -905,6 +965,8 @@ def build(
             shortest that holds the marks' span in ``2**day_bits`` periods.
         backend: ``"compiled"``, ``"python"`` or ``"auto"``.
         description: free text kept in the build parameters.
+        format_version: 3 (default: each segment's code, tags and days in one
+            block) or 2, the previous layout, for readers that predate version 3.
 
     Raises:
         BadRowsError: bad input rows (``on_error="raise"``).
@@ -931,6 +993,7 @@ def build(
         backend=backend,
         day_bits=_day_bits(day_width, day_bits),
         day_step=day_step,
+        version=format_version,
     )
     return BuildReport(
         str(path), int(keys.shape[0]), size, skipped, dups, errors, time.perf_counter() - t0
@@ -940,32 +1003,88 @@ def build(
 # ------------------------------------------------------------------------- store
 
 
-@attrs.frozen(eq=False)
+# The count column of a tag byte (0 where not found: tag byte 0).
+_COUNT_OF_TAG: Final = np.array(
+    [COUNT_BUCKETS[t & 15] if t >> 4 else 0 for t in range(256)], np.uint32
+)
+_NAT_DAY: Final = np.iinfo(np.int64).min  # datetime64's NaT as an int64
+
+
 class TagBatch:
     """Columns of a batch lookup.
 
+    The lookup itself writes only each number's tag byte and stored day value (one
+    to three bytes a number, filled in C without the GIL); every other column is
+    derived from them with numpy when it is first read, and kept. A classifier's
+    crowd tier reads ``tags`` alone.
+
     Attributes:
-        found: ``bool`` per number.
-        categories: ``uint8`` category code (0 where not found).
-        counts: ``uint32`` count bucket lower bound (0 where not found).
-        last_marked: ``datetime64[D]`` (NaT where not found or not stored).
-        index: ``int64`` entry index in the store (-1 where not found).
+        tags: ``uint8`` tag byte per number: category << 4 | count bucket, 0 where
+            not found (no store defines category 0).
+        days: the stored day value per number (``uint8``, or ``uint16`` for 16-bit
+            days; 0 where not found), or None for a store without days.
     """
 
-    found: npt.NDArray[np.bool_]
-    categories: npt.NDArray[np.uint8]
-    counts: npt.NDArray[np.uint32]
-    last_marked: npt.NDArray[np.datetime64]
-    index: npt.NDArray[np.int64]
-    _store: TagStore
+    def __init__(
+        self,
+        tags: npt.NDArray[np.uint8],
+        days: npt.NDArray[Any] | None,
+        store: TagStore,
+        keys: npt.NDArray[np.uint64],
+    ) -> None:
+        self.tags = tags
+        self.days = days
+        self._store = store
+        self._keys = keys
 
     def __len__(self) -> int:
-        return int(self.found.shape[0])
+        return int(self.tags.shape[0])
 
     def __getitem__(self, i: int) -> Tag | None:
         """The full tag of row ``i``, or None."""
-        j = int(self.index[i])
-        return None if j < 0 else self._store._tag_at(j)
+        t = int(self.tags[i])
+        if not t:
+            return None
+        day = int(self.days[i]) if self.days is not None else 0
+        return self._store._tag_of(t | day << 8)
+
+    @functools.cached_property
+    def found(self) -> npt.NDArray[np.bool_]:
+        """``bool`` per number."""
+        found: npt.NDArray[np.bool_] = self.tags != 0
+        return found
+
+    @functools.cached_property
+    def categories(self) -> npt.NDArray[np.uint8]:
+        """``uint8`` category code (0 where not found)."""
+        cats: npt.NDArray[np.uint8] = self.tags >> np.uint8(4)
+        return cats
+
+    @functools.cached_property
+    def counts(self) -> npt.NDArray[np.uint32]:
+        """``uint32`` count bucket lower bound (0 where not found)."""
+        counts: npt.NDArray[np.uint32] = _COUNT_OF_TAG[self.tags]
+        return counts
+
+    @functools.cached_property
+    def last_marked(self) -> npt.NDArray[np.datetime64]:
+        """``datetime64[D]`` last day marked (NaT where not found or not stored).
+
+        In a store of coarse days, the last day of the period the mark fell in.
+        """
+        if self.days is None:
+            out = np.full(len(self), _NAT_DAY, np.int64)
+        else:
+            out = self._store._day_numbers_of(self.days)
+            out[self.tags == 0] = _NAT_DAY
+        return out.view("datetime64[D]")
+
+    @functools.cached_property
+    def index(self) -> npt.NDArray[np.int64]:
+        """``int64`` entry index in the store (-1 where not found), looked up on first read."""
+        index = np.empty(len(self), dtype=np.int64)
+        self._store._live().lookup_batch(self._keys, index)
+        return index
 
 
 class TagStore:
@@ -983,25 +1102,9 @@ class TagStore:
         self._layout = layout
         self._core = core
         self._backend = backend
-        n = layout.n_total
-        self._tags = (
-            np.frombuffer(buf, np.uint8, count=n, offset=layout.offset("tags"))
-            if n
-            else np.zeros(0, np.uint8)
-        )
-        if layout.day_bits and n:
-            # The section as it is: one value a byte or two, or packed coarse days.
-            dt = np.dtype("<u2" if layout.day_bits == 16 else "u1")
-            self._days: npt.NDArray[Any] | None = np.frombuffer(
-                buf,
-                dt,
-                count=fmt.days_bytes(n, layout.day_bits) // dt.itemsize,
-                offset=layout.offset("days"),
-            )
-        else:
-            self._days = None
         self._categories = {int(c[0]): _category(c) for c in layout.params["categories"]}
         self._cache: dict[int, Tag] = {}
+        self._day_table: npt.NDArray[np.int64] | None = None
         if core is not None:
             core.set_tag_factory(self._tag_of)
 
@@ -1050,8 +1153,6 @@ class TagStore:
         """Unmap the file (other open stores of it are unaffected)."""
         buf = self._buf
         self._core = None
-        self._tags = np.zeros(0, np.uint8)
-        self._days = None
         self._buf = None
         if isinstance(buf, mmap.mmap):
             # Arrays handed out may still view it; the map then goes with them.
@@ -1092,18 +1193,6 @@ class TagStore:
             if len(self._cache) < 1 << 16:
                 self._cache[packed] = tag
         return tag
-
-    def _tag_at(self, i: int) -> Tag:
-        return self._tag_of(int(self._tags[i]) | (self._day_value(i) << 8))
-
-    def _day_value(self, i: int) -> int:
-        bits = self._layout.day_bits
-        if self._days is None:
-            return 0
-        if bits >= 8:
-            return int(self._days[i])
-        byte, shift = divmod(i * bits, 8)
-        return (int(self._days[byte]) >> shift) & ((1 << bits) - 1)
 
     def _live(self) -> Any:
         if self._core is None:
@@ -1156,22 +1245,41 @@ class TagStore:
         """Look up many numbers: an integer array of numeric keys, or written numbers.
 
         Numeric keys (``uint64``/``int64``) are looked up in C without the GIL; plain
-        integers such as ``13912345678`` count as 11-digit mobile numbers.
+        integers such as ``13912345678`` count as 11-digit mobile numbers. The lookup
+        writes each number's tag byte and day value only (:class:`TagBatch`); the
+        other columns are derived when first read. The batch keeps its own copy of
+        a caller's key array (for its ``index`` column).
         """
         arr = np.asarray(numbers)
-        if arr.dtype.kind in "iu":
-            keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
-        else:
+        if arr.dtype.kind not in "iu":
             keys = self.keys_of([str(s) for s in arr.reshape(-1).tolist()])
+        else:
+            keys = np.ascontiguousarray(arr.reshape(-1)).astype(np.uint64, copy=False)
+            fresh = arr is not numbers and arr.base is None  # made here (from a list)
+            if not fresh and np.may_share_memory(keys, arr):
+                # The batch keeps the keys for its index column: not the caller's
+                # array, which may change after the call.
+                keys = keys.copy()
         n = keys.shape[0]
-        index = np.empty(n, dtype=np.int64)
-        found = np.empty(n, dtype=np.uint8)
-        cats = np.empty(n, dtype=np.uint8)
-        counts = np.empty(n, dtype=np.uint32)
-        days = np.empty(n, dtype=np.int64)
-        # One pass in C fills every column (sorting a large batch by segment first).
-        self._live().lookup_columns(keys, index, found, cats, counts, days)
-        return TagBatch(found.view(np.bool_), cats, counts, days.view("datetime64[D]"), index, self)
+        tags = np.empty(n, dtype=np.uint8)
+        bits = self._layout.day_bits
+        days = np.empty(n, np.uint16 if bits == 16 else np.uint8) if bits else None
+        # One pass in C (sorting a large batch by segment first) writes the tag bytes
+        # and day values; the other columns are derived when they are read.
+        self._live().lookup_tags(keys, tags, days)
+        return TagBatch(tags, days, self, keys)
+
+    def _day_numbers_of(self, values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """The day number (int64) each stored day value stands for (see TagBatch)."""
+        lay = self._layout
+        if lay.day_bits > 8:
+            return _day_numbers(values, lay).astype(np.int64)
+        table = self._day_table
+        if table is None:
+            table = _day_numbers(np.arange(256), lay).astype(np.int64)
+            self._day_table = table
+        out: npt.NDArray[np.int64] = table[values]
+        return out
 
     # -- whole-store -----------------------------------------------------------
 
@@ -1199,13 +1307,17 @@ class TagStore:
         """Every entry as columns, sorted by numeric key (counts are bucket lower bounds)."""
         lay = self._layout
         keys = np.empty(lay.n_total, dtype=np.uint64)
-        self._live().decode_keys(keys)
-        tags = np.asarray(self._tags)
+        core = self._live()
+        core.decode_keys(keys)
+        tags = np.empty(lay.n_total, dtype=np.uint8)
+        values = np.empty(lay.n_total, dtype=np.uint16)
+        core.decode_tags(tags, values)
         days = (
-            _day_numbers(fmt.day_values(self._buf, lay), lay)
-            if self._days is not None
+            _day_numbers(values, lay)
+            if lay.day_bits and lay.n_total
             else np.zeros(lay.n_total, np.int32)
         )
+        del values
         mob = lay.n_mobile
         other = keys[mob:]
         k = int(np.searchsorted(other, np.uint64(fmt.MOBILE_KEY_LO)))
@@ -1246,7 +1358,7 @@ class TagStore:
         p.pop("categories", None)
         return {
             "path": str(self._path),
-            "format_version": fmt.VERSION,
+            "format_version": lay.version,
             "numbers": lay.n_total,
             "mobile": lay.n_mobile,
             "other": lay.n_other,
@@ -1293,15 +1405,17 @@ def _category(row: Sequence[Any]) -> Category:
 
 def _deep_verify(buf: Any, layout: fmt.Layout, core: Any, origin: str) -> None:
     fmt.verify_checksums(buf, layout, origin)
+    codes = [int(c[0]) for c in layout.params["categories"]]
     try:
-        core.check_segments()
+        # Version 3 blocks hold the mobile numbers' tags and days: checked there.
+        core.check_segments(sum(1 << c for c in set(codes)), layout.max_period)
     except TagStoreError as e:
         raise TagStoreError(f"{origin}: {e}") from None
-    n = layout.n_total
+    n = layout.n_total if layout.version < 3 else layout.n_other
     if n:
-        tags = np.frombuffer(buf, np.uint8, count=n, offset=layout.offset("tags"))
+        tags = np.frombuffer(buf, np.uint8, count=n, offset=layout.offset(layout.tags_section))
         known = np.zeros(16, dtype=bool)
-        known[[int(c[0]) for c in layout.params["categories"]]] = True
+        known[codes] = True
         if not known[tags >> 4].all():
             raise TagStoreError(f"{origin}: a tag names a category the store does not define")
         if layout.day_bits:
@@ -1323,7 +1437,7 @@ def open_store(
                 f"{origin}: {size} bytes is too short for a tag store (truncated or not one)"
             )
         buf = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    core_cls, _ = _cores(backend)
+    core_cls = _cores(backend)[0]
     try:
         layout = fmt.read_layout(buf, origin)
         if verify:
@@ -1428,6 +1542,7 @@ def merge(
     backend: Backend = "auto",
     day_bits: int | None = None,
     day_step: int | None = None,
+    format_version: int = fmt.VERSION,
 ) -> MergeReport:
     """Write ``store`` with ``delta`` applied to ``out_path`` (which may be the store's own path).
 
@@ -1439,7 +1554,8 @@ def merge(
     The new file keeps the store's day format unless ``day_width``/``day_bits``/
     ``day_step`` (see :func:`build`) say otherwise; a store of coarse days stays
     coarse, in periods that are whole multiples of its own (an old period then
-    lies inside one new period, so every stored range stays true).
+    lies inside one new period, so every stored range stays true). The new file is
+    written in ``format_version`` (see :func:`build`), whatever the store's.
     """
     t0 = time.perf_counter()
     lay = store._layout
@@ -1513,6 +1629,7 @@ def merge(
         day_bits=bits,
         day_step=day_step,
         step_of=lay.day_step if coarse else 1,
+        version=format_version,
     )
     added = int(up_keys.shape[0]) - int((_positions(base.keys, up_keys) >= 0).sum())
     return MergeReport(
