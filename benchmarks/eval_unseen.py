@@ -13,8 +13,9 @@ header line; ``\n`` in a text stands for a line break between the turns of a cha
 was written from public anti-fraud publications before the phrase tables were looked at,
 see ``tests/data/README.md``. ``--lookalikes`` scores ``tests/data/lookalikes.tsv``, the
 larger set of legitimate messages that carry fraud words (issue 11, eighth pass); it has
-no fraud rows, so only the look-alike figures are printed. Each message is scored through :func:`fraudnum.evaluate`,
-one group (a fraud type, a look-alike kind) at a time, so the figures are those a user
+no fraud rows, so only the look-alike figures are printed. Each message is scored through
+:func:`fraudnum.evaluate`, one group (a fraud type, a look-alike kind) at a time, so the
+figures are those a user
 gets from ``fraudnum eval`` on the same rows.
 
 Halves: within each type (or look-alike kind), rows in file order alternate A, B, A, B …
