@@ -37,7 +37,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton
+from fraudnum._core import KeywordAutomaton, RowFilter
+from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
@@ -63,7 +64,15 @@ from fraudnum.sms.tables import (
     builtin_policy,
     merge_phrases,
 )
-from fraudnum.sms.turns import MIN_SPLIT, Turn, Units, conversation, turns, window_of
+from fraudnum.sms.turns import (
+    MIN_SPLIT,
+    Turn,
+    Units,
+    conversation,
+    turns,
+    window_in,
+    window_of,
+)
 from fraudnum.texts import ReasonText
 from fraudnum.types import (
     Advisor,
@@ -98,7 +107,6 @@ _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 # Clause punctuation a phrase never runs across (separators inside words are skipped).
-_AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
@@ -125,8 +133,18 @@ _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FR
 
 
 # The reason code of rules that fired, the tags they required, the phrase rows whose
-# spans it reports, whether it argued for the verdict, and its weight toward it.
-_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float]
+# spans it reports, whether it argued for the verdict, its weight toward it, its template
+# and which other spans it reports (_EXTRA_* bits: links, numbers, evasions), found once
+# per signature so a verdict does not test tag names again.
+_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float, Template, int]
+_EXTRA_LINK, _EXTRA_CONTACT, _EXTRA_CARD, _EXTRA_PINYIN, _EXTRA_DEPOSIT = 1, 2, 4, 8, 16
+# The extra spans a required tag asks for (a link's tags all start with "link").
+_EXTRA: Final = {
+    "contact": _EXTRA_CONTACT,
+    "bank_card": _EXTRA_CARD,
+    "pinyin_mix": _EXTRA_PINYIN,
+    "deposit_bonus": _EXTRA_DEPOSIT,
+}
 # What a signature of signals decides: category, risk (before the sender's lists), sorted
 # tags (those of the deciding category and of neutral signals only), scores, the rules
 # that fired, and whether the text is an unverified warning.
@@ -211,6 +229,17 @@ class SmsEngine:
         self._numeric = frozenset(i for i, p in enumerate(self._phrases) if p.folded.isdigit())
         # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
         self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
+        # Which hits count and the rows they find, in one compiled pass (fraudnum._smsrows).
+        n_rows = len(self._phrases)
+        self._rows = RowFilter(
+            self._bound,
+            self._flen,
+            [i in self._numeric for i in range(n_rows)],
+            [i in self._negates for i in range(n_rows)],
+            self._cat,
+            _SIGNAL,
+            MAX_SPANS,
+        )
         # What a negating cue can cancel: the demands (script families, money requests).
         self._negatable = frozenset(
             i
@@ -238,6 +267,15 @@ class SmsEngine:
             for i, r in enumerate(self._combos)
             if r.near is not None and len(r.require & phrase_tags) >= 2
         )
+        # Per phrase row, the tags of it that some proximity rule locates (most rows: none).
+        near_tags = frozenset(t for _i, _n, need in self._near_rules for t in need)
+        self._row_near = tuple(tuple(t for t in p.tags if t in near_tags) for p in self._phrases)
+        # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
+        self._extra_of = {
+            t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
+            for r in self._combos
+            for t in r.require
+        }
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
@@ -451,32 +489,21 @@ class SmsEngine:
     def _found(
         self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
     ) -> dict[int, list[tuple[int, int]]]:
-        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`)."""
-        bound, flen, cat, numeric = self._bound, self._flen, self._cat, self._numeric
-        clause = _CLAUSE.search
-        kept: list[tuple[int, int, int]] = []
-        n_urls = len(urls)
-        u = 0  # hits come ordered by end: one pointer over the links skips words inside them
-        for s, e, v in hits:
-            b = bound[v]
-            if b and not self._at_boundary(text, s, e, b):
-                continue
-            if e - s > flen[v] and clause(text, s, e):
-                continue  # a phrase does not run across a comma or full stop: 中心，水
-            if v in numeric and e - s == flen[v] + 1 and _AMOUNT_MARK.search(text, s, e):
-                continue  # 961.10, 12,381: an amount, not a number spelt out to evade
-            if n_urls:
-                while u < n_urls and urls[u].end < e:
-                    u += 1
-                if u < n_urls and urls[u].start <= s:
-                    continue  # a word inside a link (icbc-VIP.cc) is not prose
-            kept.append((s, e, v))
-        negates = self._negates
-        if negates and any(v in negates for _s, _e, v in kept):
+        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`).
+
+        A hit counts where it is a prose word (not inside a Latin word, a link or an amount,
+        not across clause punctuation; see :mod:`fraudnum._pysmsrows`), and a hit inside a
+        longer hit of the same category is not counted again (退订 in 回T退订); signal rows
+        weigh nothing and each names its own family (收到的验证码 holds the otp cue 验证码).
+        """
+        rows = self._rows
+        kept, negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
+        if negated:
             # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
             # demand words after a negating cue up to the end of its clause do not count.
             # Only demands are negated (demand cues and money requests): 防止套现…冻结 is
             # still an account alert. A row starting with the cue (不要告诉) still counts.
+            negates = self._negates
             spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
             negatable = self._negatable
             kept = [
@@ -484,24 +511,7 @@ class SmsEngine:
                 for h in kept
                 if h[2] not in negatable or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
             ]
-        # A hit inside a longer hit of the same category is not counted again (退订 in
-        # 回T退订): walking back from the last end, a hit is inside another iff some hit
-        # already seen of its category starts at or before it. Signal rows weigh nothing
-        # and each names its own family (收到的验证码 holds the otp cue 验证码): all count.
-        found: dict[int, list[tuple[int, int]]] = {}
-        first = [len(text) + 1] * len(_PHRASE_ORDER)
-        for s, e, v in reversed(kept):
-            c = cat[v]
-            if c != _SIGNAL:
-                if first[c] <= s:
-                    continue
-                first[c] = s
-            lst = found.get(v)
-            if lst is None:
-                found[v] = [(s, e)]
-            elif len(lst) < MAX_SPANS:
-                lst.append((s, e))
-        return found
+        return rows.group(len(text), kept)
 
     def _decision(
         self,
@@ -605,7 +615,7 @@ class SmsEngine:
             risk,
             tuple(sorted(shown)),
             tuple(zip(_SCORED, scores[:4], strict=True)),
-            _pool_rows(found, ptags, pooled),
+            _pool_rows(found, ptags, pooled, self._templates, self._extra_of),
             unverified_warning,
         )
 
@@ -621,31 +631,38 @@ class SmsEngine:
         """
         if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
             return (), {}  # across the turns of one conversation, families combine anywhere
-        ptags = self._tags
+        row_near = self._row_near
         present: set[str] = set()
         for v in found:
-            present.update(ptags[v])
+            if row_near[v]:
+                present.update(row_near[v])
         todo = [r for r in self._near_rules if r[2] <= present]
         if not todo:
             return (), {}
-        units = Units(text)
-        if len(units) == 1:
+        starts = Units(text).starts
+        if len(starts) == 1:
             return (), {}
-        far: list[int] = []
-        windows: dict[str, tuple[int, int]] = {}
-        for i, reach, need in todo:
-            hits = [
-                (s, e, t)
+        # Every hit of a tag some proximity rule needs, sorted once: filtered per rule it
+        # stays sorted, which is what window_of would have sorted for that rule alone.
+        where = bisect.bisect_right
+        seq = sorted(
+            [
+                (where(starts, s) - 1, s, e, t)
                 for v, spans in found.items()
-                for t in ptags[v]
-                if t in need
+                if row_near[v]
+                for t in row_near[v]
                 for s, e in spans
             ]
-            window = window_of(units, hits, need, reach)
+        )
+        far: list[int] = []
+        windows: dict[str, tuple[int, int]] = {}
+        combos = self._combos
+        for i, reach, need in todo:
+            window = window_in([h for h in seq if h[3] in need], len(need), reach)
             if window is None:
                 far.append(i)
             else:
-                windows.setdefault(self._combos[i].reason, window)
+                windows.setdefault(combos[i].reason, window)
         return tuple(far), windows
 
     def _turn_windows(
@@ -659,12 +676,12 @@ class SmsEngine:
         So the first reason reports the spans of those turns, and the turn pointer names
         them, rather than every occurrence of its words in the whole conversation.
         """
-        top = max((w for _c, _r, _rows, supports, w in pooled if supports), default=None)
+        top = max((p[4] for p in pooled if p[3]), default=None)
         if top is None:
             return {}
         units = Units.of_turns(chat)
         ptags, out = self._tags, {}
-        for code, required, rows, supports, weight in pooled:
+        for code, required, rows, supports, weight, _t, _x in pooled:
             need = required & self._phrase_tags
             if not supports or weight < top or len(need) < 2:
                 continue
@@ -692,12 +709,6 @@ class SmsEngine:
             speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
         )
         reasons.insert(1, turn)
-
-    @staticmethod
-    def _at_boundary(text: str, start: int, end: int, bits: int) -> bool:
-        if bits & 1 and start > 0 and _latin(text[start - 1]):
-            return False
-        return not (bits & 2 and end < len(text) and _latin(text[end]))
 
     def _ceiling(
         self,
@@ -770,30 +781,37 @@ class SmsEngine:
         spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
         decided = _CAT_INDEX.get(category.value, -1)
         # Rules: each reason code with the spans of the tags its rules required.
-        for code, required, rows, supports, rule_weight in pooled:
-            acc: set[tuple[int, int]] = set()
-            for v in rows:
-                acc.update(found[v])
-            window = windows.get(code) if windows else None
-            if window is not None:
-                ws, we = window
-                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
-            for url in urls:
-                own = "link_official" if url.official else "link"
-                flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
-                if own in required or flagged:
-                    acc.add((url.start, url.end))
-            if numbers is not None:
-                if "contact" in required:
-                    acc.update(numbers.contact)
-                if "bank_card" in required:
-                    acc.update(numbers.bank_card)
-            if evasions is not None:
-                if "pinyin_mix" in required:
-                    acc.update(evasions.pinyin)
-                if "deposit_bonus" in required:
-                    acc.update(evasions.deposit)
-            reason = t[code].build(tuple(sorted(acc)[:MAX_SPANS]))
+        for code, required, rows, supports, rule_weight, template, extra in pooled:
+            if len(rows) == 1:
+                acc = set(found[rows[0]])
+            else:
+                acc = set()
+                for v in rows:
+                    acc.update(found[v])
+            if windows:
+                window = windows.get(code)
+                if window is not None:
+                    ws, we = window
+                    acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+            if extra:
+                if extra & _EXTRA_LINK:
+                    for url in urls:
+                        own = "link_official" if url.official else "link"
+                        flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
+                        if own in required or flagged:
+                            acc.add((url.start, url.end))
+                if numbers is not None:
+                    if extra & _EXTRA_CONTACT:
+                        acc.update(numbers.contact)
+                    if extra & _EXTRA_CARD:
+                        acc.update(numbers.bank_card)
+                if evasions is not None:
+                    if extra & _EXTRA_PINYIN:
+                        acc.update(evasions.pinyin)
+                    if extra & _EXTRA_DEPOSIT:
+                        acc.update(evasions.deposit)
+            spans = sorted(acc)
+            reason = template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
             if supports:
                 lead.append((rule_weight, reason))
             else:
@@ -814,10 +832,12 @@ class SmsEngine:
                 groups[cat[v]] = list(spans)
             else:
                 g.extend(spans)
-        for c in sorted(groups):
-            spans = sorted(set(groups[c]))[:MAX_SPANS]
+        for c in sorted(groups) if len(groups) > 1 else groups:
+            spans = sorted(set(groups[c]))
+            if len(spans) > MAX_SPANS:
+                del spans[MAX_SPANS:]
             words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-            reason = self._phrase_templates[c].build(tuple(spans), phrases=words)
+            reason = self._phrase_templates[c].build_one(tuple(spans), "phrases", words)
             if c == decided:
                 lead.append((group_weight[c], reason))
             elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
@@ -858,6 +878,8 @@ def _pool_rows(
     found: Sequence[int],
     ptags: Sequence[tuple[str, ...]],
     pooled: Mapping[str, tuple[set[str], list[float]]],
+    templates: Mapping[str, Template],
+    extra_of: Mapping[str, int],
 ) -> tuple[_Pooled, ...]:
     """Each pooled reason with the phrase rows (by row number) that carry a tag it required.
 
@@ -885,7 +907,12 @@ def _pool_rows(
             lst = get(tag)
             if lst is not None:
                 hit.update(lst)
-        out.append((code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc)))
+        extra = 0
+        for tag in req:
+            extra |= extra_of[tag]
+        out.append(
+            (code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc), templates[code], extra)
+        )
     return tuple(out)
 
 
@@ -905,14 +932,6 @@ def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
             kinds.add(kind)
             out.append(u)
     return tuple(out)
-
-
-def _latin(ch: str) -> bool:
-    """True for an ASCII or full-width Latin letter or digit."""
-    o = ord(ch)
-    if o < 128:
-        return ch.isalnum()
-    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
 
 
 def _sender_tags(sv: Verdict) -> list[str]:

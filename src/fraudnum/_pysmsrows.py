@@ -1,0 +1,152 @@
+"""Pure-Python twin of :mod:`fraudnum._smsrows`: which phrase hits of an SMS count.
+
+The reference the compiled filter is tested against, and the one used under
+``FRAUDNUM_IMPLEMENTATION=python``. Both give the same answers (semantics below); the
+SMS engine (:mod:`fraudnum.sms.engine`) builds one per phrase table.
+
+:meth:`RowFilter.keep` drops the hits of the automaton that are not prose words:
+
+* a row starting (ending) with a Latin letter or digit (``bound`` bit 1, bit 2) where the
+  text has a Latin letter or digit right before (after) it: ``vx`` inside ``vxworks``;
+* a hit longer than its folded phrase (separators were skipped inside it) that runs over
+  clause punctuation (``，。、；！？：`` or a line break): ``中心，水``;
+* a numeric row matched with one extra character, where that character makes an amount
+  (a digit, ``.`` ``,`` ``，`` or ``．``, a digit): ``961.10`` is not ``96110``;
+* a hit inside a link (the links' ``(start, end)``, ordered, as hits are ordered by end).
+
+:meth:`RowFilter.group` turns the kept hits into the rows found, each with its spans (at
+most ``max_spans``), the last first: a hit inside a longer hit of the same category is not
+counted again (walking back from the last end, a hit is inside another iff some hit already
+seen of its category starts at or before it); hits of the ``free`` category all count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+__all__ = ["RowFilter", "latin"]
+
+_AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
+_CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
+
+Hit = tuple[int, int, int]
+
+
+def latin(ch: str) -> bool:
+    """True for an ASCII or full-width Latin letter or digit."""
+    o = ord(ch)
+    if o < 128:
+        return ch.isalnum()
+    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+
+
+class RowFilter:
+    """The per-row facts the hit filter needs, fixed once built.
+
+    Args:
+        bound: per row, bit 1: starts with a Latin letter or digit, bit 2: ends with one.
+        flen: per row, the length of its folded phrase.
+        numeric: per row, whether it is a number (12381).
+        negates: per row, whether it negates the words after it (停止转账).
+        cat: per row, its category index (``0 <= cat < n_cats``).
+        free: the category whose hits all count (signal rows), or -1.
+        max_spans: the most spans kept per row.
+    """
+
+    __slots__ = ("_bound", "_cat", "_flen", "_free", "_max", "_negates", "_numeric", "_rows")
+
+    def __init__(
+        self,
+        bound: Sequence[int],
+        flen: Sequence[int],
+        numeric: Sequence[bool],
+        negates: Sequence[bool],
+        cat: Sequence[int],
+        free: int,
+        max_spans: int,
+    ) -> None:
+        n = len(bound)
+        if not (len(flen) == len(numeric) == len(negates) == len(cat) == n):
+            raise ValueError("every per-row sequence must have one item per row")
+        if max_spans < 1:
+            raise ValueError("max_spans must be at least 1")
+        self._rows = n
+        self._bound = tuple(int(b) for b in bound)
+        self._flen = tuple(int(f) for f in flen)
+        self._numeric = tuple(bool(x) for x in numeric)
+        self._negates = tuple(bool(x) for x in negates)
+        self._cat = tuple(int(c) for c in cat)
+        if any(c < 0 for c in self._cat):
+            raise ValueError("categories must not be negative")
+        self._free = int(free)
+        self._max = int(max_spans)
+
+    def __reduce__(self) -> tuple[type[RowFilter], tuple[object, ...]]:
+        facts = (self._bound, self._flen, self._numeric, self._negates, self._cat)
+        return (type(self), (*facts, self._free, self._max))
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def _check(self, text: str, hit: Hit) -> None:
+        s, e, v = hit
+        if not 0 <= v < self._rows:
+            raise IndexError(f"row {v} out of range")
+        if not 0 <= s <= e <= len(text):
+            raise ValueError(f"span {s}..{e} outside the text")
+
+    def keep(
+        self, text: str, hits: Sequence[Hit], urls: Sequence[tuple[int, int]]
+    ) -> tuple[list[Hit], bool]:
+        """The hits that count, in order, and whether a negating row is among them."""
+        bound, flen, numeric, negates = self._bound, self._flen, self._numeric, self._negates
+        clause = _CLAUSE.search
+        n = len(text)
+        kept: list[Hit] = []
+        negated = False
+        n_urls = len(urls)
+        u = 0  # hits come ordered by end: one pointer over the links skips words inside them
+        for hit in hits:
+            self._check(text, hit)
+            s, e, v = hit
+            b = bound[v]
+            if b:
+                if b & 1 and s > 0 and latin(text[s - 1]):
+                    continue
+                if b & 2 and e < n and latin(text[e]):
+                    continue
+            if e - s > flen[v] and clause(text, s, e):
+                continue  # a phrase does not run across a comma or full stop: 中心，水
+            if numeric[v] and e - s == flen[v] + 1 and _AMOUNT_MARK.search(text, s, e):
+                continue  # 961.10, 12,381: an amount, not a number spelt out to evade
+            if n_urls:
+                while u < n_urls and urls[u][1] < e:
+                    u += 1
+                if u < n_urls and urls[u][0] <= s:
+                    continue  # a word inside a link (icbc-VIP.cc) is not prose
+            kept.append(hit)
+            if negates[v]:
+                negated = True
+        return kept, negated
+
+    def group(self, text_len: int, kept: Sequence[Hit]) -> dict[int, list[tuple[int, int]]]:
+        """The rows found among ``kept`` (ordered by end), each with its spans, last first."""
+        cat, free, most = self._cat, self._free, self._max
+        found: dict[int, list[tuple[int, int]]] = {}
+        first = [text_len + 1] * (max(self._cat, default=0) + 1)
+        for s, e, v in reversed(kept):
+            if not 0 <= v < self._rows:
+                raise IndexError(f"row {v} out of range")
+            c = cat[v]
+            if c != free:
+                if first[c] <= s:
+                    continue
+                first[c] = s
+            lst = found.get(v)
+            if lst is None:
+                found[v] = [(s, e)]
+            elif len(lst) < most:
+                lst.append((s, e))
+        return found
