@@ -143,35 +143,45 @@ def user_pipeline() -> Callable[[str], list[tuple[int, int]]]:
     return run
 
 
-def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing, Timing]:
+def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing, Timing, Timing]:
     """``classify_sms`` (fresh classifier each repeat; then warm) and the pipeline, interleaved.
 
     Returns the timings of: cold ``classify_sms`` (a fresh classifier per repeat, its SMS
-    machinery built beforehand, untimed), the same classifier's second pass (caches warm), and
-    the user's pipeline. Repeats alternate between them so load on the machine hits all alike.
+    machinery built beforehand, untimed), the same classifier's second pass (caches warm), the
+    user's pipeline, and cold ``classify_sms`` reading every verdict's ``reasons`` (another
+    fresh classifier: a verdict builds its reasons when they are first read). Repeats
+    alternate between them so load on the machine hits all alike.
     """
     pipe = user_pipeline()
     cold: list[float] = []
     warm: list[float] = []
     piped: list[float] = []
+    read: list[float] = []
     for _ in range(repeats):
         classify = fraudnum.Classifier().classify_sms
         classify("")
-        for runs, fn in ((cold, classify), (warm, classify), (piped, pipe)):
+        other = fraudnum.Classifier().classify_sms
+        other("")
+
+        def explained(text: str, other: Callable[[str], fraudnum.SmsVerdict] = other) -> object:
+            return other(text).reasons
+
+        for runs, fn in ((cold, classify), (warm, classify), (piped, pipe), (read, explained)):
             gc.collect()
             t0 = time.perf_counter()
             for t in texts:
                 fn(t)
             runs.append(time.perf_counter() - t0)
-    return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped))
+    return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped)), Timing(tuple(read))
 
 
 def _mix_rows(table: str, texts: Sequence[str], repeats: int) -> list[Row]:
-    cold, warm, piped = versus_pipeline(texts, repeats)
+    cold, warm, piped, read = versus_pipeline(texts, repeats)
     base = "user pipeline: NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases)"
     n = len(texts)
     return [
         Row(table, "`classify_sms`, fresh classifier (cold caches)", n, cold, baseline=base),
+        Row(table, "`classify_sms`, cold, every verdict's reasons read", n, read, baseline=base),
         Row(table, "`classify_sms`, second pass (warm caches)", n, warm, baseline=base),
         Row(table, base, n, piped),
     ]
@@ -327,14 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         sets["evaluation files, all"] = [t for v in found.values() for t in v]
     print("classify_sms vs NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases), same texts")
     print(f"{'texts':24} {'n':>6} {'chars':>6} {'cold msg/s':>11} {'warm msg/s':>11}", end="")
-    print(f" {'pipeline':>10} {'cold/pipe':>9}")
+    print(f" {'pipeline':>10} {'cold/pipe':>9} {'+reasons/pipe':>13}")
     for name, mixed in sets.items():
-        cold, warm, piped = versus_pipeline(mixed, ns.repeat)
+        cold, warm, piped, read = versus_pipeline(mixed, ns.repeat)
         n = len(mixed)
         print(
             f"{name:24} {n:6} {statistics.mean(map(len, mixed)):6.0f}"
             f" {n / cold.best:11,.0f} {n / warm.best:11,.0f} {n / piped.best:10,.0f}"
-            f" {piped.best / cold.best:8.2f}x"
+            f" {piped.best / cold.best:8.2f}x {piped.best / read.best:12.2f}x"
         )
     if ns.profile:
         clf = fraudnum.Classifier()

@@ -61,11 +61,14 @@ def texts(data: Path | None, n_mix: int) -> Iterator[tuple[str, str]]:
         yield "built", t
 
 
-def _line(v: fraudnum.SmsVerdict) -> str:
+def _line(v: fraudnum.SmsVerdict, again: fraudnum.SmsVerdict) -> str:
+    # ``again`` is the same text classified again, nothing of it read yet: it must pickle,
+    # compare and hash as the verdict read through to_dict() (reasons built when first read).
+    back = pickle.loads(pickle.dumps(again))
     d = v.to_dict()
     d["scores_exact"] = [[k, repr(s)] for k, s in v.scores]
-    back = pickle.loads(pickle.dumps(v))
-    d["pickles"] = back == v and hash(back) == hash(v)
+    d["pickles"] = back == v and hash(back) == hash(v) and back.to_dict() == v.to_dict()
+    d["repr_same"] = repr(back) == repr(v)
     return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     for i, (name, text) in enumerate(texts(args.data, args.mix)):
         sender = SENDERS[i % len(SENDERS)]
         clf = user if i % 11 == 0 else plain
-        line = f"{name}\t{i}\t{_line(clf.classify_sms(text, sender=sender))}\n"
+        first, again = clf.classify_sms(text, sender=sender), clf.classify_sms(text, sender=sender)
+        line = f"{name}\t{i}\t{_line(first, again)}\n"
         digest.update(line.encode("utf-8"))
         n += 1
         if not args.digest_only:

@@ -458,26 +458,51 @@ class SmsEngine:
                 key = (key[0], url_sig, num_sig, sender_tags, far)
                 decision = self._decided(key)
         category, risk, tags, scores, pooled, unverified_warning = decision
-        if num_sig & _CONVERSATION and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
+        note = None
+        if sv is not None:
+            risk, note = self._sender_risk(sv, risk)
+        # The reasons are built when first read (SmsVerdict._deferred): from these, unchanged.
+        explain = functools.partial(
+            self._explain,
+            text,
+            category,
+            found,
+            pooled,
+            urls,
+            numbers,
+            evasions,
+            unverified_warning,
+            windows,
+            chat if num_sig & _CONVERSATION else (),
+            note,
+        )
+        return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
+
+    def _explain(
+        self,
+        text: str,
+        category: SmsCategory,
+        found: Mapping[int, list[tuple[int, int]]],
+        pooled: tuple[_Pooled, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]],
+        chat: Sequence[Turn],
+        note: Reason | None,
+    ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
+        if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
             text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
         )
-        if num_sig & _CONVERSATION and category is not SmsCategory.NORMAL:
+        if chat and category is not SmsCategory.NORMAL:
             self._point_at_turns(chat, reasons)
-        if sv is not None:
-            risk = self._sender_risk(sv, risk, reasons)
-        return SmsVerdict(
-            category,
-            risk,
-            tuple(reasons),
-            tags,
-            sv,
-            urls,
-            scores,
-            tuple(counter),
-            advisor=self._advisor,
-        )
+        if note is not None:
+            reasons.append(note)
+        return tuple(reasons), tuple(counter)
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -739,19 +764,17 @@ class SmsEngine:
             return risk
         return _RISKS[max(r.risk.rank for r in low if r.risk is not None)]
 
-    def _sender_risk(self, sv: Verdict, risk: Risk, reasons: list[Reason]) -> Risk:
+    def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
+        """The risk after the sender's lists and verdict, and the reason that says so (last)."""
         t = self._templates
         if sv.tier is Tier.USER:
             if sv.risk is Risk.HIGH:
-                reasons.append(t["sms_sender_blocked"].build())
-                return Risk.HIGH
+                return Risk.HIGH, t["sms_sender_blocked"].build()
             if sv.risk is Risk.TRUSTED:
-                reasons.append(t["sms_sender_allowed"].build())
-                return min(risk, Risk.LOW)
+                return min(risk, Risk.LOW), t["sms_sender_allowed"].build()
         elif sv.risk is Risk.HIGH and risk < Risk.MEDIUM:
-            reasons.append(t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh))
-            return Risk.MEDIUM
-        return risk
+            return Risk.MEDIUM, t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh)
+        return risk, None
 
     def _reasons(
         self,
