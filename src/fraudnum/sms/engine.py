@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._cache import remember
@@ -138,6 +138,12 @@ _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FR
 # per signature so a verdict does not test tag names again.
 _Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float, Template, int]
 _EXTRA_LINK, _EXTRA_CONTACT, _EXTRA_CARD, _EXTRA_PINYIN, _EXTRA_DEPOSIT = 1, 2, 4, 8, 16
+# A reason of the rules before its rows are known: _Pooled without the rows (cached per
+# rules fired and verdict).
+_Code = tuple[str, frozenset[str], bool, float, Template, int]
+# What the rules that fired give a verdict of one category: the tags the supporting rules
+# show, the reasons by code, and the risk cap (SmsEngine._cap).
+_Plan = tuple[frozenset[str], tuple[_Code, ...], tuple[int, float, float, int] | None]
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
     "contact": _EXTRA_CONTACT,
@@ -153,7 +159,7 @@ _Decision = tuple[
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[_Pooled, ...],
+    tuple[_Code, ...],
     bool,
 ]
 # The signature of a message: phrase rows found, link flags, number/length/evasion bits,
@@ -258,6 +264,9 @@ class SmsEngine:
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
         )
         self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
+        self._combo_req = tuple(r.require for r in self._combos)
+        self._combo_absent = tuple(r.absent for r in self._combos)
+        self._combo_tags = tuple(r.tags for r in self._combos)
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
@@ -305,6 +314,11 @@ class SmsEngine:
         )
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[_Signature, _Decision] = {}
+        # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
+        self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
+        self._fired: dict[
+            tuple[frozenset[str], tuple[int, ...]], tuple[tuple[int, ...], int, frozenset[str]]
+        ] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         self._normal = SmsVerdict(
@@ -457,7 +471,7 @@ class SmsEngine:
                 num_sig |= evasions.sig
                 key = (key[0], url_sig, num_sig, sender_tags, far)
                 decision = self._decided(key)
-        category, risk, tags, scores, pooled, unverified_warning = decision
+        category, risk, tags, scores, codes, unverified_warning = decision
         note = None
         if sv is not None:
             risk, note = self._sender_risk(sv, risk)
@@ -467,7 +481,7 @@ class SmsEngine:
             text,
             category,
             found,
-            pooled,
+            codes,
             urls,
             numbers,
             evasions,
@@ -483,7 +497,7 @@ class SmsEngine:
         text: str,
         category: SmsCategory,
         found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[_Pooled, ...],
+        codes: tuple[_Code, ...],
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
         evasions: Evasions | None,
@@ -493,6 +507,7 @@ class SmsEngine:
         note: Reason | None,
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
+        pooled = _pool_rows(found, self._tags, codes)
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
@@ -571,43 +586,45 @@ class SmsEngine:
             tags.add("contact_any")
             neutral.add("contact_any")
         tags.update(sender_tags)
-        # co-occurrence rules, in file order.
-        fired: list[ComboRule] = []
-        floor = 0
-        by_tag = self._combos_by_tag
-        candidates: set[int] = set()
-        for tag in tags:
-            idx = by_tag.get(tag)
-            if idx is not None:
-                candidates.update(idx)
-        if candidates:
-            combos, combo_cat, combo_rank = self._combos, self._combo_cat, self._combo_rank
-            for i in sorted(candidates):
-                rule = combos[i]
-                if rule.require <= tags and not (rule.absent & tags) and i not in far:
-                    fired.append(rule)
-                    if combo_cat[i] >= 0:
-                        scores[combo_cat[i]] += rule.weight
-                    if combo_rank[i] > floor:
-                        floor = combo_rank[i]
-                    tags.update(rule.tags)
+        # co-occurrence rules, in file order: which fire depends only on the tags (and the
+        # rules too far apart), which many signatures share, so that is cached on its own.
+        rule_key = (frozenset(tags), far)
+        got = self._fired.get(rule_key)
+        if got is None:
+            got = remember(self._fired, rule_key, self._fire(tags, far), _DECISION_CACHE_SIZE)
+        fired_rows, floor, after = got
+        combos, combo_cat = self._combos, self._combo_cat
+        for i in fired_rows:  # in firing order, as the scores were always summed
+            if combo_cat[i] >= 0:
+                scores[combo_cat[i]] += combos[i].weight
         # the category and the risk.
         category = SmsCategory.NORMAL
         for i, cat_enum, threshold in self._decide:
             if scores[i] >= threshold:
                 category = cat_enum
                 break
-        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in tags
+        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in after
         if unverified_warning:
             category = SmsCategory.WARNING
             risk = Risk.LOW
         else:
             risk = self._risk_of[category]
+        # The reasons of the rules and the risk cap depend only on which rules fired and on
+        # the verdict: cached.
+        plan_key = (fired_rows, category)
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            plan = self._plan([combos[i] for i in fired_rows], category, risk)
+            remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
+        rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        if spam:
-            risk = self._ceiling(category, risk, scores, fired)
-        if floor > risk.rank and (spam or "port_link" in tags):
+        if spam and cap is not None:
+            # Reached only through rules of a lower risk than its category's (see _cap).
+            i, threshold, low_weight, low_rank = cap
+            if scores[i] - low_weight < threshold:
+                risk = _RISKS[low_rank]
+        if floor > risk.rank and (spam or "port_link" in after):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
@@ -618,7 +635,30 @@ class SmsEngine:
         shown = neutral | by_cat[_WARNING] | (by_cat[_SIGNAL] if spam else set())
         if decided in _CAT_INDEX:
             shown |= by_cat[_CAT_INDEX[decided]]
-        # One reason per code: rules sharing a reason pool the spans of their tags.
+        if rule_shown:
+            shown |= rule_shown
+        return (
+            category,
+            risk,
+            tuple(sorted(shown)),
+            tuple(zip(_SCORED, scores[:4], strict=True)),
+            codes,
+            unverified_warning,
+        )
+
+    def _plan(self, fired: Sequence[ComboRule], category: SmsCategory, risk: Risk) -> _Plan:
+        """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
+
+        The cap is :meth:`_cap`'s (``risk``: the category's own risk).
+
+        What argued for the verdict: rules of its category adding to it, neutral rules
+        (category none), and for a normal or warning verdict the rules that argued against
+        spam. The rest argued for another category: counter signals. Rules sharing a reason
+        pool the spans of their tags.
+        """
+        decided = category.value
+        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        shown: set[str] = set()
         pooled: dict[str, tuple[set[str], list[float]]] = {}
         for rule in fired:
             # A rule against a category that would have outranked the verdict explains it
@@ -635,14 +675,40 @@ class SmsEngine:
             req.update(rule.require)
             if supports:
                 acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        return (
-            category,
-            risk,
-            tuple(sorted(shown)),
-            tuple(zip(_SCORED, scores[:4], strict=True)),
-            _pool_rows(found, ptags, pooled, self._templates, self._extra_of),
-            unverified_warning,
-        )
+        codes = []
+        for code, (req, acc) in pooled.items():
+            extra = 0
+            for tag in req:
+                extra |= self._extra_of[tag]
+            codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
+        return frozenset(shown), tuple(codes), self._cap(category, risk, fired)
+
+    def _fire(
+        self, tags: set[str], far: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], int, frozenset[str]]:
+        """The rules that fire on ``tags`` (in file order), the risk floor, the tags after.
+
+        A rule is a candidate when the tags hold its first required tag (by name); the tags
+        a rule adds are visible to the candidates after it. ``tags`` is updated in place.
+        """
+        fired: list[int] = []
+        floor = 0
+        by_tag = self._combos_by_tag
+        candidates: set[int] = set()
+        for tag in tags:
+            idx = by_tag.get(tag)
+            if idx is not None:
+                candidates.update(idx)
+        if candidates:
+            req, absent, adds = self._combo_req, self._combo_absent, self._combo_tags
+            combo_rank = self._combo_rank
+            for i in sorted(candidates):
+                if req[i] <= tags and absent[i].isdisjoint(tags) and i not in far:
+                    fired.append(i)
+                    if combo_rank[i] > floor:
+                        floor = combo_rank[i]
+                    tags.update(adds[i])
+        return tuple(fired), floor, frozenset(tags)
 
     def _proximity(
         self, text: str, found: Mapping[int, list[tuple[int, int]]], chat: Sequence[Turn] = ()
@@ -735,34 +801,32 @@ class SmsEngine:
         )
         reasons.insert(1, turn)
 
-    def _ceiling(
-        self,
-        category: SmsCategory,
-        risk: Risk,
-        scores: Sequence[float],
-        fired: Sequence[ComboRule],
-    ) -> Risk:
-        """The risk of a verdict reached only through rules of a lower risk than its category's.
+    def _cap(
+        self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
+    ) -> tuple[int, float, float, int] | None:
+        """When a verdict is reached only through rules of a lower risk than its category's.
 
         A rule's ``risk`` below its category's (a claimed role with a fraud-only pretext and no
         demand yet: fraud at medium) caps the verdict when, without those rules, the score would
         stay under the threshold; any other rule or phrase that decides keeps the category's risk.
+        Returns the category's score index, its threshold, the summed weight of those rules and
+        the highest risk rank among them (the cap); None when no such rule fired.
         """
         name = category.value
         if name not in _SCORED:
-            return risk
-        low = [r for r in fired if r.category == name and r.weight > 0 and r.risk is not None]
-        if not low:
-            return risk  # hot path: most verdicts have no such rule; Risk.rank is a property
+            return None
         rank = risk.rank
-        low = [r for r in low if r.risk is not None and r.risk.rank < rank]
+        low = [
+            r
+            for r in fired
+            if r.category == name and r.weight > 0 and r.risk is not None and r.risk.rank < rank
+        ]
         if not low:
-            return risk
+            return None
         i = _SCORED.index(name)
         threshold = next(thr for j, _, thr in self._decide if j == i)
-        if scores[i] - sum(r.weight for r in low) >= threshold:
-            return risk
-        return _RISKS[max(r.risk.rank for r in low if r.risk is not None)]
+        top = max(r.risk.rank for r in low if r.risk is not None)
+        return i, threshold, sum(r.weight for r in low), top
 
     def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
         """The risk after the sender's lists and verdict, and the reason that says so (last)."""
@@ -898,21 +962,17 @@ def _clause_end(text: str, start: int) -> int:
 
 
 def _pool_rows(
-    found: Sequence[int],
-    ptags: Sequence[tuple[str, ...]],
-    pooled: Mapping[str, tuple[set[str], list[float]]],
-    templates: Mapping[str, Template],
-    extra_of: Mapping[str, int],
+    found: Iterable[int], ptags: Sequence[tuple[str, ...]], codes: Sequence[_Code]
 ) -> tuple[_Pooled, ...]:
-    """Each pooled reason with the phrase rows (by row number) that carry a tag it required.
+    """Each reason of the rules with the phrase rows (by row number) that carry a tag it required.
 
-    Found once per signature, the phrase rows whose spans each reason reports. The rows found
-    are indexed by tag first, so a reason costs a look-up per tag it required rather than a
+    Found when the reasons are built: the phrase rows whose spans each reason reports. The rows
+    found are indexed by tag first, so a reason costs a look-up per tag it required rather than a
     set test per row found (a long text finds dozens of rows and fires dozens of rules; this
     was a third of a cache miss). The order of the rows does not matter: their spans are
     pooled and sorted.
     """
-    if not pooled:
+    if not codes:
         return ()
     tag_rows: dict[str, list[int]] = {}
     for v in found:
@@ -924,18 +984,13 @@ def _pool_rows(
                 lst.append(v)
     out: list[_Pooled] = []
     get = tag_rows.get
-    for code, (req, acc) in pooled.items():
+    for code, req, supports, weight, template, extra in codes:
         hit: set[int] = set()
         for tag in req:
             lst = get(tag)
             if lst is not None:
                 hit.update(lst)
-        extra = 0
-        for tag in req:
-            extra |= extra_of[tag]
-        out.append(
-            (code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc), templates[code], extra)
-        )
+        out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
     return tuple(out)
 
 
