@@ -176,3 +176,110 @@ def test_filter_pickles(impl):
     hits = [(0, 2, 0), (3, 4, 1)]
     assert g.keep("ab c", hits, ()) == f.keep("ab c", hits, ())
     assert len(g) == len(f) == 2
+
+
+# -- proximity ----------------------------------------------------------------------------
+
+try:
+    NEAR_COMPILED: type[_pysmsrows.NearRules] | None = _smsrows.NearRules  # type: ignore[assignment]
+except NameError:  # pragma: no cover - extension not built
+    NEAR_COMPILED = None
+NEAR_IMPLS = [
+    pytest.param(
+        NEAR_COMPILED, id="compiled", marks=pytest.mark.skipif(NEAR_COMPILED is None, reason="")
+    ),
+    pytest.param(_pysmsrows.NearRules, id="reference"),
+]
+NearCase = tuple[
+    list[list[int]], list[tuple[list[int], int]], dict[int, list[tuple[int, int]]], list[int]
+]
+
+
+@st.composite
+def near_cases(draw: st.DrawFn) -> NearCase:
+    n_tags = 4
+    row_tags = draw(
+        st.lists(st.lists(st.integers(0, n_tags - 1), max_size=3), min_size=1, max_size=6)
+    )
+    rules = draw(
+        st.lists(
+            st.tuples(
+                st.sets(st.integers(0, n_tags - 1), min_size=1, max_size=3).map(sorted),
+                st.integers(1, 3),
+            ),
+            min_size=1,
+            max_size=5,
+        )
+    )
+    found = draw(
+        st.dictionaries(
+            st.integers(0, len(row_tags) - 1),
+            st.lists(
+                st.tuples(st.integers(0, 40), st.integers(0, 4)).map(lambda p: (p[0], p[0] + p[1])),
+                min_size=1,
+                max_size=4,
+            ),
+            max_size=6,
+        )
+    )
+    starts = [0, *sorted(draw(st.sets(st.integers(1, 44), max_size=6)))]
+    return row_tags, rules, found, starts
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(near_cases())
+def test_compiled_proximity_equals_the_twin_and_window_of(case):
+    """Both implementations find the windows the engine's window_of always found."""
+    from fraudnum.sms.turns import Units, window_of
+
+    row_tags, rules, found, starts = case
+    assert NEAR_COMPILED is not None
+    a = NEAR_COMPILED(row_tags, rules, 4)
+    b = _pysmsrows.NearRules(row_tags, rules, 4)
+    have = b.present(found)
+    assert a.present(found) == have
+    assert a.todo(have) == b.todo(have)
+    every = list(range(len(rules)))
+    got = a.windows(found, starts, every)
+    assert got == b.windows(found, starts, every)
+    units = Units("")
+    units.starts = tuple(starts)
+    names = "abcd"  # family ids in the order of their names, as the engine numbers them
+    for (need, reach), window in zip(rules, got, strict=True):
+        hits = [(s, e, names[t]) for v, sp in found.items() for t in row_tags[v] for s, e in sp]
+        needed = frozenset(names[t] for t in need)
+        hits = [h for h in hits if h[2] in needed]
+        assert window == window_of(units, hits, needed, reach)
+
+
+@pytest.mark.parametrize("impl", NEAR_IMPLS)
+def test_proximity_meets_within_reach_only(impl):
+    """Two families two sentences apart meet at reach 2, not at reach 1."""
+    near = impl([[0], [1]], [([0, 1], 1), ([0, 1], 2)], 2)
+    found = {0: [(1, 3)], 1: [(12, 14)]}
+    starts = [0, 10, 20]
+    assert near.present(found) == 0b11
+    assert near.todo(0b01) == ()
+    assert near.windows(found, starts, (0, 1)) == [None, (1, 14)]
+    assert len(near) == 2
+    back = pickle.loads(pickle.dumps(near))
+    assert back.windows(found, starts, (0, 1)) == [None, (1, 14)]
+
+
+@pytest.mark.parametrize("impl", NEAR_IMPLS)
+def test_proximity_rejects_bad_input(impl):
+    """Bad ids, reaches and rows are clear errors."""
+    with pytest.raises(ValueError, match="out of range"):
+        impl([[5]], [([0], 1)], 2)
+    with pytest.raises(ValueError, match="reach"):
+        impl([[0]], [([0], 0)], 1)
+    with pytest.raises(ValueError, match="distinct"):
+        impl([[0]], [([0, 0], 1)], 1)
+    near = impl([[0]], [([0], 1)], 1)
+    with pytest.raises(IndexError):
+        near.present([3])
+    with pytest.raises(IndexError):
+        near.windows({3: [(0, 1)]}, [0], (0,))
+    with pytest.raises(IndexError):
+        near.windows({0: [(0, 1)]}, [0], (4,))

@@ -29,6 +29,7 @@ PAIRS = [
         _pyautomaton.KeywordAutomaton,
     ),
     ("_smsrows.pyi", "RowFilter", _smsrows.RowFilter, _pysmsrows.RowFilter),
+    ("_smsrows.pyi", "NearRules", _smsrows.NearRules, _pysmsrows.NearRules),
 ]
 
 

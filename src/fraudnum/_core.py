@@ -30,6 +30,7 @@ __all__ = [
     "Canonicaliser",
     "DigitTrie",
     "KeywordAutomaton",
+    "NearRules",
     "RowFilter",
     "canon",
 ]
@@ -77,7 +78,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import RowFilter
+    from fraudnum._pysmsrows import NearRules, RowFilter
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -90,6 +91,7 @@ else:
     KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
+    NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

@@ -18,15 +18,22 @@ SMS engine (:mod:`fraudnum.sms.engine`) builds one per phrase table.
 most ``max_spans``), the last first: a hit inside a longer hit of the same category is not
 counted again (walking back from the last end, a hit is inside another iff some hit already
 seen of its category starts at or before it); hits of the ``free`` category all count.
+
+:class:`NearRules` finds where the phrase families of proximity rules meet: for each rule,
+the first window of at most ``reach`` sentences that holds a hit of every family it needs
+(the tightest such window, from the first hit's start to the last hit's end), or None.
+Families are tag ids numbered in the order of the tag names, so hits sort as the engine
+always sorted them (sentence, start, end, tag name).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-__all__ = ["RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "latin"]
 
 _AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
@@ -150,3 +157,113 @@ class RowFilter:
             elif len(lst) < most:
                 lst.append((s, e))
         return found
+
+
+class NearRules:
+    """Proximity rules over phrase families, fixed once built.
+
+    Args:
+        row_tags: per phrase row, the family ids it carries (``0 <= id < n_tags``).
+        rules: per rule, the family ids it needs (distinct) and its reach in sentences (≥ 1).
+        n_tags: how many families there are.
+    """
+
+    __slots__ = ("_n_tags", "_need", "_reach", "_row_mask", "_row_tags", "_rule_mask")
+
+    def __init__(
+        self,
+        row_tags: Sequence[Sequence[int]],
+        rules: Sequence[tuple[Sequence[int], int]],
+        n_tags: int,
+    ) -> None:
+        self._n_tags = int(n_tags)
+        self._row_tags = tuple(tuple(int(t) for t in tags) for tags in row_tags)
+        for tags in self._row_tags:
+            if any(not 0 <= t < self._n_tags for t in tags):
+                raise ValueError("a family id is out of range")
+        self._need = tuple(frozenset(int(t) for t in need) for need, _ in rules)
+        self._reach = tuple(int(reach) for _, reach in rules)
+        for need, (given, reach) in zip(self._need, rules, strict=True):
+            if len(need) != len(given) or not need:
+                raise ValueError("a rule needs distinct families, at least one")
+            if any(not 0 <= t < self._n_tags for t in need):
+                raise ValueError("a family id is out of range")
+            if reach < 1:
+                raise ValueError("a rule's reach must be at least 1")
+        self._row_mask = tuple(sum(1 << t for t in set(tags)) for tags in self._row_tags)
+        self._rule_mask = tuple(sum(1 << t for t in need) for need in self._need)
+
+    def __reduce__(self) -> tuple[type[NearRules], tuple[object, ...]]:
+        rules = tuple((tuple(sorted(n)), r) for n, r in zip(self._need, self._reach, strict=True))
+        return (type(self), (self._row_tags, rules, self._n_tags))
+
+    def __len__(self) -> int:
+        return len(self._need)
+
+    def present(self, rows: Iterable[int]) -> int:
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+        masks, n = self._row_mask, len(self._row_mask)
+        out = 0
+        for v in rows:
+            if not 0 <= v < n:
+                raise IndexError(f"row {v} out of range")
+            out |= masks[v]
+        return out
+
+    def todo(self, present: int) -> tuple[int, ...]:
+        """The rules (by position) whose families all occur in ``present``."""
+        return tuple(i for i, m in enumerate(self._rule_mask) if m & present == m)
+
+    def windows(
+        self,
+        found: Mapping[int, Sequence[tuple[int, int]]],
+        starts: Sequence[int],
+        todo: Sequence[int],
+    ) -> list[tuple[int, int] | None]:
+        """For each rule in ``todo``, where its families first meet within its reach, or None.
+
+        ``found`` holds the spans of each row found, ``starts`` the offsets where the
+        sentences start (ascending, the first 0).
+        """
+        row_tags, n_rows = self._row_tags, len(self._row_tags)
+        where = bisect.bisect_right
+        for v in found:
+            if not 0 <= v < n_rows:
+                raise IndexError(f"row {v} out of range")
+        seq = sorted(
+            [
+                (where(starts, s) - 1, s, e, t)
+                for v, spans in found.items()
+                if row_tags[v]
+                for t in row_tags[v]
+                for s, e in spans
+            ]
+        )
+        out: list[tuple[int, int] | None] = []
+        for i in todo:
+            need = self._need[i]
+            out.append(_window([h for h in seq if h[3] in need], len(need), self._reach[i]))
+        return out
+
+
+def _window(
+    seq: Sequence[tuple[int, int, int, int]], needed: int, reach: int
+) -> tuple[int, int] | None:
+    """The sweep of :meth:`NearRules.windows` over one rule's hits, sorted."""
+    count: dict[int, int] = {}
+    lo = 0
+    for hi, (u, _s, _e, tag) in enumerate(seq):
+        count[tag] = count.get(tag, 0) + 1
+        while seq[lo][0] <= u - reach:
+            t = seq[lo][3]
+            count[t] -= 1
+            if not count[t]:
+                del count[t]
+            lo += 1
+        if len(count) == needed:
+            # shrink from the left while every family stays present: the tightest window
+            while count[seq[lo][3]] > 1:
+                count[seq[lo][3]] -= 1
+                lo += 1
+            return seq[lo][1], max(e for _u, _s2, e, _t in seq[lo : hi + 1])
+    return None

@@ -1,9 +1,9 @@
 """Type stub for the compiled SMS hit filter (see fraudnum._pysmsrows for semantics)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "latin"]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
@@ -32,3 +32,27 @@ class RowFilter:
         """The rows found among ``kept`` (ordered by end), each with its spans, last first."""
     def __len__(self) -> int: ...
     def __reduce__(self) -> tuple[type[RowFilter], tuple[object, ...]]: ...
+
+@final
+class NearRules:
+    """Proximity rules over phrase families, fixed once built (compiled)."""
+
+    def __init__(
+        self,
+        row_tags: Sequence[Sequence[int]],
+        rules: Sequence[tuple[Sequence[int], int]],
+        n_tags: int,
+    ) -> None: ...
+    def present(self, rows: Iterable[int]) -> int:
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+    def todo(self, present: int) -> tuple[int, ...]:
+        """The rules (by position) whose families all occur in ``present``."""
+    def windows(
+        self,
+        found: Mapping[int, Sequence[tuple[int, int]]],
+        starts: Sequence[int],
+        todo: Sequence[int],
+    ) -> list[tuple[int, int] | None]:
+        """For each rule in ``todo``, where its families first meet within its reach, or None."""
+    def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[NearRules], tuple[object, ...]]: ...

@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 # cython: cdivision=True
-"""Compiled filter of an SMS's phrase hits: which count, and the rows they find.
+"""Compiled filter of an SMS's phrase hits (which count, the rows they find) and proximity.
 
 Same API and results as :mod:`fraudnum._pysmsrows` (see there for the semantics). The
 per-row facts are flat C arrays, built once and freed in ``__dealloc__``; the row number of
@@ -13,8 +13,10 @@ from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from libc.stdint cimport int32_t, uint32_t, uint8_t
+from libc.stdlib cimport qsort
+from libc.string cimport memset
 
-__all__ = ["RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "latin"]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -223,3 +225,228 @@ cdef class RowFilter:
             return found
         finally:
             PyMem_Free(first)
+
+
+cdef struct NearHit:
+    Py_ssize_t unit
+    Py_ssize_t start
+    Py_ssize_t end
+    int32_t tag
+
+
+cdef int _cmp_hits(const void* a, const void* b) noexcept nogil:
+    cdef const NearHit* x = <const NearHit*>a
+    cdef const NearHit* y = <const NearHit*>b
+    if x.unit != y.unit:
+        return -1 if x.unit < y.unit else 1
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    if x.tag != y.tag:
+        return -1 if x.tag < y.tag else 1
+    return 0
+
+
+@cython.final
+cdef class NearRules:
+    """Proximity rules over phrase families, fixed once built (see fraudnum._pysmsrows)."""
+
+    cdef Py_ssize_t _rows
+    cdef Py_ssize_t _n_rules
+    cdef int _n_tags
+    cdef int32_t* _row_start  # row v's family ids: _row_ids[_row_start[v]:_row_start[v + 1]]
+    cdef int32_t* _row_ids
+    cdef uint8_t* _need  # rule i needs family t: _need[i * _n_tags + t]
+    cdef int32_t* _n_need
+    cdef int32_t* _reach
+    cdef tuple _row_mask
+    cdef tuple _rule_mask
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._row_start = NULL
+        self._row_ids = NULL
+        self._need = NULL
+        self._n_need = NULL
+        self._reach = NULL
+
+    def __init__(self, row_tags, rules, int n_tags):
+        cdef Py_ssize_t i, k, n_ids = 0
+        cdef int t
+        if self._row_start != NULL:
+            raise TypeError("NearRules is immutable once built")
+        if n_tags < 0:
+            raise ValueError("n_tags must not be negative")
+        rows = tuple(tuple(int(t) for t in tags) for tags in row_tags)
+        rule_list = tuple((tuple(int(t) for t in need), int(reach)) for need, reach in rules)
+        for tags in rows:
+            for t in tags:
+                if not 0 <= t < n_tags:
+                    raise ValueError("a family id is out of range")
+            n_ids += len(tags)
+        for need, reach in rule_list:
+            if len(set(need)) != len(need) or not need:
+                raise ValueError("a rule needs distinct families, at least one")
+            for t in need:
+                if not 0 <= t < n_tags:
+                    raise ValueError("a family id is out of range")
+            if reach < 1:
+                raise ValueError("a rule's reach must be at least 1")
+        self._rows = len(rows)
+        self._n_rules = len(rule_list)
+        self._n_tags = n_tags
+        self._row_start = <int32_t*>PyMem_Malloc((self._rows + 1) * sizeof(int32_t))
+        self._row_ids = <int32_t*>PyMem_Malloc((n_ids if n_ids else 1) * sizeof(int32_t))
+        self._need = <uint8_t*>PyMem_Malloc((self._n_rules * n_tags or 1) * sizeof(uint8_t))
+        self._n_need = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        self._reach = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        if (self._row_start == NULL or self._row_ids == NULL or self._need == NULL
+                or self._n_need == NULL or self._reach == NULL):
+            raise MemoryError()
+        k = 0
+        for i in range(self._rows):
+            self._row_start[i] = k
+            for t in rows[i]:
+                self._row_ids[k] = t
+                k += 1
+        self._row_start[self._rows] = k
+        memset(self._need, 0, self._n_rules * n_tags)
+        for i in range(self._n_rules):
+            need, reach = rule_list[i]
+            for t in need:
+                self._need[i * n_tags + t] = 1
+            self._n_need[i] = len(need)
+            self._reach[i] = reach
+        self._row_mask = tuple(sum(1 << t for t in set(tags)) for tags in rows)
+        self._rule_mask = tuple(sum(1 << t for t in need) for need, _ in rule_list)
+        self._args = (rows, tuple((tuple(sorted(n)), r) for n, r in rule_list), n_tags)
+
+    def __dealloc__(self):
+        PyMem_Free(self._row_start)
+        PyMem_Free(self._row_ids)
+        PyMem_Free(self._need)
+        PyMem_Free(self._n_need)
+        PyMem_Free(self._reach)
+
+    def __reduce__(self):
+        return (NearRules, self._args)
+
+    def __len__(self):
+        return self._n_rules
+
+    def present(self, rows):
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+        cdef Py_ssize_t v
+        out = 0
+        for obj in rows:
+            v = obj
+            if v < 0 or v >= self._rows:
+                raise IndexError(f"row {v} out of range")
+            if self._row_start[v] != self._row_start[v + 1]:
+                out |= self._row_mask[v]
+        return out
+
+    def todo(self, present):
+        """The rules (by position) whose families all occur in ``present``."""
+        return tuple(i for i, m in enumerate(self._rule_mask) if m & present == m)
+
+    def windows(self, found, starts, todo):
+        """For each rule in ``todo``, where its families first meet within its reach, or None."""
+        cdef Py_ssize_t n_hits = 0, n_starts, i, j, k, v, r, s, e, lo, hi, m, best_e
+        cdef Py_ssize_t lo_s, hi_u
+        cdef int distinct, needed, reach, t
+        cdef NearHit* hits = NULL
+        cdef NearHit* sel = NULL
+        cdef Py_ssize_t* st = NULL
+        cdef int* count = NULL
+        cdef uint8_t* need
+        cdef list out = []
+        cdef object window
+        for key, spans in found.items():
+            v = key
+            if v < 0 or v >= self._rows:
+                raise IndexError(f"row {v} out of range")
+            n_hits += len(spans) * (self._row_start[v + 1] - self._row_start[v])
+        st_list = list(starts)
+        n_starts = len(st_list)
+        try:
+            hits = <NearHit*>PyMem_Malloc((n_hits or 1) * sizeof(NearHit))
+            sel = <NearHit*>PyMem_Malloc((n_hits or 1) * sizeof(NearHit))
+            st = <Py_ssize_t*>PyMem_Malloc((n_starts or 1) * sizeof(Py_ssize_t))
+            count = <int*>PyMem_Malloc((self._n_tags or 1) * sizeof(int))
+            if hits == NULL or sel == NULL or st == NULL or count == NULL:
+                raise MemoryError()
+            for i in range(n_starts):
+                st[i] = st_list[i]
+            k = 0
+            for key, spans in found.items():
+                v = key
+                if self._row_start[v] == self._row_start[v + 1]:
+                    continue
+                for span in spans:
+                    s, e = span
+                    # the sentence holding s: bisect_right(starts, s) - 1
+                    lo = 0
+                    hi = n_starts
+                    while lo < hi:
+                        m = (lo + hi) // 2
+                        if s < st[m]:
+                            hi = m
+                        else:
+                            lo = m + 1
+                    for j in range(self._row_start[v], self._row_start[v + 1]):
+                        if k >= n_hits:
+                            raise RuntimeError("found changed while it was read")
+                        hits[k].unit = lo - 1
+                        hits[k].start = s
+                        hits[k].end = e
+                        hits[k].tag = self._row_ids[j]
+                        k += 1
+            n_hits = k
+            qsort(hits, n_hits, sizeof(NearHit), _cmp_hits)
+            for obj in todo:
+                r = obj
+                if r < 0 or r >= self._n_rules:
+                    raise IndexError(f"rule {r} out of range")
+                need = &self._need[r * self._n_tags]
+                needed = self._n_need[r]
+                reach = self._reach[r]
+                m = 0
+                for i in range(n_hits):
+                    if need[hits[i].tag]:
+                        sel[m] = hits[i]
+                        m += 1
+                memset(count, 0, self._n_tags * sizeof(int))
+                distinct = 0
+                lo = 0
+                window = None
+                for hi in range(m):
+                    t = sel[hi].tag
+                    if count[t] == 0:
+                        distinct += 1
+                    count[t] += 1
+                    hi_u = sel[hi].unit
+                    while sel[lo].unit <= hi_u - reach:  # reach >= 1: stops at hi
+                        t = sel[lo].tag
+                        count[t] -= 1
+                        if count[t] == 0:
+                            distinct -= 1
+                        lo += 1
+                    if distinct == needed:
+                        while count[sel[lo].tag] > 1:
+                            count[sel[lo].tag] -= 1
+                            lo += 1
+                        best_e = sel[lo].end
+                        for i in range(lo + 1, hi + 1):
+                            if sel[i].end > best_e:
+                                best_e = sel[i].end
+                        window = (sel[lo].start, best_e)
+                        break
+                out.append(window)
+            return out
+        finally:
+            PyMem_Free(hits)
+            PyMem_Free(sel)
+            PyMem_Free(st)
+            PyMem_Free(count)

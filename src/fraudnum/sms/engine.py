@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, RowFilter
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
@@ -70,7 +70,6 @@ from fraudnum.sms.turns import (
     Units,
     conversation,
     turns,
-    window_in,
     window_of,
 )
 from fraudnum.texts import ReasonText
@@ -278,7 +277,14 @@ class SmsEngine:
         )
         # Per phrase row, the tags of it that some proximity rule locates (most rows: none).
         near_tags = frozenset(t for _i, _n, need in self._near_rules for t in need)
-        self._row_near = tuple(tuple(t for t in p.tags if t in near_tags) for p in self._phrases)
+        # Families are numbered in the order of their names: hits sort as they always did.
+        family = {t: n for n, t in enumerate(sorted(near_tags))}
+        self._near = NearRules(
+            [[family[t] for t in p.tags if t in near_tags] for p in self._phrases],
+            [([family[t] for t in sorted(need)], reach) for _i, reach, need in self._near_rules],
+            len(family),
+        )
+        self._near_todo: dict[int, tuple[int, ...]] = {}
         # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
         self._extra_of = {
             t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
@@ -722,34 +728,24 @@ class SmsEngine:
         """
         if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
             return (), {}  # across the turns of one conversation, families combine anywhere
-        row_near = self._row_near
-        present: set[str] = set()
-        for v in found:
-            if row_near[v]:
-                present.update(row_near[v])
-        todo = [r for r in self._near_rules if r[2] <= present]
+        near = self._near
+        have = near.present(found)
+        if not have:
+            return (), {}
+        # The rules whose families all occur, per set of families present (few sets recur).
+        todo = self._near_todo.get(have)
+        if todo is None:
+            todo = remember(self._near_todo, have, near.todo(have), _DECISION_CACHE_SIZE)
         if not todo:
             return (), {}
         starts = Units(text).starts
         if len(starts) == 1:
             return (), {}
-        # Every hit of a tag some proximity rule needs, sorted once: filtered per rule it
-        # stays sorted, which is what window_of would have sorted for that rule alone.
-        where = bisect.bisect_right
-        seq = sorted(
-            [
-                (where(starts, s) - 1, s, e, t)
-                for v, spans in found.items()
-                if row_near[v]
-                for t in row_near[v]
-                for s, e in spans
-            ]
-        )
         far: list[int] = []
         windows: dict[str, tuple[int, int]] = {}
-        combos = self._combos
-        for i, reach, need in todo:
-            window = window_in([h for h in seq if h[3] in need], len(need), reach)
+        near_rules, combos = self._near_rules, self._combos
+        for k, window in zip(todo, near.windows(found, starts, todo), strict=True):
+            i = near_rules[k][0]
             if window is None:
                 far.append(i)
             else:

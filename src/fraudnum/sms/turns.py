@@ -25,15 +25,7 @@ from typing import Final, NamedTuple
 from fraudnum._tables import TableError
 from fraudnum.sms.signals import sms_patterns
 
-__all__ = [
-    "Turn",
-    "Units",
-    "conversation",
-    "sentence_starts",
-    "turns",
-    "window_in",
-    "window_of",
-]
+__all__ = ["Turn", "Units", "conversation", "sentence_starts", "turns", "window_of"]
 
 #: A text shorter than this is one sentence for proximity (an SMS, a short chat line).
 MIN_SPLIT: Final = 60
@@ -130,17 +122,6 @@ def window_of(
         first, or None when the tags never meet within ``reach`` sentences.
     """
     seq = sorted((units.index(s), s, e, tag) for s, e, tag in hits)
-    return window_in(seq, len(needed), reach)
-
-
-def window_in(
-    seq: Sequence[tuple[int, int, int, str]], needed: int, reach: int
-) -> tuple[int, int] | None:
-    """:func:`window_of` over hits already sorted as ``(sentence, start, end, tag)``.
-
-    ``seq`` holds only hits of the needed tags and ``needed`` is how many tags there are,
-    so one sorted list of a text's hits serves every rule (filtered, it stays sorted).
-    """
     count: dict[str, int] = {}
     lo = 0
     for hi, (u, _s, _e, tag) in enumerate(seq):
@@ -151,7 +132,7 @@ def window_in(
             if not count[t]:
                 del count[t]
             lo += 1
-        if len(count) == needed:
+        if len(count) == len(needed):
             # shrink from the left while every tag stays present: the tightest window
             while count[seq[lo][3]] > 1:
                 count[seq[lo][3]] -= 1
