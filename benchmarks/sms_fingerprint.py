@@ -68,7 +68,6 @@ def _line(v: fraudnum.SmsVerdict, again: fraudnum.SmsVerdict) -> str:
     d = v.to_dict()
     d["scores_exact"] = [[k, repr(s)] for k, s in v.scores]
     d["pickles"] = back == v and hash(back) == hash(v) and back.to_dict() == v.to_dict()
-    d["repr_same"] = repr(back) == repr(v)
     return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 
