@@ -219,6 +219,51 @@ def link_cost(sizes: Sequence[int] = (2_000, 20_000, 200_000)) -> None:
             )
 
 
+def length_cost(
+    sizes: Sequence[int] = (100, 250, 1_000, 4_000, 16_000), n_chars: int = 400_000
+) -> None:
+    """Print what a character costs by text length, classify_sms against the pipeline.
+
+    ``classify_sms`` with its reasons read or not, and the user's pipeline, on scripts of the
+    realistic mix joined up to each length (a fresh classifier each).
+    """
+    import random as _random
+
+    from benchmarks.sms_mix import script
+
+    rng = _random.Random(3)
+    pipe = user_pipeline()
+    head = f"{'chars':>7} {'texts':>6} {'classify ns/char':>17} {'+reasons ns/char':>17}"
+    print(head, f"{'pipeline ns/char':>17} {'pipe/classify':>14}")
+    for size in sizes:
+        texts = []
+        for _ in range(max(1, n_chars // size)):
+            parts: list[str] = []
+            while sum(map(len, parts)) < size:
+                parts.append(script(rng))
+            texts.append("".join(parts)[:size])
+        chars = sum(map(len, texts))
+        timings = []
+        for read in (False, True, None):
+            classify = fraudnum.Classifier().classify_sms
+            classify("")
+            gc.collect()
+            t0 = time.perf_counter()
+            for t in texts:
+                if read is None:
+                    pipe(t)
+                elif read:
+                    classify(t).reasons  # noqa: B018
+                else:
+                    classify(t)
+            timings.append((time.perf_counter() - t0) / chars * 1e9)
+        cold, explained, piped = timings
+        print(
+            f"{size:7} {len(texts):6} {cold:17.1f} {explained:17.1f} {piped:17.1f}"
+            f" {piped / cold:13.2f}x"
+        )
+
+
 SENDERS = ("10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456")
 
 
@@ -325,9 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         "--mix-only", action="store_true", help="only the comparison with the user's pipeline"
     )
     ap.add_argument("--links", action="store_true", help="only the cost a link, by text size")
+    ap.add_argument(
+        "--lengths", action="store_true", help="only the cost a character, by text length"
+    )
     ns = ap.parse_args(argv)
     if ns.links:
         link_cost()
+        return 0
+    if ns.lengths:
+        length_cost()
         return 0
     texts = messages(ns.n)
     sets = {"realistic mix": realistic_mix(ns.n, texts)}
