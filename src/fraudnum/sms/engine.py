@@ -269,6 +269,12 @@ class SmsEngine:
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
+        rows_of_tag: dict[str, set[int]] = {}
+        for i, p in enumerate(self._phrases):
+            for t in p.tags:
+                rows_of_tag.setdefault(t, set()).add(i)
+        # The phrase rows that carry each tag (a reason reports the spans of those found).
+        self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
         self._near_rules = tuple(
             (i, r.near, r.require & phrase_tags)
@@ -513,7 +519,7 @@ class SmsEngine:
         note: Reason | None,
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
-        pooled = _pool_rows(found, self._tags, codes)
+        pooled = _pool_rows(found, self._rows_of_tag, codes)
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
@@ -865,12 +871,11 @@ class SmsEngine:
         decided = _CAT_INDEX.get(category.value, -1)
         # Rules: each reason code with the spans of the tags its rules required.
         for code, required, rows, supports, rule_weight, template, extra in pooled:
-            if len(rows) == 1:
-                acc = set(found[rows[0]])
-            else:
-                acc = set()
-                for v in rows:
-                    acc.update(found[v])
+            acc = (
+                set(found[rows[0]])
+                if len(rows) == 1
+                else set().union(*map(found.__getitem__, rows))
+            )
             if windows:
                 window = windows.get(code)
                 if window is not None:
@@ -958,34 +963,26 @@ def _clause_end(text: str, start: int) -> int:
 
 
 def _pool_rows(
-    found: Iterable[int], ptags: Sequence[tuple[str, ...]], codes: Sequence[_Code]
+    found: Iterable[int], rows_of_tag: Mapping[str, frozenset[int]], codes: Sequence[_Code]
 ) -> tuple[_Pooled, ...]:
     """Each reason of the rules with the phrase rows (by row number) that carry a tag it required.
 
-    Found when the reasons are built: the phrase rows whose spans each reason reports. The rows
-    found are indexed by tag first, so a reason costs a look-up per tag it required rather than a
-    set test per row found (a long text finds dozens of rows and fires dozens of rules; this
-    was a third of a cache miss). The order of the rows does not matter: their spans are
-    pooled and sorted.
+    Found when the reasons are built: the phrase rows whose spans each reason reports, as the
+    rows found that carry each required tag (a set intersection per tag, done in C; a long
+    text finds dozens of rows and fires dozens of rules). The order of the rows does not
+    matter: their spans are pooled and sorted.
     """
     if not codes:
         return ()
-    tag_rows: dict[str, list[int]] = {}
-    for v in found:
-        for tag in ptags[v]:
-            lst = tag_rows.get(tag)
-            if lst is None:
-                tag_rows[tag] = [v]
-            else:
-                lst.append(v)
+    have = set(found)
     out: list[_Pooled] = []
-    get = tag_rows.get
+    get = rows_of_tag.get
     for code, req, supports, weight, template, extra in codes:
         hit: set[int] = set()
         for tag in req:
-            lst = get(tag)
-            if lst is not None:
-                hit.update(lst)
+            rows = get(tag)
+            if rows is not None:
+                hit |= have & rows
         out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
     return tuple(out)
 
