@@ -109,6 +109,9 @@ _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
+# Risk.rank and SmsCategory.value are properties: dicts on the per-message path.
+_RANK: Final = {r: r.rank for r in Risk}
+_NAME: Final = {c: c.value for c in SmsCategory}
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
     NumberKind.SMS_PORT: "sender_sms_port",
@@ -328,6 +331,10 @@ class SmsEngine:
         self._decisions: dict[_Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
         self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
+        self._neutral: dict[
+            tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
+            tuple[frozenset[str], frozenset[str], frozenset[str]],
+        ] = {}
         self._fired: dict[
             tuple[frozenset[str], tuple[int, ...]], tuple[tuple[int, ...], int, frozenset[str]]
         ] = {}
@@ -576,27 +583,24 @@ class SmsEngine:
         """Scores, tags, rules, category and risk for one signature of signals."""
         cat = self._cat
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        tags: set[str] = set()
         weight, ptags = self._weight, self._tags
-        by_cat: list[set[str]] = [set() for _ in _PHRASE_ORDER]
+        # The tags of the rows found, per category (only the categories that occur).
+        row_tags: dict[int, list[tuple[str, ...]]] = {}
         for v in found:
-            scores[cat[v]] += weight[v]
-            by_cat[cat[v]].update(ptags[v])
-        for official, flags in url_sig:
-            tags.add("link_official" if official else "link")
-            if flags:
-                tags.add("link_suspicious")
-                tags.update("link_" + f for f in flags)
-        for signal, tag in SIGNAL_TAGS:
-            if num_sig & signal:
-                tags.add(tag)
-        neutral = set(tags)  # links, numbers, length, the sender: facts, not a category
-        neutral.update(sender_tags)
-        for c_tags in by_cat:
-            tags.update(c_tags)
+            c = cat[v]
+            scores[c] += weight[v]
+            lst = row_tags.get(c)
+            if lst is None:
+                row_tags[c] = [ptags[v]]
+            else:
+                lst.append(ptags[v])
+        by_cat: dict[int, set[str]] = {c: set().union(*lst) for c, lst in row_tags.items()}
+        base = self._neutral_of(url_sig, num_sig, sender_tags)
+        neutral = base[1]  # links, numbers, length, the sender: facts, not a category
+        tags = set(base[0]).union(*by_cat.values())
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
-            neutral.add("contact_any")
+            neutral = base[2]
         tags.update(sender_tags)
         # co-occurrence rules, in file order: which fire depends only on the tags (and the
         # rules too far apart), which many signatures share, so that is cached on its own.
@@ -636,17 +640,21 @@ class SmsEngine:
             i, threshold, low_weight, low_rank = cap
             if scores[i] - low_weight < threshold:
                 risk = _RISKS[low_rank]
-        if floor > risk.rank and (spam or "port_link" in after):
+        if floor > _RANK[risk] and (spam or "port_link" in after):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
         # against spam. The rest argued for another category: counter signals.
-        decided = category.value
+        decided = _NAME[category]
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
-        shown = neutral | by_cat[_WARNING] | (by_cat[_SIGNAL] if spam else set())
+        empty: frozenset[str] = frozenset()
+        shown = set(neutral)
+        shown |= by_cat.get(_WARNING, empty)
+        if spam:
+            shown |= by_cat.get(_SIGNAL, empty)
         if decided in _CAT_INDEX:
-            shown |= by_cat[_CAT_INDEX[decided]]
+            shown |= by_cat.get(_CAT_INDEX[decided], empty)
         if rule_shown:
             shown |= rule_shown
         return (
@@ -694,6 +702,34 @@ class SmsEngine:
                 extra |= self._extra_of[tag]
             codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
         return frozenset(shown), tuple(codes), self._cap(category, risk, fired)
+
+    def _neutral_of(
+        self,
+        url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
+        num_sig: int,
+        sender_tags: tuple[str, ...],
+    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The tags of the links and signals, the neutral ones, and those with contact_any.
+
+        The neutral tags add the sender's; the last adds ``contact_any`` (cached per key).
+        """
+        key = (url_sig, num_sig, sender_tags)
+        got = self._neutral.get(key)
+        if got is not None:
+            return got
+        tags: set[str] = set()
+        for official, flags in url_sig:
+            tags.add("link_official" if official else "link")
+            if flags:
+                tags.add("link_suspicious")
+                tags.update("link_" + f for f in flags)
+        for signal, tag in SIGNAL_TAGS:
+            if num_sig & signal:
+                tags.add(tag)
+        neutral = set(tags)
+        neutral.update(sender_tags)
+        got = (frozenset(tags), frozenset(neutral), frozenset({*neutral, "contact_any"}))
+        return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
 
     def _fire(
         self, tags: set[str], far: tuple[int, ...]
@@ -868,7 +904,7 @@ class SmsEngine:
         counter: list[Reason] = []
         cat, tags, weight = self._cat, self._tags, self._weight
         spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
-        decided = _CAT_INDEX.get(category.value, -1)
+        decided = _CAT_INDEX.get(_NAME[category], -1)
         # Rules: each reason code with the spans of the tags its rules required.
         for code, required, rows, supports, rule_weight, template, extra in pooled:
             acc = (
