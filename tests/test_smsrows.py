@@ -33,7 +33,7 @@ needs_compiled = pytest.mark.skipif(COMPILED is None, reason="compiled extension
 # clause marks, amount separators, Chinese text, other scripts' digits (\d is Unicode).
 ALPHABET = "aZ09０Ａｚ，。、；！？：\n.,，．转账中心9６١ -"
 
-Row = tuple[int, int, bool, bool, int]  # bound, flen, numeric, negates, cat
+Row = tuple[int, int, bool, bool, int, bool]  # bound, flen, numeric, negates, cat, negatable
 Hit = tuple[int, int, int]
 Case = tuple[list[Row], str, list[Hit], list[tuple[int, int]]]
 
@@ -48,6 +48,7 @@ def cases(draw: st.DrawFn) -> Case:
                 st.booleans(),
                 st.booleans(),
                 st.integers(0, 4),
+                st.booleans(),
             ),
             min_size=1,
             max_size=8,
@@ -69,7 +70,11 @@ def cases(draw: st.DrawFn) -> Case:
 
 
 def _build(
-    impl: type[_pysmsrows.RowFilter], rows: list[Row], free: int = 2, most: int = 3
+    impl: type[_pysmsrows.RowFilter],
+    rows: list[Row],
+    free: int = 2,
+    most: int = 3,
+    reach: int = 24,
 ) -> _pysmsrows.RowFilter:
     return impl(
         [r[0] for r in rows],
@@ -79,17 +84,20 @@ def _build(
         [r[4] for r in rows],
         free,
         most,
+        [r[5] for r in rows],
+        reach,
     )
 
 
 @needs_compiled
 @settings(max_examples=400, deadline=None)
-@given(cases(), st.integers(-1, 4), st.integers(1, 4))
-def test_compiled_filter_equals_the_twin(case, free, most):
+@given(cases(), st.integers(-1, 4), st.integers(1, 4), st.integers(0, 12))
+def test_compiled_filter_equals_the_twin(case, free, most, reach):
     """keep() and group() give the same hits, flags and rows in both implementations."""
     rows, text, hits, urls = case
     assert COMPILED is not None
-    a, b = _build(COMPILED, rows, free, most), _build(REFERENCE, rows, free, most)
+    a = _build(COMPILED, rows, free, most, reach)
+    b = _build(REFERENCE, rows, free, most, reach)
     kept_a, neg_a = a.keep(text, hits, urls)
     kept_b, neg_b = b.keep(text, hits, urls)
     assert (kept_a, neg_a) == (kept_b, neg_b)
@@ -283,3 +291,29 @@ def test_proximity_rejects_bad_input(impl):
         near.windows({3: [(0, 1)]}, [0], (0,))
     with pytest.raises(IndexError):
         near.windows({0: [(0, 1)]}, [0], (4,))
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_a_negating_cue_cancels_the_demands_of_its_clause(impl):
+    """切勿 cancels 转账 up to the end of its clause; a demand in the next clause counts."""
+    # rows: 0 切勿 (negates), 1 转账 (negatable demand), 2 账户 (not negatable)
+    f = impl(
+        [0] * 3, [2] * 3, [False] * 3, [True, False, False], [0, 1, 2], -1, 16, [False, True, False]
+    )
+    text = "切勿转账账户，转账"
+    hits = [(0, 2, 0), (2, 4, 1), (4, 6, 2), (7, 9, 1)]
+    kept, negated = f.keep(text, hits, ())
+    assert negated is True
+    assert kept == [(0, 2, 0), (4, 6, 2), (7, 9, 1)]
+    short = impl(
+        [0] * 3,
+        [2] * 3,
+        [False] * 3,
+        [True, False, False],
+        [0, 1, 2],
+        -1,
+        16,
+        [False, True, False],
+        1,
+    )
+    assert short.keep(text, hits, ())[0] == hits  # reach 1: 转账 ends past the cue's reach

@@ -12,7 +12,9 @@ SMS engine (:mod:`fraudnum.sms.engine`) builds one per phrase table.
   clause punctuation (``，。、；！？：`` or a line break): ``中心，水``;
 * a numeric row matched with one extra character, where that character makes an amount
   (a digit, ``.`` ``,`` ``，`` or ``．``, a digit): ``961.10`` is not ``96110``;
-* a hit inside a link (the links' ``(start, end)``, ordered, as hits are ordered by end).
+* a hit inside a link (the links' ``(start, end)``, ordered, as hits are ordered by end);
+* a ``negatable`` row (a demand) that lies after a ``negates`` row (切勿, 不会要求) and before
+  the end of that cue's clause (clause punctuation, or ``negation_reach`` characters on).
 
 :meth:`RowFilter.group` turns the kept hits into the rows found, each with its spans (at
 most ``max_spans``), the last first: a hit inside a longer hit of the same category is not
@@ -60,9 +62,22 @@ class RowFilter:
         cat: per row, its category index (``0 <= cat < n_cats``).
         free: the category whose hits all count (signal rows), or -1.
         max_spans: the most spans kept per row.
+        negatable: per row, whether a negating cue before it cancels it (none if omitted).
+        negation_reach: how far a negating cue reaches when no clause punctuation ends it.
     """
 
-    __slots__ = ("_bound", "_cat", "_flen", "_free", "_max", "_negates", "_numeric", "_rows")
+    __slots__ = (
+        "_bound",
+        "_cat",
+        "_flen",
+        "_free",
+        "_max",
+        "_negatable",
+        "_negates",
+        "_numeric",
+        "_reach",
+        "_rows",
+    )
 
     def __init__(
         self,
@@ -73,12 +88,20 @@ class RowFilter:
         cat: Sequence[int],
         free: int,
         max_spans: int,
+        negatable: Sequence[bool] | None = None,
+        negation_reach: int = 24,
     ) -> None:
         n = len(bound)
-        if not (len(flen) == len(numeric) == len(negates) == len(cat) == n):
+        if negatable is None:
+            negatable = [False] * n
+        if not (len(flen) == len(numeric) == len(negates) == len(cat) == len(negatable) == n):
             raise ValueError("every per-row sequence must have one item per row")
         if max_spans < 1:
             raise ValueError("max_spans must be at least 1")
+        if negation_reach < 0:
+            raise ValueError("negation_reach must not be negative")
+        self._negatable = tuple(bool(x) for x in negatable)
+        self._reach = int(negation_reach)
         self._rows = n
         self._bound = tuple(int(b) for b in bound)
         self._flen = tuple(int(f) for f in flen)
@@ -92,7 +115,7 @@ class RowFilter:
 
     def __reduce__(self) -> tuple[type[RowFilter], tuple[object, ...]]:
         facts = (self._bound, self._flen, self._numeric, self._negates, self._cat)
-        return (type(self), (*facts, self._free, self._max))
+        return (type(self), (*facts, self._free, self._max, self._negatable, self._reach))
 
     def __len__(self) -> int:
         return self._rows
@@ -136,6 +159,19 @@ class RowFilter:
             kept.append(hit)
             if negates[v]:
                 negated = True
+        if negated:
+            # The demands after a negating cue up to the end of its clause do not count.
+            reach, negatable = self._reach, self._negatable
+            cues = []
+            for _s, e, v in kept:
+                if negates[v]:
+                    m = clause(text, e, e + reach)
+                    cues.append((e, m.start() if m is not None else min(n, e + reach)))
+            kept = [
+                h
+                for h in kept
+                if not negatable[h[2]] or not any(ns <= h[0] and h[1] <= ne for ns, ne in cues)
+            ]
         return kept, negated
 
     def group(self, text_len: int, kept: Sequence[Hit]) -> dict[int, list[tuple[int, int]]]:

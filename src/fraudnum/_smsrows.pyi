@@ -21,6 +21,8 @@ class RowFilter:
         cat: Sequence[int],
         free: int,
         max_spans: int,
+        negatable: Sequence[bool] | None = None,
+        negation_reach: int = 24,
     ) -> None: ...
     def keep(
         self, text: str, hits: Sequence[tuple[int, int, int]], urls: Sequence[tuple[int, int]]

@@ -66,8 +66,10 @@ cdef class RowFilter:
     cdef Py_ssize_t _rows
     cdef int32_t* _flen
     cdef int32_t* _cat
-    cdef uint8_t* _flags  # bit 1/2: Latin bound at start/end, 4: numeric, 8: negates
+    cdef uint8_t* _flags  # bit 1/2: Latin bound at start/end, 4: numeric, 8: negates,
+    # 16: negatable
     cdef int _free
+    cdef Py_ssize_t _reach
     cdef int _max
     cdef int _n_cats
     cdef tuple _args
@@ -77,17 +79,21 @@ cdef class RowFilter:
         self._cat = NULL
         self._flags = NULL
 
-    def __init__(self, bound, flen, numeric, negates, cat, int free, int max_spans):
+    def __init__(self, bound, flen, numeric, negates, cat, int free, int max_spans,
+                 negatable=None, Py_ssize_t negation_reach=24):
         cdef Py_ssize_t i, n
         cdef int c, f, b
         bound, flen, numeric, negates, cat = (
             tuple(bound), tuple(flen), tuple(numeric), tuple(negates), tuple(cat)
         )
         n = len(bound)
-        if not (len(flen) == len(numeric) == len(negates) == len(cat) == n):
+        negatable = (False,) * n if negatable is None else tuple(negatable)
+        if not (len(flen) == len(numeric) == len(negates) == len(cat) == len(negatable) == n):
             raise ValueError("every per-row sequence must have one item per row")
         if max_spans < 1:
             raise ValueError("max_spans must be at least 1")
+        if negation_reach < 0:
+            raise ValueError("negation_reach must not be negative")
         if self._flen != NULL:
             raise TypeError("RowFilter is immutable once built")
         self._flen = <int32_t*>PyMem_Malloc((n if n else 1) * sizeof(int32_t))
@@ -104,16 +110,19 @@ cdef class RowFilter:
                 raise ValueError("categories must not be negative")
             self._cat[i] = c
             self._flen[i] = f
-            self._flags[i] = (b & 3) | (4 if numeric[i] else 0) | (8 if negates[i] else 0)
+            self._flags[i] = ((b & 3) | (4 if numeric[i] else 0) | (8 if negates[i] else 0)
+                              | (16 if negatable[i] else 0))
             if c + 1 > self._n_cats:
                 self._n_cats = c + 1
         self._rows = n
         self._free = free
         self._max = max_spans
+        self._reach = negation_reach
         self._args = (
             tuple(int(x) for x in bound), tuple(int(x) for x in flen),
             tuple(bool(x) for x in numeric), tuple(bool(x) for x in negates),
             tuple(int(x) for x in cat), free, max_spans,
+            tuple(bool(x) for x in negatable), negation_reach,
         )
 
     def __dealloc__(self):
@@ -183,7 +192,55 @@ cdef class RowFilter:
             kept.append(hit)
             if fl & 8:
                 negated = True
+        if negated:
+            kept = self._negate(kind, data, n, kept)
         return kept, negated
+
+    cdef list _negate(self, int kind, const void* data, Py_ssize_t n, list kept):
+        """The demands after a negating cue up to the end of its clause do not count."""
+        cdef Py_ssize_t i, j, m = len(kept), n_cues = 0, e, stop, s2, e2, v
+        cdef Py_ssize_t* cue_s = <Py_ssize_t*>PyMem_Malloc((m or 1) * sizeof(Py_ssize_t))
+        cdef Py_ssize_t* cue_e = <Py_ssize_t*>PyMem_Malloc((m or 1) * sizeof(Py_ssize_t))
+        cdef tuple hit
+        cdef list out = []
+        cdef bint inside
+        if cue_s == NULL or cue_e == NULL:
+            PyMem_Free(cue_s)
+            PyMem_Free(cue_e)
+            raise MemoryError()
+        try:
+            for i in range(m):
+                hit = <tuple>kept[i]
+                v = hit[2]
+                if self._flags[v] & 8:
+                    e = hit[1]
+                    stop = e + self._reach
+                    if stop > n:
+                        stop = n
+                    j = e
+                    while j < stop and not _clause(PyUnicode_READ(kind, data, j)):
+                        j += 1
+                    cue_s[n_cues] = e
+                    cue_e[n_cues] = j
+                    n_cues += 1
+            for i in range(m):
+                hit = <tuple>kept[i]
+                v = hit[2]
+                if self._flags[v] & 16:
+                    s2 = hit[0]
+                    e2 = hit[1]
+                    inside = False
+                    for j in range(n_cues):
+                        if cue_s[j] <= s2 and e2 <= cue_e[j]:
+                            inside = True
+                            break
+                    if inside:
+                        continue
+                out.append(hit)
+            return out
+        finally:
+            PyMem_Free(cue_s)
+            PyMem_Free(cue_e)
 
     def group(self, Py_ssize_t text_len, kept):
         """The rows found among ``kept`` (ordered by end), each with its spans, last first."""

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
@@ -105,8 +104,6 @@ _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
-# Clause punctuation a phrase never runs across (separators inside words are skipped).
-_CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
 # Risk.rank and SmsCategory.value are properties: dicts on the per-message path.
@@ -237,6 +234,13 @@ class SmsEngine:
         self._numeric = frozenset(i for i, p in enumerate(self._phrases) if p.folded.isdigit())
         # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
         self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
+        # What a negating cue can cancel: the demands (script families, money requests).
+        self._negatable = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if i not in self._negates
+            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+        )
         # Which hits count and the rows they find, in one compiled pass (fraudnum._smsrows).
         n_rows = len(self._phrases)
         self._rows = RowFilter(
@@ -247,13 +251,8 @@ class SmsEngine:
             self._cat,
             _SIGNAL,
             MAX_SPANS,
-        )
-        # What a negating cue can cancel: the demands (script families, money requests).
-        self._negatable = frozenset(
-            i
-            for i, p in enumerate(self._phrases)
-            if i not in self._negates
-            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+            [i in self._negatable for i in range(n_rows)],
+            NEGATION_REACH,
         )
         # Rows beside which evasive writing is looked for (illegal services, disguises).
         self._evasion_gate = frozenset(
@@ -555,21 +554,12 @@ class SmsEngine:
         longer hit of the same category is not counted again (退订 in 回T退订); signal rows
         weigh nothing and each names its own family (收到的验证码 holds the otp cue 验证码).
         """
+        # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the demand
+        # words after a negating cue up to the end of its clause do not count. Only demands
+        # are negated (demand cues and money requests): 防止套现…冻结 is still an account
+        # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
-        kept, negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
-        if negated:
-            # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
-            # demand words after a negating cue up to the end of its clause do not count.
-            # Only demands are negated (demand cues and money requests): 防止套现…冻结 is
-            # still an account alert. A row starting with the cue (不要告诉) still counts.
-            negates = self._negates
-            spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
-            negatable = self._negatable
-            kept = [
-                h
-                for h in kept
-                if h[2] not in negatable or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
-            ]
+        kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         return rows.group(len(text), kept)
 
     def _decision(
@@ -990,12 +980,6 @@ class SmsEngine:
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
 NEGATION_REACH: Final = 24
-
-
-def _clause_end(text: str, start: int) -> int:
-    """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
-    m = _CLAUSE.search(text, start, start + NEGATION_REACH)
-    return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
 
 
 def _pool_rows(
