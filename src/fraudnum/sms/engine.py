@@ -460,7 +460,8 @@ class SmsEngine:
                 urls = _report_links(urls)
         num_sig = length_signal(text)
         chat = turns(text) if "\n" in text else ()
-        if conversation(chat):
+        chatting = conversation(chat) if chat else False
+        if chatting:
             num_sig |= _CONVERSATION
         if numbers is not None:
             if numbers.contact:
@@ -468,9 +469,11 @@ class SmsEngine:
             if numbers.bank_card:
                 num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
-        far, windows = self._proximity(text, found, chat)
+        far, windows = self._proximity(text, found, chatting)
         key = (tuple(found), url_sig, num_sig, sender_tags, far)
-        decision = self._decided(key)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decided(key)
         # Evasive writing is looked for only where it could still tip the verdict to
         # illegal: beside an illegal-service word, in a message not already fraud or
         # illegal whose illegal score the evasion rules could lift over the threshold.
@@ -749,7 +752,7 @@ class SmsEngine:
         return tuple(fired), floor, frozenset(tags)
 
     def _proximity(
-        self, text: str, found: Mapping[int, list[tuple[int, int]]], chat: Sequence[Turn] = ()
+        self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
     ) -> tuple[tuple[int, ...], dict[str, tuple[int, int]]]:
         """The proximity rules whose families do not meet, and the windows of those that do.
 
@@ -758,7 +761,7 @@ class SmsEngine:
         rule. The windows are keyed by the rule's reason code (the first rule
         of a code wins, as reasons pool by code).
         """
-        if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
+        if not self._near_rules or len(text) < MIN_SPLIT or chatting:
             return (), {}  # across the turns of one conversation, families combine anywhere
         near = self._near
         have = near.present(found)
