@@ -143,35 +143,45 @@ def user_pipeline() -> Callable[[str], list[tuple[int, int]]]:
     return run
 
 
-def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing, Timing]:
+def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing, Timing, Timing]:
     """``classify_sms`` (fresh classifier each repeat; then warm) and the pipeline, interleaved.
 
     Returns the timings of: cold ``classify_sms`` (a fresh classifier per repeat, its SMS
-    machinery built beforehand, untimed), the same classifier's second pass (caches warm), and
-    the user's pipeline. Repeats alternate between them so load on the machine hits all alike.
+    machinery built beforehand, untimed), the same classifier's second pass (caches warm), the
+    user's pipeline, and cold ``classify_sms`` reading every verdict's ``reasons`` (another
+    fresh classifier: a verdict builds its reasons when they are first read). Repeats
+    alternate between them so load on the machine hits all alike.
     """
     pipe = user_pipeline()
     cold: list[float] = []
     warm: list[float] = []
     piped: list[float] = []
+    read: list[float] = []
     for _ in range(repeats):
         classify = fraudnum.Classifier().classify_sms
         classify("")
-        for runs, fn in ((cold, classify), (warm, classify), (piped, pipe)):
+        other = fraudnum.Classifier().classify_sms
+        other("")
+
+        def explained(text: str, other: Callable[[str], fraudnum.SmsVerdict] = other) -> object:
+            return other(text).reasons
+
+        for runs, fn in ((cold, classify), (warm, classify), (piped, pipe), (read, explained)):
             gc.collect()
             t0 = time.perf_counter()
             for t in texts:
                 fn(t)
             runs.append(time.perf_counter() - t0)
-    return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped))
+    return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped)), Timing(tuple(read))
 
 
 def _mix_rows(table: str, texts: Sequence[str], repeats: int) -> list[Row]:
-    cold, warm, piped = versus_pipeline(texts, repeats)
+    cold, warm, piped, read = versus_pipeline(texts, repeats)
     base = "user pipeline: NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases)"
     n = len(texts)
     return [
         Row(table, "`classify_sms`, fresh classifier (cold caches)", n, cold, baseline=base),
+        Row(table, "`classify_sms`, cold, every verdict's reasons read", n, read, baseline=base),
         Row(table, "`classify_sms`, second pass (warm caches)", n, warm, baseline=base),
         Row(table, base, n, piped),
     ]
@@ -207,6 +217,51 @@ def link_cost(sizes: Sequence[int] = (2_000, 20_000, 200_000)) -> None:
                 f"{n:8} {name:10} {(t1 - t0) / n * 1e6:16.2f} {(t2 - t1) / n * 1e6:17.2f}"
                 f" {len(v.reasons):8}"
             )
+
+
+def length_cost(
+    sizes: Sequence[int] = (100, 250, 1_000, 4_000, 16_000), n_chars: int = 400_000
+) -> None:
+    """Print what a character costs by text length, classify_sms against the pipeline.
+
+    ``classify_sms`` with its reasons read or not, and the user's pipeline, on scripts of the
+    realistic mix joined up to each length (a fresh classifier each).
+    """
+    import random as _random
+
+    from benchmarks.sms_mix import script
+
+    rng = _random.Random(3)
+    pipe = user_pipeline()
+    head = f"{'chars':>7} {'texts':>6} {'classify ns/char':>17} {'+reasons ns/char':>17}"
+    print(head, f"{'pipeline ns/char':>17} {'pipe/classify':>14}")
+    for size in sizes:
+        texts = []
+        for _ in range(max(1, n_chars // size)):
+            parts: list[str] = []
+            while sum(map(len, parts)) < size:
+                parts.append(script(rng))
+            texts.append("".join(parts)[:size])
+        chars = sum(map(len, texts))
+        timings = []
+        for read in (False, True, None):
+            classify = fraudnum.Classifier().classify_sms
+            classify("")
+            gc.collect()
+            t0 = time.perf_counter()
+            for t in texts:
+                if read is None:
+                    pipe(t)
+                elif read:
+                    classify(t).reasons  # noqa: B018
+                else:
+                    classify(t)
+            timings.append((time.perf_counter() - t0) / chars * 1e9)
+        cold, explained, piped = timings
+        print(
+            f"{size:7} {len(texts):6} {cold:17.1f} {explained:17.1f} {piped:17.1f}"
+            f" {piped / cold:13.2f}x"
+        )
 
 
 SENDERS = ("10690000123456", "95588", "13912345678", "1065712345", "12381", "4008123456")
@@ -315,9 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         "--mix-only", action="store_true", help="only the comparison with the user's pipeline"
     )
     ap.add_argument("--links", action="store_true", help="only the cost a link, by text size")
+    ap.add_argument(
+        "--lengths", action="store_true", help="only the cost a character, by text length"
+    )
     ns = ap.parse_args(argv)
     if ns.links:
         link_cost()
+        return 0
+    if ns.lengths:
+        length_cost()
         return 0
     texts = messages(ns.n)
     sets = {"realistic mix": realistic_mix(ns.n, texts)}
@@ -327,14 +388,14 @@ def main(argv: list[str] | None = None) -> int:
         sets["evaluation files, all"] = [t for v in found.values() for t in v]
     print("classify_sms vs NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases), same texts")
     print(f"{'texts':24} {'n':>6} {'chars':>6} {'cold msg/s':>11} {'warm msg/s':>11}", end="")
-    print(f" {'pipeline':>10} {'cold/pipe':>9}")
+    print(f" {'pipeline':>10} {'cold/pipe':>9} {'+reasons/pipe':>13}")
     for name, mixed in sets.items():
-        cold, warm, piped = versus_pipeline(mixed, ns.repeat)
+        cold, warm, piped, read = versus_pipeline(mixed, ns.repeat)
         n = len(mixed)
         print(
             f"{name:24} {n:6} {statistics.mean(map(len, mixed)):6.0f}"
             f" {n / cold.best:11,.0f} {n / warm.best:11,.0f} {n / piped.best:10,.0f}"
-            f" {piped.best / cold.best:8.2f}x"
+            f" {piped.best / cold.best:8.2f}x {piped.best / read.best:12.2f}x"
         )
     if ns.profile:
         clf = fraudnum.Classifier()

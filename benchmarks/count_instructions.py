@@ -23,6 +23,7 @@ SMS (the realistic mix of ``benchmarks/sms_mix.py``; per message = (total - ``sm
 
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-none
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms  # fresh classifier
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-reasons  # + reasons
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-scan  # automaton
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-pipeline
 
@@ -112,6 +113,9 @@ def _sms(n: int, what: str) -> None:
     if what == "sms":
         for t in texts:
             clf.classify_sms(t)
+    elif what == "sms-reasons":  # and read every verdict's reasons (built when first read)
+        for t in texts:
+            clf.classify_sms(t).reasons  # noqa: B018
     elif what == "sms-scan":
         find_all = clf._sms_engine()._automaton.find_all
         for t in texts:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fraudnum import _automaton, _pyautomaton, _pytrie, _trie
+from fraudnum import _automaton, _pyautomaton, _pysmsrows, _pytrie, _smsrows, _trie
 
 SRC = Path(_pytrie.__file__).resolve().parent
 PAIRS = [
@@ -28,6 +28,8 @@ PAIRS = [
         _automaton.KeywordAutomaton,
         _pyautomaton.KeywordAutomaton,
     ),
+    ("_smsrows.pyi", "RowFilter", _smsrows.RowFilter, _pysmsrows.RowFilter),
+    ("_smsrows.pyi", "NearRules", _smsrows.NearRules, _pysmsrows.NearRules),
 ]
 
 
@@ -116,7 +118,8 @@ def test_auto_falls_back_to_the_twins_with_one_warning(tmp_path):
         "import sys\n"
         "class _NoCompiled:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name in ('fraudnum._trie', 'fraudnum._canon', 'fraudnum._automaton'):\n"
+        "        if name in ('fraudnum._trie', 'fraudnum._canon', 'fraudnum._automaton',\n"
+        "                    'fraudnum._smsrows'):\n"
         "            raise ImportError('blocked for the test: ' + name)\n"
         "        return None\n"
         "sys.meta_path.insert(0, _NoCompiled())\n"

@@ -30,6 +30,8 @@ __all__ = [
     "Canonicaliser",
     "DigitTrie",
     "KeywordAutomaton",
+    "NearRules",
+    "RowFilter",
     "canon",
 ]
 
@@ -57,6 +59,7 @@ if _wanted != "python":
     try:
         from fraudnum import _automaton as _compiled_automaton
         from fraudnum import _canon as _compiled_canon
+        from fraudnum import _smsrows as _compiled_smsrows
         from fraudnum import _trie as _compiled_trie
 
         _loaded = True
@@ -75,6 +78,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
+    from fraudnum._pysmsrows import NearRules, RowFilter
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -86,6 +90,8 @@ else:
     # The twins share their API; the compiled classes stand in for the Python ones.
     KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
+    RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
+    NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

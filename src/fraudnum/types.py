@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -503,6 +503,12 @@ class SmsVerdict:
             from :attr:`reasons` so they are never presented as its cause.
         advisor: gives :attr:`advice` when read; set by the classifier.
 
+    A verdict from the classifier builds :attr:`reasons` and :attr:`counter_signals` when one
+    of them is first read (most callers read only the category, the risk or the tags); they
+    are the same either way, and equality, hashing, pickling and ``repr`` read them as any
+    other field. Until then the verdict holds what they are built from (the text and the
+    phrase spans found in it).
+
     """
 
     category: SmsCategory
@@ -514,6 +520,52 @@ class SmsVerdict:
     scores: tuple[tuple[str, float], ...] = ()
     counter_signals: tuple[Reason, ...] = ()
     advisor: Advisor | None = _ADVISOR_FIELD
+    # Builds (reasons, counter_signals) on first read; None once built or when given. Last,
+    # so a pickle (attrs reads the fields in order) has built them before it reaches this.
+    _explain: Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]] | None = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False
+    )
+
+    @classmethod
+    def _deferred(
+        cls,
+        category: SmsCategory,
+        risk: Risk,
+        tags: tuple[str, ...],
+        sender: Verdict | None,
+        urls: tuple[UrlFinding, ...],
+        scores: tuple[tuple[str, float], ...],
+        advisor: Advisor | None,
+        explain: Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]],
+    ) -> SmsVerdict:
+        """A verdict whose reasons and counter signals ``explain()`` builds when first read."""
+        self = object.__new__(cls)
+        put = object.__setattr__
+        put(self, "category", category)
+        put(self, "risk", risk)
+        put(self, "tags", tags)
+        put(self, "sender", sender)
+        put(self, "urls", urls)
+        put(self, "scores", scores)
+        put(self, "advisor", advisor)
+        put(self, "_explain", explain)
+        return self
+
+    if not TYPE_CHECKING:  # mypy would otherwise accept any attribute name
+
+        def __getattr__(self, name: str) -> Any:
+            # Only called when normal lookup fails: the two deferred fields, not built yet.
+            if name not in ("reasons", "counter_signals"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            explain = object.__getattribute__(self, "_explain")
+            if explain is not None:
+                reasons, counter = explain()
+                # counter first, then reasons, then the builder cleared: a thread that finds
+                # the builder gone finds both fields set.
+                object.__setattr__(self, "counter_signals", counter)
+                object.__setattr__(self, "reasons", reasons)
+                object.__setattr__(self, "_explain", None)
+            return object.__getattribute__(self, name)
 
     @property
     def advice(self) -> tuple[Advice, ...]:

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter
+from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
@@ -63,7 +63,14 @@ from fraudnum.sms.tables import (
     builtin_policy,
     merge_phrases,
 )
-from fraudnum.sms.turns import MIN_SPLIT, Turn, Units, conversation, turns, window_of
+from fraudnum.sms.turns import (
+    MIN_SPLIT,
+    Turn,
+    Units,
+    conversation,
+    turns,
+    window_of,
+)
 from fraudnum.texts import ReasonText
 from fraudnum.types import (
     Advisor,
@@ -97,11 +104,11 @@ _DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
-# Clause punctuation a phrase never runs across (separators inside words are skipped).
-_AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
-_CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
+# Risk.rank and SmsCategory.value are properties: dicts on the per-message path.
+_RANK: Final = {r: r.rank for r in Risk}
+_NAME: Final = {c: c.value for c in SmsCategory}
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
     NumberKind.SMS_PORT: "sender_sms_port",
@@ -125,8 +132,24 @@ _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FR
 
 
 # The reason code of rules that fired, the tags they required, the phrase rows whose
-# spans it reports, whether it argued for the verdict, and its weight toward it.
-_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float]
+# spans it reports, whether it argued for the verdict, its weight toward it, its template
+# and which other spans it reports (_EXTRA_* bits: links, numbers, evasions), found once
+# per signature so a verdict does not test tag names again.
+_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float, Template, int]
+_EXTRA_LINK, _EXTRA_CONTACT, _EXTRA_CARD, _EXTRA_PINYIN, _EXTRA_DEPOSIT = 1, 2, 4, 8, 16
+# A reason of the rules before its rows are known: _Pooled without the rows (cached per
+# rules fired and verdict).
+_Code = tuple[str, frozenset[str], bool, float, Template, int]
+# What the rules that fired give a verdict of one category: the tags the supporting rules
+# show, the reasons by code, and the risk cap (SmsEngine._cap).
+_Plan = tuple[frozenset[str], tuple[_Code, ...], tuple[int, float, float, int] | None]
+# The extra spans a required tag asks for (a link's tags all start with "link").
+_EXTRA: Final = {
+    "contact": _EXTRA_CONTACT,
+    "bank_card": _EXTRA_CARD,
+    "pinyin_mix": _EXTRA_PINYIN,
+    "deposit_bonus": _EXTRA_DEPOSIT,
+}
 # What a signature of signals decides: category, risk (before the sender's lists), sorted
 # tags (those of the deciding category and of neutral signals only), scores, the rules
 # that fired, and whether the text is an unverified warning.
@@ -135,7 +158,7 @@ _Decision = tuple[
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[_Pooled, ...],
+    tuple[_Code, ...],
     bool,
 ]
 # The signature of a message: phrase rows found, link flags, number/length/evasion bits,
@@ -218,6 +241,19 @@ class SmsEngine:
             if i not in self._negates
             and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
         )
+        # Which hits count and the rows they find, in one compiled pass (fraudnum._smsrows).
+        n_rows = len(self._phrases)
+        self._rows = RowFilter(
+            self._bound,
+            self._flen,
+            [i in self._numeric for i in range(n_rows)],
+            [i in self._negates for i in range(n_rows)],
+            self._cat,
+            _SIGNAL,
+            MAX_SPANS,
+            [i in self._negatable for i in range(n_rows)],
+            NEGATION_REACH,
+        )
         # Rows beside which evasive writing is looked for (illegal services, disguises).
         self._evasion_gate = frozenset(
             i
@@ -229,15 +265,40 @@ class SmsEngine:
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
         )
         self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
+        self._combo_req = tuple(r.require for r in self._combos)
+        self._combo_absent = tuple(r.absent for r in self._combos)
+        self._combo_tags = tuple(r.tags for r in self._combos)
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
+        rows_of_tag: dict[str, set[int]] = {}
+        for i, p in enumerate(self._phrases):
+            for t in p.tags:
+                rows_of_tag.setdefault(t, set()).add(i)
+        # The phrase rows that carry each tag (a reason reports the spans of those found).
+        self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
         self._near_rules = tuple(
             (i, r.near, r.require & phrase_tags)
             for i, r in enumerate(self._combos)
             if r.near is not None and len(r.require & phrase_tags) >= 2
         )
+        # Per phrase row, the tags of it that some proximity rule locates (most rows: none).
+        near_tags = frozenset(t for _i, _n, need in self._near_rules for t in need)
+        # Families are numbered in the order of their names: hits sort as they always did.
+        family = {t: n for n, t in enumerate(sorted(near_tags))}
+        self._near = NearRules(
+            [[family[t] for t in p.tags if t in near_tags] for p in self._phrases],
+            [([family[t] for t in sorted(need)], reach) for _i, reach, need in self._near_rules],
+            len(family),
+        )
+        self._near_todo: dict[int, tuple[int, ...]] = {}
+        # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
+        self._extra_of = {
+            t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
+            for r in self._combos
+            for t in r.require
+        }
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
@@ -267,6 +328,15 @@ class SmsEngine:
         )
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[_Signature, _Decision] = {}
+        # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
+        self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
+        self._neutral: dict[
+            tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
+            tuple[frozenset[str], frozenset[str], frozenset[str]],
+        ] = {}
+        self._fired: dict[
+            tuple[frozenset[str], tuple[int, ...]], tuple[tuple[int, ...], int, frozenset[str]]
+        ] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         self._normal = SmsVerdict(
@@ -390,7 +460,8 @@ class SmsEngine:
                 urls = _report_links(urls)
         num_sig = length_signal(text)
         chat = turns(text) if "\n" in text else ()
-        if conversation(chat):
+        chatting = conversation(chat) if chat else False
+        if chatting:
             num_sig |= _CONVERSATION
         if numbers is not None:
             if numbers.contact:
@@ -398,9 +469,11 @@ class SmsEngine:
             if numbers.bank_card:
                 num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
-        far, windows = self._proximity(text, found, chat)
+        far, windows = self._proximity(text, found, chatting)
         key = (tuple(found), url_sig, num_sig, sender_tags, far)
-        decision = self._decided(key)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decided(key)
         # Evasive writing is looked for only where it could still tip the verdict to
         # illegal: beside an illegal-service word, in a message not already fraud or
         # illegal whose illegal score the evasion rules could lift over the threshold.
@@ -419,27 +492,53 @@ class SmsEngine:
                 num_sig |= evasions.sig
                 key = (key[0], url_sig, num_sig, sender_tags, far)
                 decision = self._decided(key)
-        category, risk, tags, scores, pooled, unverified_warning = decision
-        if num_sig & _CONVERSATION and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
+        category, risk, tags, scores, codes, unverified_warning = decision
+        note = None
+        if sv is not None:
+            risk, note = self._sender_risk(sv, risk)
+        # The reasons are built when first read (SmsVerdict._deferred): from these, unchanged.
+        explain = functools.partial(
+            self._explain,
+            text,
+            category,
+            found,
+            codes,
+            urls,
+            numbers,
+            evasions,
+            unverified_warning,
+            windows,
+            chat if num_sig & _CONVERSATION else (),
+            note,
+        )
+        return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
+
+    def _explain(
+        self,
+        text: str,
+        category: SmsCategory,
+        found: Mapping[int, list[tuple[int, int]]],
+        codes: tuple[_Code, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]],
+        chat: Sequence[Turn],
+        note: Reason | None,
+    ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
+        pooled = _pool_rows(found, self._rows_of_tag, codes)
+        if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
         reasons, counter = self._reasons(
             text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
         )
-        if num_sig & _CONVERSATION and category is not SmsCategory.NORMAL:
+        if chat and category is not SmsCategory.NORMAL:
             self._point_at_turns(chat, reasons)
-        if sv is not None:
-            risk = self._sender_risk(sv, risk, reasons)
-        return SmsVerdict(
-            category,
-            risk,
-            tuple(reasons),
-            tags,
-            sv,
-            urls,
-            scores,
-            tuple(counter),
-            advisor=self._advisor,
-        )
+        if note is not None:
+            reasons.append(note)
+        return tuple(reasons), tuple(counter)
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -451,57 +550,20 @@ class SmsEngine:
     def _found(
         self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
     ) -> dict[int, list[tuple[int, int]]]:
-        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`)."""
-        bound, flen, cat, numeric = self._bound, self._flen, self._cat, self._numeric
-        clause = _CLAUSE.search
-        kept: list[tuple[int, int, int]] = []
-        n_urls = len(urls)
-        u = 0  # hits come ordered by end: one pointer over the links skips words inside them
-        for s, e, v in hits:
-            b = bound[v]
-            if b and not self._at_boundary(text, s, e, b):
-                continue
-            if e - s > flen[v] and clause(text, s, e):
-                continue  # a phrase does not run across a comma or full stop: 中心，水
-            if v in numeric and e - s == flen[v] + 1 and _AMOUNT_MARK.search(text, s, e):
-                continue  # 961.10, 12,381: an amount, not a number spelt out to evade
-            if n_urls:
-                while u < n_urls and urls[u].end < e:
-                    u += 1
-                if u < n_urls and urls[u].start <= s:
-                    continue  # a word inside a link (icbc-VIP.cc) is not prose
-            kept.append((s, e, v))
-        negates = self._negates
-        if negates and any(v in negates for _s, _e, v in kept):
-            # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the
-            # demand words after a negating cue up to the end of its clause do not count.
-            # Only demands are negated (demand cues and money requests): 防止套现…冻结 is
-            # still an account alert. A row starting with the cue (不要告诉) still counts.
-            spans = [(e, _clause_end(text, e)) for s, e, v in kept if v in negates]
-            negatable = self._negatable
-            kept = [
-                h
-                for h in kept
-                if h[2] not in negatable or not any(ns <= h[0] and h[1] <= ne for ns, ne in spans)
-            ]
-        # A hit inside a longer hit of the same category is not counted again (退订 in
-        # 回T退订): walking back from the last end, a hit is inside another iff some hit
-        # already seen of its category starts at or before it. Signal rows weigh nothing
-        # and each names its own family (收到的验证码 holds the otp cue 验证码): all count.
-        found: dict[int, list[tuple[int, int]]] = {}
-        first = [len(text) + 1] * len(_PHRASE_ORDER)
-        for s, e, v in reversed(kept):
-            c = cat[v]
-            if c != _SIGNAL:
-                if first[c] <= s:
-                    continue
-                first[c] = s
-            lst = found.get(v)
-            if lst is None:
-                found[v] = [(s, e)]
-            elif len(lst) < MAX_SPANS:
-                lst.append((s, e))
-        return found
+        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`).
+
+        A hit counts where it is a prose word (not inside a Latin word, a link or an amount,
+        not across clause punctuation; see :mod:`fraudnum._pysmsrows`), and a hit inside a
+        longer hit of the same category is not counted again (退订 in 回T退订); signal rows
+        weigh nothing and each names its own family (收到的验证码 holds the otp cue 验证码).
+        """
+        # A negated demand (切勿下载陌生APP, 不会要求转账) is advice, not a demand: the demand
+        # words after a negating cue up to the end of its clause do not count. Only demands
+        # are negated (demand cues and money requests): 防止套现…冻结 is still an account
+        # alert. A row starting with the cue (不要告诉) still counts.
+        rows = self._rows
+        kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
+        return rows.group(len(text), kept)
 
     def _decision(
         self,
@@ -514,76 +576,102 @@ class SmsEngine:
         """Scores, tags, rules, category and risk for one signature of signals."""
         cat = self._cat
         scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        tags: set[str] = set()
         weight, ptags = self._weight, self._tags
-        by_cat: list[set[str]] = [set() for _ in _PHRASE_ORDER]
+        # The tags of the rows found, per category (only the categories that occur).
+        row_tags: dict[int, list[tuple[str, ...]]] = {}
         for v in found:
-            scores[cat[v]] += weight[v]
-            by_cat[cat[v]].update(ptags[v])
-        for official, flags in url_sig:
-            tags.add("link_official" if official else "link")
-            if flags:
-                tags.add("link_suspicious")
-                tags.update("link_" + f for f in flags)
-        for signal, tag in SIGNAL_TAGS:
-            if num_sig & signal:
-                tags.add(tag)
-        neutral = set(tags)  # links, numbers, length, the sender: facts, not a category
-        neutral.update(sender_tags)
-        for c_tags in by_cat:
-            tags.update(c_tags)
+            c = cat[v]
+            scores[c] += weight[v]
+            lst = row_tags.get(c)
+            if lst is None:
+                row_tags[c] = [ptags[v]]
+            else:
+                lst.append(ptags[v])
+        by_cat: dict[int, set[str]] = {c: set().union(*lst) for c, lst in row_tags.items()}
+        base = self._neutral_of(url_sig, num_sig, sender_tags)
+        neutral = base[1]  # links, numbers, length, the sender: facts, not a category
+        tags = set(base[0]).union(*by_cat.values())
         if "contact" in tags or "link" in tags or "contact_channel" in tags:
             tags.add("contact_any")
-            neutral.add("contact_any")
+            neutral = base[2]
         tags.update(sender_tags)
-        # co-occurrence rules, in file order.
-        fired: list[ComboRule] = []
-        floor = 0
-        by_tag = self._combos_by_tag
-        candidates: set[int] = set()
-        for tag in tags:
-            idx = by_tag.get(tag)
-            if idx is not None:
-                candidates.update(idx)
-        if candidates:
-            combos, combo_cat, combo_rank = self._combos, self._combo_cat, self._combo_rank
-            for i in sorted(candidates):
-                rule = combos[i]
-                if rule.require <= tags and not (rule.absent & tags) and i not in far:
-                    fired.append(rule)
-                    if combo_cat[i] >= 0:
-                        scores[combo_cat[i]] += rule.weight
-                    if combo_rank[i] > floor:
-                        floor = combo_rank[i]
-                    tags.update(rule.tags)
+        # co-occurrence rules, in file order: which fire depends only on the tags (and the
+        # rules too far apart), which many signatures share, so that is cached on its own.
+        rule_key = (frozenset(tags), far)
+        got = self._fired.get(rule_key)
+        if got is None:
+            got = remember(self._fired, rule_key, self._fire(tags, far), _DECISION_CACHE_SIZE)
+        fired_rows, floor, after = got
+        combos, combo_cat = self._combos, self._combo_cat
+        for i in fired_rows:  # in firing order, as the scores were always summed
+            if combo_cat[i] >= 0:
+                scores[combo_cat[i]] += combos[i].weight
         # the category and the risk.
         category = SmsCategory.NORMAL
         for i, cat_enum, threshold in self._decide:
             if scores[i] >= threshold:
                 category = cat_enum
                 break
-        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in tags
+        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in after
         if unverified_warning:
             category = SmsCategory.WARNING
             risk = Risk.LOW
         else:
             risk = self._risk_of[category]
+        # The reasons of the rules and the risk cap depend only on which rules fired and on
+        # the verdict: cached.
+        plan_key = (fired_rows, category)
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            plan = self._plan([combos[i] for i in fired_rows], category, risk)
+            remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
+        rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        if spam:
-            risk = self._ceiling(category, risk, scores, fired)
-        if floor > risk.rank and (spam or "port_link" in tags):
+        if spam and cap is not None:
+            # Reached only through rules of a lower risk than its category's (see _cap).
+            i, threshold, low_weight, low_rank = cap
+            if scores[i] - low_weight < threshold:
+                risk = _RISKS[low_rank]
+        if floor > _RANK[risk] and (spam or "port_link" in after):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
         # against spam. The rest argued for another category: counter signals.
-        decided = category.value
+        decided = _NAME[category]
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
-        shown = neutral | by_cat[_WARNING] | (by_cat[_SIGNAL] if spam else set())
+        empty: frozenset[str] = frozenset()
+        shown = set(neutral)
+        shown |= by_cat.get(_WARNING, empty)
+        if spam:
+            shown |= by_cat.get(_SIGNAL, empty)
         if decided in _CAT_INDEX:
-            shown |= by_cat[_CAT_INDEX[decided]]
-        # One reason per code: rules sharing a reason pool the spans of their tags.
+            shown |= by_cat.get(_CAT_INDEX[decided], empty)
+        if rule_shown:
+            shown |= rule_shown
+        return (
+            category,
+            risk,
+            tuple(sorted(shown)),
+            tuple(zip(_SCORED, scores[:4], strict=True)),
+            codes,
+            unverified_warning,
+        )
+
+    def _plan(self, fired: Sequence[ComboRule], category: SmsCategory, risk: Risk) -> _Plan:
+        """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
+
+        The cap is :meth:`_cap`'s (``risk``: the category's own risk).
+
+        What argued for the verdict: rules of its category adding to it, neutral rules
+        (category none), and for a normal or warning verdict the rules that argued against
+        spam. The rest argued for another category: counter signals. Rules sharing a reason
+        pool the spans of their tags.
+        """
+        decided = category.value
+        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        shown: set[str] = set()
         pooled: dict[str, tuple[set[str], list[float]]] = {}
         for rule in fired:
             # A rule against a category that would have outranked the verdict explains it
@@ -600,17 +688,71 @@ class SmsEngine:
             req.update(rule.require)
             if supports:
                 acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        return (
-            category,
-            risk,
-            tuple(sorted(shown)),
-            tuple(zip(_SCORED, scores[:4], strict=True)),
-            _pool_rows(found, ptags, pooled),
-            unverified_warning,
-        )
+        codes = []
+        for code, (req, acc) in pooled.items():
+            extra = 0
+            for tag in req:
+                extra |= self._extra_of[tag]
+            codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
+        return frozenset(shown), tuple(codes), self._cap(category, risk, fired)
+
+    def _neutral_of(
+        self,
+        url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
+        num_sig: int,
+        sender_tags: tuple[str, ...],
+    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The tags of the links and signals, the neutral ones, and those with contact_any.
+
+        The neutral tags add the sender's; the last adds ``contact_any`` (cached per key).
+        """
+        key = (url_sig, num_sig, sender_tags)
+        got = self._neutral.get(key)
+        if got is not None:
+            return got
+        tags: set[str] = set()
+        for official, flags in url_sig:
+            tags.add("link_official" if official else "link")
+            if flags:
+                tags.add("link_suspicious")
+                tags.update("link_" + f for f in flags)
+        for signal, tag in SIGNAL_TAGS:
+            if num_sig & signal:
+                tags.add(tag)
+        neutral = set(tags)
+        neutral.update(sender_tags)
+        got = (frozenset(tags), frozenset(neutral), frozenset({*neutral, "contact_any"}))
+        return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
+
+    def _fire(
+        self, tags: set[str], far: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], int, frozenset[str]]:
+        """The rules that fire on ``tags`` (in file order), the risk floor, the tags after.
+
+        A rule is a candidate when the tags hold its first required tag (by name); the tags
+        a rule adds are visible to the candidates after it. ``tags`` is updated in place.
+        """
+        fired: list[int] = []
+        floor = 0
+        by_tag = self._combos_by_tag
+        candidates: set[int] = set()
+        for tag in tags:
+            idx = by_tag.get(tag)
+            if idx is not None:
+                candidates.update(idx)
+        if candidates:
+            req, absent, adds = self._combo_req, self._combo_absent, self._combo_tags
+            combo_rank = self._combo_rank
+            for i in sorted(candidates):
+                if req[i] <= tags and absent[i].isdisjoint(tags) and i not in far:
+                    fired.append(i)
+                    if combo_rank[i] > floor:
+                        floor = combo_rank[i]
+                    tags.update(adds[i])
+        return tuple(fired), floor, frozenset(tags)
 
     def _proximity(
-        self, text: str, found: Mapping[int, list[tuple[int, int]]], chat: Sequence[Turn] = ()
+        self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
     ) -> tuple[tuple[int, ...], dict[str, tuple[int, int]]]:
         """The proximity rules whose families do not meet, and the windows of those that do.
 
@@ -619,33 +761,30 @@ class SmsEngine:
         rule. The windows are keyed by the rule's reason code (the first rule
         of a code wins, as reasons pool by code).
         """
-        if not self._near_rules or len(text) < MIN_SPLIT or conversation(chat):
+        if not self._near_rules or len(text) < MIN_SPLIT or chatting:
             return (), {}  # across the turns of one conversation, families combine anywhere
-        ptags = self._tags
-        present: set[str] = set()
-        for v in found:
-            present.update(ptags[v])
-        todo = [r for r in self._near_rules if r[2] <= present]
+        near = self._near
+        have = near.present(found)
+        if not have:
+            return (), {}
+        # The rules whose families all occur, per set of families present (few sets recur).
+        todo = self._near_todo.get(have)
+        if todo is None:
+            todo = remember(self._near_todo, have, near.todo(have), _DECISION_CACHE_SIZE)
         if not todo:
             return (), {}
-        units = Units(text)
-        if len(units) == 1:
+        starts = Units(text).starts
+        if len(starts) == 1:
             return (), {}
         far: list[int] = []
         windows: dict[str, tuple[int, int]] = {}
-        for i, reach, need in todo:
-            hits = [
-                (s, e, t)
-                for v, spans in found.items()
-                for t in ptags[v]
-                if t in need
-                for s, e in spans
-            ]
-            window = window_of(units, hits, need, reach)
+        near_rules, combos = self._near_rules, self._combos
+        for k, window in zip(todo, near.windows(found, starts, todo), strict=True):
+            i = near_rules[k][0]
             if window is None:
                 far.append(i)
             else:
-                windows.setdefault(self._combos[i].reason, window)
+                windows.setdefault(combos[i].reason, window)
         return tuple(far), windows
 
     def _turn_windows(
@@ -659,12 +798,12 @@ class SmsEngine:
         So the first reason reports the spans of those turns, and the turn pointer names
         them, rather than every occurrence of its words in the whole conversation.
         """
-        top = max((w for _c, _r, _rows, supports, w in pooled if supports), default=None)
+        top = max((p[4] for p in pooled if p[3]), default=None)
         if top is None:
             return {}
         units = Units.of_turns(chat)
         ptags, out = self._tags, {}
-        for code, required, rows, supports, weight in pooled:
+        for code, required, rows, supports, weight, _t, _x in pooled:
             need = required & self._phrase_tags
             if not supports or weight < top or len(need) < 2:
                 continue
@@ -693,54 +832,44 @@ class SmsEngine:
         )
         reasons.insert(1, turn)
 
-    @staticmethod
-    def _at_boundary(text: str, start: int, end: int, bits: int) -> bool:
-        if bits & 1 and start > 0 and _latin(text[start - 1]):
-            return False
-        return not (bits & 2 and end < len(text) and _latin(text[end]))
-
-    def _ceiling(
-        self,
-        category: SmsCategory,
-        risk: Risk,
-        scores: Sequence[float],
-        fired: Sequence[ComboRule],
-    ) -> Risk:
-        """The risk of a verdict reached only through rules of a lower risk than its category's.
+    def _cap(
+        self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
+    ) -> tuple[int, float, float, int] | None:
+        """When a verdict is reached only through rules of a lower risk than its category's.
 
         A rule's ``risk`` below its category's (a claimed role with a fraud-only pretext and no
         demand yet: fraud at medium) caps the verdict when, without those rules, the score would
         stay under the threshold; any other rule or phrase that decides keeps the category's risk.
+        Returns the category's score index, its threshold, the summed weight of those rules and
+        the highest risk rank among them (the cap); None when no such rule fired.
         """
         name = category.value
         if name not in _SCORED:
-            return risk
-        low = [r for r in fired if r.category == name and r.weight > 0 and r.risk is not None]
-        if not low:
-            return risk  # hot path: most verdicts have no such rule; Risk.rank is a property
+            return None
         rank = risk.rank
-        low = [r for r in low if r.risk is not None and r.risk.rank < rank]
+        low = [
+            r
+            for r in fired
+            if r.category == name and r.weight > 0 and r.risk is not None and r.risk.rank < rank
+        ]
         if not low:
-            return risk
+            return None
         i = _SCORED.index(name)
         threshold = next(thr for j, _, thr in self._decide if j == i)
-        if scores[i] - sum(r.weight for r in low) >= threshold:
-            return risk
-        return _RISKS[max(r.risk.rank for r in low if r.risk is not None)]
+        top = max(r.risk.rank for r in low if r.risk is not None)
+        return i, threshold, sum(r.weight for r in low), top
 
-    def _sender_risk(self, sv: Verdict, risk: Risk, reasons: list[Reason]) -> Risk:
+    def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
+        """The risk after the sender's lists and verdict, and the reason that says so (last)."""
         t = self._templates
         if sv.tier is Tier.USER:
             if sv.risk is Risk.HIGH:
-                reasons.append(t["sms_sender_blocked"].build())
-                return Risk.HIGH
+                return Risk.HIGH, t["sms_sender_blocked"].build()
             if sv.risk is Risk.TRUSTED:
-                reasons.append(t["sms_sender_allowed"].build())
-                return min(risk, Risk.LOW)
+                return min(risk, Risk.LOW), t["sms_sender_allowed"].build()
         elif sv.risk is Risk.HIGH and risk < Risk.MEDIUM:
-            reasons.append(t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh))
-            return Risk.MEDIUM
-        return risk
+            return Risk.MEDIUM, t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh)
+        return risk, None
 
     def _reasons(
         self,
@@ -768,32 +897,38 @@ class SmsEngine:
         counter: list[Reason] = []
         cat, tags, weight = self._cat, self._tags, self._weight
         spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
-        decided = _CAT_INDEX.get(category.value, -1)
+        decided = _CAT_INDEX.get(_NAME[category], -1)
         # Rules: each reason code with the spans of the tags its rules required.
-        for code, required, rows, supports, rule_weight in pooled:
-            acc: set[tuple[int, int]] = set()
-            for v in rows:
-                acc.update(found[v])
-            window = windows.get(code) if windows else None
-            if window is not None:
-                ws, we = window
-                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
-            for url in urls:
-                own = "link_official" if url.official else "link"
-                flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
-                if own in required or flagged:
-                    acc.add((url.start, url.end))
-            if numbers is not None:
-                if "contact" in required:
-                    acc.update(numbers.contact)
-                if "bank_card" in required:
-                    acc.update(numbers.bank_card)
-            if evasions is not None:
-                if "pinyin_mix" in required:
-                    acc.update(evasions.pinyin)
-                if "deposit_bonus" in required:
-                    acc.update(evasions.deposit)
-            reason = t[code].build(tuple(sorted(acc)[:MAX_SPANS]))
+        for code, required, rows, supports, rule_weight, template, extra in pooled:
+            acc = (
+                set(found[rows[0]])
+                if len(rows) == 1
+                else set().union(*map(found.__getitem__, rows))
+            )
+            if windows:
+                window = windows.get(code)
+                if window is not None:
+                    ws, we = window
+                    acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+            if extra:
+                if extra & _EXTRA_LINK:
+                    for url in urls:
+                        own = "link_official" if url.official else "link"
+                        flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
+                        if own in required or flagged:
+                            acc.add((url.start, url.end))
+                if numbers is not None:
+                    if extra & _EXTRA_CONTACT:
+                        acc.update(numbers.contact)
+                    if extra & _EXTRA_CARD:
+                        acc.update(numbers.bank_card)
+                if evasions is not None:
+                    if extra & _EXTRA_PINYIN:
+                        acc.update(evasions.pinyin)
+                    if extra & _EXTRA_DEPOSIT:
+                        acc.update(evasions.deposit)
+            spans = sorted(acc)
+            reason = template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
             if supports:
                 lead.append((rule_weight, reason))
             else:
@@ -814,10 +949,12 @@ class SmsEngine:
                 groups[cat[v]] = list(spans)
             else:
                 g.extend(spans)
-        for c in sorted(groups):
-            spans = sorted(set(groups[c]))[:MAX_SPANS]
+        for c in sorted(groups) if len(groups) > 1 else groups:
+            spans = sorted(set(groups[c]))
+            if len(spans) > MAX_SPANS:
+                del spans[MAX_SPANS:]
             words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-            reason = self._phrase_templates[c].build(tuple(spans), phrases=words)
+            reason = self._phrase_templates[c].build_one(tuple(spans), "phrases", words)
             if c == decided:
                 lead.append((group_weight[c], reason))
             elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
@@ -848,44 +985,28 @@ class SmsEngine:
 NEGATION_REACH: Final = 24
 
 
-def _clause_end(text: str, start: int) -> int:
-    """Where the clause holding ``start`` ends (at most :data:`NEGATION_REACH` on)."""
-    m = _CLAUSE.search(text, start, start + NEGATION_REACH)
-    return m.start() if m is not None else min(len(text), start + NEGATION_REACH)
-
-
 def _pool_rows(
-    found: Sequence[int],
-    ptags: Sequence[tuple[str, ...]],
-    pooled: Mapping[str, tuple[set[str], list[float]]],
+    found: Iterable[int], rows_of_tag: Mapping[str, frozenset[int]], codes: Sequence[_Code]
 ) -> tuple[_Pooled, ...]:
-    """Each pooled reason with the phrase rows (by row number) that carry a tag it required.
+    """Each reason of the rules with the phrase rows (by row number) that carry a tag it required.
 
-    Found once per signature, the phrase rows whose spans each reason reports. The rows found
-    are indexed by tag first, so a reason costs a look-up per tag it required rather than a
-    set test per row found (a long text finds dozens of rows and fires dozens of rules; this
-    was a third of a cache miss). The order of the rows does not matter: their spans are
-    pooled and sorted.
+    Found when the reasons are built: the phrase rows whose spans each reason reports, as the
+    rows found that carry each required tag (a set intersection per tag, done in C; a long
+    text finds dozens of rows and fires dozens of rules). The order of the rows does not
+    matter: their spans are pooled and sorted.
     """
-    if not pooled:
+    if not codes:
         return ()
-    tag_rows: dict[str, list[int]] = {}
-    for v in found:
-        for tag in ptags[v]:
-            lst = tag_rows.get(tag)
-            if lst is None:
-                tag_rows[tag] = [v]
-            else:
-                lst.append(v)
+    have = set(found)
     out: list[_Pooled] = []
-    get = tag_rows.get
-    for code, (req, acc) in pooled.items():
+    get = rows_of_tag.get
+    for code, req, supports, weight, template, extra in codes:
         hit: set[int] = set()
         for tag in req:
-            lst = get(tag)
-            if lst is not None:
-                hit.update(lst)
-        out.append((code, frozenset(req), tuple(sorted(hit)), bool(acc), sum(acc)))
+            rows = get(tag)
+            if rows is not None:
+                hit |= have & rows
+        out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
     return tuple(out)
 
 
@@ -905,14 +1026,6 @@ def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
             kinds.add(kind)
             out.append(u)
     return tuple(out)
-
-
-def _latin(ch: str) -> bool:
-    """True for an ASCII or full-width Latin letter or digit."""
-    o = ord(ch)
-    if o < 128:
-        return ch.isalnum()
-    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
 
 
 def _sender_tags(sv: Verdict) -> list[str]:

@@ -77,8 +77,10 @@ def sentence_starts(text: str) -> tuple[int, ...]:
     """The offsets where the sentences of ``text`` start (the first is 0)."""
     if len(text) < MIN_SPLIT:
         return (0,)
-    ends = _patterns()[1]
-    return (0, *(m.end() for m in ends.finditer(text) if m.end() < len(text)))
+    ends = [m.end() for m in _patterns()[1].finditer(text)]
+    if ends and ends[-1] >= len(text):
+        ends.pop()  # ends only grow: only the last can be the end of the text
+    return (0, *ends)
 
 
 class Units:

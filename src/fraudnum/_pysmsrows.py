@@ -1,0 +1,305 @@
+"""Pure-Python twin of :mod:`fraudnum._smsrows`: which phrase hits of an SMS count.
+
+The reference the compiled filter is tested against, and the one used under
+``FRAUDNUM_IMPLEMENTATION=python``. Both give the same answers (semantics below); the
+SMS engine (:mod:`fraudnum.sms.engine`) builds one per phrase table.
+
+:meth:`RowFilter.keep` drops the hits of the automaton that are not prose words:
+
+* a row starting (ending) with a Latin letter or digit (``bound`` bit 1, bit 2) where the
+  text has a Latin letter or digit right before (after) it: ``vx`` inside ``vxworks``;
+* a hit longer than its folded phrase (separators were skipped inside it) that runs over
+  clause punctuation (``，。、；！？：`` or a line break): ``中心，水``;
+* a numeric row matched with one extra character, where that character makes an amount
+  (a digit, ``.`` ``,`` ``，`` or ``．``, a digit): ``961.10`` is not ``96110``;
+* a hit inside a link (the links' ``(start, end)``, ordered, as hits are ordered by end);
+* a ``negatable`` row (a demand) that lies after a ``negates`` row (切勿, 不会要求) and before
+  the end of that cue's clause (clause punctuation, or ``negation_reach`` characters on).
+
+:meth:`RowFilter.group` turns the kept hits into the rows found, each with its spans (at
+most ``max_spans``), the last first: a hit inside a longer hit of the same category is not
+counted again (walking back from the last end, a hit is inside another iff some hit already
+seen of its category starts at or before it); hits of the ``free`` category all count.
+
+:class:`NearRules` finds where the phrase families of proximity rules meet: for each rule,
+the first window of at most ``reach`` sentences that holds a hit of every family it needs
+(the tightest such window, from the first hit's start to the last hit's end), or None.
+Families are tag ids numbered in the order of the tag names, so hits sort as the engine
+always sorted them (sentence, start, end, tag name).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final
+
+__all__ = ["NearRules", "RowFilter", "latin"]
+
+_AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
+_CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
+
+Hit = tuple[int, int, int]
+
+
+def latin(ch: str) -> bool:
+    """True for an ASCII or full-width Latin letter or digit."""
+    o = ord(ch)
+    if o < 128:
+        return ch.isalnum()
+    return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+
+
+class RowFilter:
+    """The per-row facts the hit filter needs, fixed once built.
+
+    Args:
+        bound: per row, bit 1: starts with a Latin letter or digit, bit 2: ends with one.
+        flen: per row, the length of its folded phrase.
+        numeric: per row, whether it is a number (12381).
+        negates: per row, whether it negates the words after it (停止转账).
+        cat: per row, its category index (``0 <= cat < n_cats``).
+        free: the category whose hits all count (signal rows), or -1.
+        max_spans: the most spans kept per row.
+        negatable: per row, whether a negating cue before it cancels it (none if omitted).
+        negation_reach: how far a negating cue reaches when no clause punctuation ends it.
+    """
+
+    __slots__ = (
+        "_bound",
+        "_cat",
+        "_flen",
+        "_free",
+        "_max",
+        "_negatable",
+        "_negates",
+        "_numeric",
+        "_reach",
+        "_rows",
+    )
+
+    def __init__(
+        self,
+        bound: Sequence[int],
+        flen: Sequence[int],
+        numeric: Sequence[bool],
+        negates: Sequence[bool],
+        cat: Sequence[int],
+        free: int,
+        max_spans: int,
+        negatable: Sequence[bool] | None = None,
+        negation_reach: int = 24,
+    ) -> None:
+        n = len(bound)
+        if negatable is None:
+            negatable = [False] * n
+        if not (len(flen) == len(numeric) == len(negates) == len(cat) == len(negatable) == n):
+            raise ValueError("every per-row sequence must have one item per row")
+        if max_spans < 1:
+            raise ValueError("max_spans must be at least 1")
+        if negation_reach < 0:
+            raise ValueError("negation_reach must not be negative")
+        self._negatable = tuple(bool(x) for x in negatable)
+        self._reach = int(negation_reach)
+        self._rows = n
+        self._bound = tuple(int(b) for b in bound)
+        self._flen = tuple(int(f) for f in flen)
+        self._numeric = tuple(bool(x) for x in numeric)
+        self._negates = tuple(bool(x) for x in negates)
+        self._cat = tuple(int(c) for c in cat)
+        if any(c < 0 for c in self._cat):
+            raise ValueError("categories must not be negative")
+        self._free = int(free)
+        self._max = int(max_spans)
+
+    def __reduce__(self) -> tuple[type[RowFilter], tuple[object, ...]]:
+        facts = (self._bound, self._flen, self._numeric, self._negates, self._cat)
+        return (type(self), (*facts, self._free, self._max, self._negatable, self._reach))
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def _check(self, text: str, hit: Hit) -> None:
+        s, e, v = hit
+        if not 0 <= v < self._rows:
+            raise IndexError(f"row {v} out of range")
+        if not 0 <= s <= e <= len(text):
+            raise ValueError(f"span {s}..{e} outside the text")
+
+    def keep(
+        self, text: str, hits: Sequence[Hit], urls: Sequence[tuple[int, int]]
+    ) -> tuple[list[Hit], bool]:
+        """The hits that count, in order, and whether a negating row is among them."""
+        bound, flen, numeric, negates = self._bound, self._flen, self._numeric, self._negates
+        clause = _CLAUSE.search
+        n = len(text)
+        kept: list[Hit] = []
+        negated = False
+        n_urls = len(urls)
+        u = 0  # hits come ordered by end: one pointer over the links skips words inside them
+        for hit in hits:
+            self._check(text, hit)
+            s, e, v = hit
+            b = bound[v]
+            if b:
+                if b & 1 and s > 0 and latin(text[s - 1]):
+                    continue
+                if b & 2 and e < n and latin(text[e]):
+                    continue
+            if e - s > flen[v] and clause(text, s, e):
+                continue  # a phrase does not run across a comma or full stop: 中心，水
+            if numeric[v] and e - s == flen[v] + 1 and _AMOUNT_MARK.search(text, s, e):
+                continue  # 961.10, 12,381: an amount, not a number spelt out to evade
+            if n_urls:
+                while u < n_urls and urls[u][1] < e:
+                    u += 1
+                if u < n_urls and urls[u][0] <= s:
+                    continue  # a word inside a link (icbc-VIP.cc) is not prose
+            kept.append(hit)
+            if negates[v]:
+                negated = True
+        if negated:
+            # The demands after a negating cue up to the end of its clause do not count.
+            reach, negatable = self._reach, self._negatable
+            cues = []
+            for _s, e, v in kept:
+                if negates[v]:
+                    m = clause(text, e, e + reach)
+                    cues.append((e, m.start() if m is not None else min(n, e + reach)))
+            kept = [
+                h
+                for h in kept
+                if not negatable[h[2]] or not any(ns <= h[0] and h[1] <= ne for ns, ne in cues)
+            ]
+        return kept, negated
+
+    def group(self, text_len: int, kept: Sequence[Hit]) -> dict[int, list[tuple[int, int]]]:
+        """The rows found among ``kept`` (ordered by end), each with its spans, last first."""
+        cat, free, most = self._cat, self._free, self._max
+        found: dict[int, list[tuple[int, int]]] = {}
+        first = [text_len + 1] * (max(self._cat, default=0) + 1)
+        for s, e, v in reversed(kept):
+            if not 0 <= v < self._rows:
+                raise IndexError(f"row {v} out of range")
+            c = cat[v]
+            if c != free:
+                if first[c] <= s:
+                    continue
+                first[c] = s
+            lst = found.get(v)
+            if lst is None:
+                found[v] = [(s, e)]
+            elif len(lst) < most:
+                lst.append((s, e))
+        return found
+
+
+class NearRules:
+    """Proximity rules over phrase families, fixed once built.
+
+    Args:
+        row_tags: per phrase row, the family ids it carries (``0 <= id < n_tags``).
+        rules: per rule, the family ids it needs (distinct) and its reach in sentences (≥ 1).
+        n_tags: how many families there are.
+    """
+
+    __slots__ = ("_n_tags", "_need", "_reach", "_row_mask", "_row_tags", "_rule_mask")
+
+    def __init__(
+        self,
+        row_tags: Sequence[Sequence[int]],
+        rules: Sequence[tuple[Sequence[int], int]],
+        n_tags: int,
+    ) -> None:
+        self._n_tags = int(n_tags)
+        self._row_tags = tuple(tuple(int(t) for t in tags) for tags in row_tags)
+        for tags in self._row_tags:
+            if any(not 0 <= t < self._n_tags for t in tags):
+                raise ValueError("a family id is out of range")
+        self._need = tuple(frozenset(int(t) for t in need) for need, _ in rules)
+        self._reach = tuple(int(reach) for _, reach in rules)
+        for need, (given, reach) in zip(self._need, rules, strict=True):
+            if len(need) != len(given) or not need:
+                raise ValueError("a rule needs distinct families, at least one")
+            if any(not 0 <= t < self._n_tags for t in need):
+                raise ValueError("a family id is out of range")
+            if reach < 1:
+                raise ValueError("a rule's reach must be at least 1")
+        self._row_mask = tuple(sum(1 << t for t in set(tags)) for tags in self._row_tags)
+        self._rule_mask = tuple(sum(1 << t for t in need) for need in self._need)
+
+    def __reduce__(self) -> tuple[type[NearRules], tuple[object, ...]]:
+        rules = tuple((tuple(sorted(n)), r) for n, r in zip(self._need, self._reach, strict=True))
+        return (type(self), (self._row_tags, rules, self._n_tags))
+
+    def __len__(self) -> int:
+        return len(self._need)
+
+    def present(self, rows: Iterable[int]) -> int:
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+        masks, n = self._row_mask, len(self._row_mask)
+        out = 0
+        for v in rows:
+            if not 0 <= v < n:
+                raise IndexError(f"row {v} out of range")
+            out |= masks[v]
+        return out
+
+    def todo(self, present: int) -> tuple[int, ...]:
+        """The rules (by position) whose families all occur in ``present``."""
+        return tuple(i for i, m in enumerate(self._rule_mask) if m & present == m)
+
+    def windows(
+        self,
+        found: Mapping[int, Sequence[tuple[int, int]]],
+        starts: Sequence[int],
+        todo: Sequence[int],
+    ) -> list[tuple[int, int] | None]:
+        """For each rule in ``todo``, where its families first meet within its reach, or None.
+
+        ``found`` holds the spans of each row found, ``starts`` the offsets where the
+        sentences start (ascending, the first 0).
+        """
+        row_tags, n_rows = self._row_tags, len(self._row_tags)
+        where = bisect.bisect_right
+        for v in found:
+            if not 0 <= v < n_rows:
+                raise IndexError(f"row {v} out of range")
+        seq = sorted(
+            [
+                (where(starts, s) - 1, s, e, t)
+                for v, spans in found.items()
+                if row_tags[v]
+                for t in row_tags[v]
+                for s, e in spans
+            ]
+        )
+        out: list[tuple[int, int] | None] = []
+        for i in todo:
+            need = self._need[i]
+            out.append(_window([h for h in seq if h[3] in need], len(need), self._reach[i]))
+        return out
+
+
+def _window(
+    seq: Sequence[tuple[int, int, int, int]], needed: int, reach: int
+) -> tuple[int, int] | None:
+    """The sweep of :meth:`NearRules.windows` over one rule's hits, sorted."""
+    count: dict[int, int] = {}
+    lo = 0
+    for hi, (u, _s, _e, tag) in enumerate(seq):
+        count[tag] = count.get(tag, 0) + 1
+        while seq[lo][0] <= u - reach:
+            t = seq[lo][3]
+            count[t] -= 1
+            if not count[t]:
+                del count[t]
+            lo += 1
+        if len(count) == needed:
+            # shrink from the left while every family stays present: the tightest window
+            while count[seq[lo][3]] > 1:
+                count[seq[lo][3]] -= 1
+                lo += 1
+            return seq[lo][1], max(e for _u, _s2, e, _t in seq[lo : hi + 1])
+    return None

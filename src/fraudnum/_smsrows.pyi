@@ -1,0 +1,60 @@
+"""Type stub for the compiled SMS hit filter (see fraudnum._pysmsrows for semantics)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import final
+
+__all__ = ["NearRules", "RowFilter", "latin"]
+
+def latin(ch: str) -> bool:
+    """True for an ASCII or full-width Latin letter or digit."""
+
+@final
+class RowFilter:
+    """The per-row facts the hit filter needs, fixed once built (compiled)."""
+
+    def __init__(
+        self,
+        bound: Sequence[int],
+        flen: Sequence[int],
+        numeric: Sequence[bool],
+        negates: Sequence[bool],
+        cat: Sequence[int],
+        free: int,
+        max_spans: int,
+        negatable: Sequence[bool] | None = None,
+        negation_reach: int = 24,
+    ) -> None: ...
+    def keep(
+        self, text: str, hits: Sequence[tuple[int, int, int]], urls: Sequence[tuple[int, int]]
+    ) -> tuple[list[tuple[int, int, int]], bool]:
+        """The hits that count, in order, and whether a negating row is among them."""
+    def group(
+        self, text_len: int, kept: Sequence[tuple[int, int, int]]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """The rows found among ``kept`` (ordered by end), each with its spans, last first."""
+    def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[RowFilter], tuple[object, ...]]: ...
+
+@final
+class NearRules:
+    """Proximity rules over phrase families, fixed once built (compiled)."""
+
+    def __init__(
+        self,
+        row_tags: Sequence[Sequence[int]],
+        rules: Sequence[tuple[Sequence[int], int]],
+        n_tags: int,
+    ) -> None: ...
+    def present(self, rows: Iterable[int]) -> int:
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+    def todo(self, present: int) -> tuple[int, ...]:
+        """The rules (by position) whose families all occur in ``present``."""
+    def windows(
+        self,
+        found: Mapping[int, Sequence[tuple[int, int]]],
+        starts: Sequence[int],
+        todo: Sequence[int],
+    ) -> list[tuple[int, int] | None]:
+        """For each rule in ``todo``, where its families first meet within its reach, or None."""
+    def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[NearRules], tuple[object, ...]]: ...

@@ -1,0 +1,509 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
+# cython: cdivision=True
+"""Compiled filter of an SMS's phrase hits (which count, the rows they find) and proximity.
+
+Same API and results as :mod:`fraudnum._pysmsrows` (see there for the semantics). The
+per-row facts are flat C arrays, built once and freed in ``__dealloc__``; the row number of
+each hit is checked against the row count before it indexes them, and every span against
+the text's length before a code point is read. Pickling stores the facts and rebuilds.
+"""
+
+cimport cython
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from libc.stdint cimport int32_t, uint32_t, uint8_t
+from libc.stdlib cimport qsort
+from libc.string cimport memset
+
+__all__ = ["NearRules", "RowFilter", "latin"]
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    int PyUnicode_KIND(object o)
+    void* PyUnicode_DATA(object o)
+    uint32_t PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
+    bint Py_UNICODE_ISDECIMAL(uint32_t ch) nogil
+    bint Py_UNICODE_ISALNUM(uint32_t ch) nogil
+
+cdef extern from *:
+    """
+    #if PY_VERSION_HEX < 0x030C0000
+    #define FN_UNICODE_READY(o) PyUnicode_READY(o)
+    #else
+    #define FN_UNICODE_READY(o) 0
+    #endif
+    """
+    int FN_UNICODE_READY(object o) except -1
+
+
+cdef inline bint _latin(uint32_t o) noexcept nogil:
+    if o < 128:
+        return (48 <= o <= 57) or (65 <= o <= 90) or (97 <= o <= 122)
+    return (0xFF10 <= o <= 0xFF19) or (0xFF21 <= o <= 0xFF3A) or (0xFF41 <= o <= 0xFF5A)
+
+
+cdef inline bint _clause(uint32_t o) noexcept nogil:
+    return (o == 0xFF0C or o == 0x3002 or o == 0x3001 or o == 0xFF1B or o == 0xFF01
+            or o == 0xFF1F or o == 0xFF1A or o == 10)
+
+
+cdef inline bint _amount_sep(uint32_t o) noexcept nogil:
+    return o == 46 or o == 44 or o == 0xFF0C or o == 0xFF0E
+
+
+def latin(str ch):
+    """True for an ASCII or full-width Latin letter or digit."""
+    if len(ch) != 1:
+        raise TypeError("latin() expects one character")
+    return _latin(ord(ch))
+
+
+@cython.final
+cdef class RowFilter:
+    """The per-row facts the hit filter needs, fixed once built (see fraudnum._pysmsrows)."""
+
+    cdef Py_ssize_t _rows
+    cdef int32_t* _flen
+    cdef int32_t* _cat
+    cdef uint8_t* _flags  # bit 1/2: Latin bound at start/end, 4: numeric, 8: negates,
+    # 16: negatable
+    cdef int _free
+    cdef Py_ssize_t _reach
+    cdef int _max
+    cdef int _n_cats
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._flen = NULL
+        self._cat = NULL
+        self._flags = NULL
+
+    def __init__(self, bound, flen, numeric, negates, cat, int free, int max_spans,
+                 negatable=None, Py_ssize_t negation_reach=24):
+        cdef Py_ssize_t i, n
+        cdef int c, f, b
+        bound, flen, numeric, negates, cat = (
+            tuple(bound), tuple(flen), tuple(numeric), tuple(negates), tuple(cat)
+        )
+        n = len(bound)
+        negatable = (False,) * n if negatable is None else tuple(negatable)
+        if not (len(flen) == len(numeric) == len(negates) == len(cat) == len(negatable) == n):
+            raise ValueError("every per-row sequence must have one item per row")
+        if max_spans < 1:
+            raise ValueError("max_spans must be at least 1")
+        if negation_reach < 0:
+            raise ValueError("negation_reach must not be negative")
+        if self._flen != NULL:
+            raise TypeError("RowFilter is immutable once built")
+        self._flen = <int32_t*>PyMem_Malloc((n if n else 1) * sizeof(int32_t))
+        self._cat = <int32_t*>PyMem_Malloc((n if n else 1) * sizeof(int32_t))
+        self._flags = <uint8_t*>PyMem_Malloc((n if n else 1) * sizeof(uint8_t))
+        if self._flen == NULL or self._cat == NULL or self._flags == NULL:
+            raise MemoryError()
+        self._n_cats = 1
+        for i in range(n):
+            c = cat[i]
+            f = flen[i]
+            b = bound[i]
+            if c < 0:
+                raise ValueError("categories must not be negative")
+            self._cat[i] = c
+            self._flen[i] = f
+            self._flags[i] = ((b & 3) | (4 if numeric[i] else 0) | (8 if negates[i] else 0)
+                              | (16 if negatable[i] else 0))
+            if c + 1 > self._n_cats:
+                self._n_cats = c + 1
+        self._rows = n
+        self._free = free
+        self._max = max_spans
+        self._reach = negation_reach
+        self._args = (
+            tuple(int(x) for x in bound), tuple(int(x) for x in flen),
+            tuple(bool(x) for x in numeric), tuple(bool(x) for x in negates),
+            tuple(int(x) for x in cat), free, max_spans,
+            tuple(bool(x) for x in negatable), negation_reach,
+        )
+
+    def __dealloc__(self):
+        PyMem_Free(self._flen)
+        PyMem_Free(self._cat)
+        PyMem_Free(self._flags)
+
+    def __reduce__(self):
+        return (RowFilter, self._args)
+
+    def __len__(self):
+        return self._rows
+
+    def keep(self, str text not None, hits, urls):
+        """The hits that count, in order, and whether a negating row is among them."""
+        cdef int kind
+        cdef const void* data
+        cdef Py_ssize_t n, s, e, v, i, u = 0, n_urls, us, ue
+        cdef uint8_t fl
+        cdef bint negated = False, skip
+        cdef list kept = []
+        cdef tuple hit
+        cdef list spans = []
+        FN_UNICODE_READY(text)
+        kind = PyUnicode_KIND(text)
+        data = PyUnicode_DATA(text)
+        n = PyUnicode_GET_LENGTH(text)
+        for pair in urls:
+            us, ue = pair
+            spans.append((us, ue))
+        n_urls = len(spans)
+        for obj in hits:
+            hit = <tuple?>obj
+            s, e, v = hit
+            if v < 0 or v >= self._rows:
+                raise IndexError(f"row {v} out of range")
+            if not (0 <= s <= e <= n):
+                raise ValueError(f"span {s}..{e} outside the text")
+            fl = self._flags[v]
+            if fl & 1 and s > 0 and _latin(PyUnicode_READ(kind, data, s - 1)):
+                continue
+            if fl & 2 and e < n and _latin(PyUnicode_READ(kind, data, e)):
+                continue
+            if e - s > self._flen[v]:
+                skip = False
+                for i in range(s, e):
+                    if _clause(PyUnicode_READ(kind, data, i)):
+                        skip = True
+                        break
+                if skip:
+                    continue
+            if fl & 4 and e - s == self._flen[v] + 1:
+                skip = False
+                for i in range(s, e - 2):
+                    if (Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))
+                            and _amount_sep(PyUnicode_READ(kind, data, i + 1))
+                            and Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i + 2))):
+                        skip = True
+                        break
+                if skip:
+                    continue
+            if n_urls:
+                while u < n_urls and (<tuple>spans[u])[1] < e:
+                    u += 1
+                if u < n_urls and (<tuple>spans[u])[0] <= s:
+                    continue
+            kept.append(hit)
+            if fl & 8:
+                negated = True
+        if negated:
+            kept = self._negate(kind, data, n, kept)
+        return kept, negated
+
+    cdef list _negate(self, int kind, const void* data, Py_ssize_t n, list kept):
+        """The demands after a negating cue up to the end of its clause do not count."""
+        cdef Py_ssize_t i, j, m = len(kept), n_cues = 0, e, stop, s2, e2, v
+        cdef Py_ssize_t* cue_s = <Py_ssize_t*>PyMem_Malloc((m or 1) * sizeof(Py_ssize_t))
+        cdef Py_ssize_t* cue_e = <Py_ssize_t*>PyMem_Malloc((m or 1) * sizeof(Py_ssize_t))
+        cdef tuple hit
+        cdef list out = []
+        cdef bint inside
+        if cue_s == NULL or cue_e == NULL:
+            PyMem_Free(cue_s)
+            PyMem_Free(cue_e)
+            raise MemoryError()
+        try:
+            for i in range(m):
+                hit = <tuple>kept[i]
+                v = hit[2]
+                if self._flags[v] & 8:
+                    e = hit[1]
+                    stop = e + self._reach
+                    if stop > n:
+                        stop = n
+                    j = e
+                    while j < stop and not _clause(PyUnicode_READ(kind, data, j)):
+                        j += 1
+                    cue_s[n_cues] = e
+                    cue_e[n_cues] = j
+                    n_cues += 1
+            for i in range(m):
+                hit = <tuple>kept[i]
+                v = hit[2]
+                if self._flags[v] & 16:
+                    s2 = hit[0]
+                    e2 = hit[1]
+                    inside = False
+                    for j in range(n_cues):
+                        if cue_s[j] <= s2 and e2 <= cue_e[j]:
+                            inside = True
+                            break
+                    if inside:
+                        continue
+                out.append(hit)
+            return out
+        finally:
+            PyMem_Free(cue_s)
+            PyMem_Free(cue_e)
+
+    def group(self, Py_ssize_t text_len, kept):
+        """The rows found among ``kept`` (ordered by end), each with its spans, last first."""
+        cdef dict found = {}
+        cdef list seq = list(kept)
+        cdef Py_ssize_t i, s, v, c
+        cdef Py_ssize_t* first = <Py_ssize_t*>PyMem_Malloc(self._n_cats * sizeof(Py_ssize_t))
+        cdef tuple hit, span
+        cdef object lst, key
+        if first == NULL:
+            raise MemoryError()
+        try:
+            for i in range(self._n_cats):
+                first[i] = text_len + 1
+            for i in range(len(seq) - 1, -1, -1):
+                hit = <tuple?>seq[i]
+                if len(hit) != 3:
+                    raise ValueError("a hit is (start, end, row)")
+                s = hit[0]
+                key = hit[2]
+                v = key
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                c = self._cat[v]
+                if c != self._free:
+                    if first[c] <= s:
+                        continue
+                    first[c] = s
+                span = PyTuple_New(2)
+                Py_INCREF(hit[0])
+                PyTuple_SET_ITEM(span, 0, hit[0])
+                Py_INCREF(hit[1])
+                PyTuple_SET_ITEM(span, 1, hit[1])
+                lst = found.get(key)
+                if lst is None:
+                    found[key] = [span]
+                elif len(<list>lst) < self._max:
+                    (<list>lst).append(span)
+            return found
+        finally:
+            PyMem_Free(first)
+
+
+cdef struct NearHit:
+    Py_ssize_t unit
+    Py_ssize_t start
+    Py_ssize_t end
+    int32_t tag
+
+
+cdef int _cmp_hits(const void* a, const void* b) noexcept nogil:
+    cdef const NearHit* x = <const NearHit*>a
+    cdef const NearHit* y = <const NearHit*>b
+    if x.unit != y.unit:
+        return -1 if x.unit < y.unit else 1
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    if x.tag != y.tag:
+        return -1 if x.tag < y.tag else 1
+    return 0
+
+
+@cython.final
+cdef class NearRules:
+    """Proximity rules over phrase families, fixed once built (see fraudnum._pysmsrows)."""
+
+    cdef Py_ssize_t _rows
+    cdef Py_ssize_t _n_rules
+    cdef int _n_tags
+    cdef int32_t* _row_start  # row v's family ids: _row_ids[_row_start[v]:_row_start[v + 1]]
+    cdef int32_t* _row_ids
+    cdef uint8_t* _need  # rule i needs family t: _need[i * _n_tags + t]
+    cdef int32_t* _n_need
+    cdef int32_t* _reach
+    cdef tuple _row_mask
+    cdef tuple _rule_mask
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._row_start = NULL
+        self._row_ids = NULL
+        self._need = NULL
+        self._n_need = NULL
+        self._reach = NULL
+
+    def __init__(self, row_tags, rules, int n_tags):
+        cdef Py_ssize_t i, k, n_ids = 0
+        cdef int t
+        if self._row_start != NULL:
+            raise TypeError("NearRules is immutable once built")
+        if n_tags < 0:
+            raise ValueError("n_tags must not be negative")
+        rows = tuple(tuple(int(t) for t in tags) for tags in row_tags)
+        rule_list = tuple((tuple(int(t) for t in need), int(reach)) for need, reach in rules)
+        for tags in rows:
+            for t in tags:
+                if not 0 <= t < n_tags:
+                    raise ValueError("a family id is out of range")
+            n_ids += len(tags)
+        for need, reach in rule_list:
+            if len(set(need)) != len(need) or not need:
+                raise ValueError("a rule needs distinct families, at least one")
+            for t in need:
+                if not 0 <= t < n_tags:
+                    raise ValueError("a family id is out of range")
+            if reach < 1:
+                raise ValueError("a rule's reach must be at least 1")
+        self._rows = len(rows)
+        self._n_rules = len(rule_list)
+        self._n_tags = n_tags
+        self._row_start = <int32_t*>PyMem_Malloc((self._rows + 1) * sizeof(int32_t))
+        self._row_ids = <int32_t*>PyMem_Malloc((n_ids if n_ids else 1) * sizeof(int32_t))
+        self._need = <uint8_t*>PyMem_Malloc((self._n_rules * n_tags or 1) * sizeof(uint8_t))
+        self._n_need = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        self._reach = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        if (self._row_start == NULL or self._row_ids == NULL or self._need == NULL
+                or self._n_need == NULL or self._reach == NULL):
+            raise MemoryError()
+        k = 0
+        for i in range(self._rows):
+            self._row_start[i] = k
+            for t in rows[i]:
+                self._row_ids[k] = t
+                k += 1
+        self._row_start[self._rows] = k
+        memset(self._need, 0, self._n_rules * n_tags)
+        for i in range(self._n_rules):
+            need, reach = rule_list[i]
+            for t in need:
+                self._need[i * n_tags + t] = 1
+            self._n_need[i] = len(need)
+            self._reach[i] = reach
+        self._row_mask = tuple(sum(1 << t for t in set(tags)) for tags in rows)
+        self._rule_mask = tuple(sum(1 << t for t in need) for need, _ in rule_list)
+        self._args = (rows, tuple((tuple(sorted(n)), r) for n, r in rule_list), n_tags)
+
+    def __dealloc__(self):
+        PyMem_Free(self._row_start)
+        PyMem_Free(self._row_ids)
+        PyMem_Free(self._need)
+        PyMem_Free(self._n_need)
+        PyMem_Free(self._reach)
+
+    def __reduce__(self):
+        return (NearRules, self._args)
+
+    def __len__(self):
+        return self._n_rules
+
+    def present(self, rows):
+        """The families the given rows carry, as a bit mask (bit ``id``)."""
+        cdef Py_ssize_t v
+        out = 0
+        for obj in rows:
+            v = obj
+            if v < 0 or v >= self._rows:
+                raise IndexError(f"row {v} out of range")
+            if self._row_start[v] != self._row_start[v + 1]:
+                out |= self._row_mask[v]
+        return out
+
+    def todo(self, present):
+        """The rules (by position) whose families all occur in ``present``."""
+        return tuple(i for i, m in enumerate(self._rule_mask) if m & present == m)
+
+    def windows(self, found, starts, todo):
+        """For each rule in ``todo``, where its families first meet within its reach, or None."""
+        cdef Py_ssize_t n_hits = 0, n_starts, i, j, k, v, r, s, e, lo, hi, m, best_e
+        cdef Py_ssize_t lo_s, hi_u
+        cdef int distinct, needed, reach, t
+        cdef NearHit* hits = NULL
+        cdef NearHit* sel = NULL
+        cdef Py_ssize_t* st = NULL
+        cdef int* count = NULL
+        cdef uint8_t* need
+        cdef list out = []
+        cdef object window
+        for key, spans in found.items():
+            v = key
+            if v < 0 or v >= self._rows:
+                raise IndexError(f"row {v} out of range")
+            n_hits += len(spans) * (self._row_start[v + 1] - self._row_start[v])
+        st_list = list(starts)
+        n_starts = len(st_list)
+        try:
+            hits = <NearHit*>PyMem_Malloc((n_hits or 1) * sizeof(NearHit))
+            sel = <NearHit*>PyMem_Malloc((n_hits or 1) * sizeof(NearHit))
+            st = <Py_ssize_t*>PyMem_Malloc((n_starts or 1) * sizeof(Py_ssize_t))
+            count = <int*>PyMem_Malloc((self._n_tags or 1) * sizeof(int))
+            if hits == NULL or sel == NULL or st == NULL or count == NULL:
+                raise MemoryError()
+            for i in range(n_starts):
+                st[i] = st_list[i]
+            k = 0
+            for key, spans in found.items():
+                v = key
+                if self._row_start[v] == self._row_start[v + 1]:
+                    continue
+                for span in spans:
+                    s, e = span
+                    # the sentence holding s: bisect_right(starts, s) - 1
+                    lo = 0
+                    hi = n_starts
+                    while lo < hi:
+                        m = (lo + hi) // 2
+                        if s < st[m]:
+                            hi = m
+                        else:
+                            lo = m + 1
+                    for j in range(self._row_start[v], self._row_start[v + 1]):
+                        if k >= n_hits:
+                            raise RuntimeError("found changed while it was read")
+                        hits[k].unit = lo - 1
+                        hits[k].start = s
+                        hits[k].end = e
+                        hits[k].tag = self._row_ids[j]
+                        k += 1
+            n_hits = k
+            qsort(hits, n_hits, sizeof(NearHit), _cmp_hits)
+            for obj in todo:
+                r = obj
+                if r < 0 or r >= self._n_rules:
+                    raise IndexError(f"rule {r} out of range")
+                need = &self._need[r * self._n_tags]
+                needed = self._n_need[r]
+                reach = self._reach[r]
+                m = 0
+                for i in range(n_hits):
+                    if need[hits[i].tag]:
+                        sel[m] = hits[i]
+                        m += 1
+                memset(count, 0, self._n_tags * sizeof(int))
+                distinct = 0
+                lo = 0
+                window = None
+                for hi in range(m):
+                    t = sel[hi].tag
+                    if count[t] == 0:
+                        distinct += 1
+                    count[t] += 1
+                    hi_u = sel[hi].unit
+                    while sel[lo].unit <= hi_u - reach:  # reach >= 1: stops at hi
+                        t = sel[lo].tag
+                        count[t] -= 1
+                        if count[t] == 0:
+                            distinct -= 1
+                        lo += 1
+                    if distinct == needed:
+                        while count[sel[lo].tag] > 1:
+                            count[sel[lo].tag] -= 1
+                            lo += 1
+                        best_e = sel[lo].end
+                        for i in range(lo + 1, hi + 1):
+                            if sel[i].end > best_e:
+                                best_e = sel[i].end
+                        window = (sel[lo].start, best_e)
+                        break
+                out.append(window)
+            return out
+        finally:
+            PyMem_Free(hits)
+            PyMem_Free(sel)
+            PyMem_Free(st)
+            PyMem_Free(count)
