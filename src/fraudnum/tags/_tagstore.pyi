@@ -56,6 +56,8 @@ class TagCore:
         """Every entry's numeric key, in entry order, into ``out``."""
     def decode_tags(self, tags: npt.NDArray[np.uint8], days: npt.NDArray[np.uint16]) -> None:
         """Every entry's tag byte and stored day value (0 without days), in entry order."""
+    def _compact_stats(self) -> tuple[int, int]:
+        """(segments in the compact directory, those of them it sends to the file's)."""
     def check_segments(self, known: int = ..., max_value: int = ...) -> None:
         """Decode every segment, checking its suffixes are increasing and in range."""
 
@@ -69,6 +71,9 @@ def pack_ef(
 
 def _set_prefetch(on: bool) -> None:
     """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
+
+def _set_compact(on: bool) -> None:
+    """Make version 3 lookups read the compact directory (on) or the file's (benchmarks)."""
 
 def pack_blocks(
     suffixes: npt.NDArray[np.uint16],

@@ -91,6 +91,8 @@ cdef enum:
     RADIX = 1024
     # Below this many keys a batch is looked up in the caller's order.
     PARTITION_MIN = 16384
+    # A compact directory entry: count in the low 14 bits, relative byte offset above.
+    COMPACT_SHIFT = 14
 
 cdef uint64_t VALUE_MASK = (<uint64_t>1 << LEN_SHIFT) - 1
 cdef uint64_t MOBILE_LO = 10000000000ULL
@@ -115,12 +117,21 @@ fn_init_select()
 
 # Intra-lookup prefetching (see _find_in_segment); the benchmark turns it off to compare.
 cdef bint PREFETCH = True
+# Version 3 lookups read the in-memory compact directory (see _build_compact); the
+# benchmark turns it off to compare with the file's directory.
+cdef bint COMPACT = True
 
 
 def _set_prefetch(bint on):
     """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
     global PREFETCH
     PREFETCH = on
+
+
+def _set_compact(bint on):
+    """Make version 3 lookups read the compact directory (on) or the file's (for benchmarks)."""
+    global COMPACT
+    COMPACT = on
 
 
 cdef inline uint64_t _ef_bits(uint64_t n) noexcept nogil:
@@ -167,6 +178,13 @@ cdef class TagCore:
     cdef const uint8_t* days8
     cdef const uint16_t* days16
     cdef uint32_t rank[BITMAP_WORDS]
+    # Version 3's compact directory, made at open from the checked file directory:
+    # per bitmap word the byte offset of its first present segment's block, per
+    # present segment count | offset from that base << COMPACT_SHIFT in 4 bytes
+    # (0: too far from the base, read the file's directory). Half the file's 8
+    # bytes a segment, and one read instead of two entries.
+    cdef uint32_t wbase[BITMAP_WORDS]
+    cdef uint32_t* cdir
     cdef uint64_t ef_words
     cdef readonly uint64_t n_mobile
     cdef readonly uint64_t n_other
@@ -262,9 +280,38 @@ cdef class TagCore:
         err = self._check_directory()
         if err:
             raise TagStoreError(f"corrupt segment directory: {err}")
+        if self.version >= 3 and self.n_segs > 0:
+            free(self.cdir)
+            self.cdir = <uint32_t*>malloc(self.n_segs * sizeof(uint32_t))
+            if self.cdir == NULL:
+                raise MemoryError("no memory for the compact segment directory")
+            with nogil:
+                self._build_compact()
+
+    cdef void _build_compact(self) noexcept nogil:
+        # After _check_directory: every count is 1..10,000 (14 bits) and the blocks
+        # of a word's segments follow each other, so a segment's block lies at its
+        # word's base plus a relative offset that fits 18 bits unless the segments
+        # before it in its word are dense (then 0: read the file's directory).
+        cdef uint64_t r = 0, rel, base, w
+        cdef uint64_t word
+        for w in range(BITMAP_WORDS):
+            word = self.bitmap[w]
+            base = self._seg_bit(r) // 8 if word else 0
+            self.wbase[w] = <uint32_t>base
+            while word:
+                word &= word - 1
+                rel = self._seg_bit(r) // 8 - base
+                if rel < (<uint64_t>1 << (32 - COMPACT_SHIFT)):
+                    self.cdir[r] = <uint32_t>((rel << COMPACT_SHIFT)
+                                              | (self._seg_start(r + 1) - self._seg_start(r)))
+                else:
+                    self.cdir[r] = 0
+                r += 1
 
     def __dealloc__(self):
         free(self._scratch)
+        free(self.cdir)
 
     def _no_factory(self, packed):
         return packed
@@ -320,6 +367,32 @@ cdef class TagCore:
             g.hb = g.lowbase + g.n * g.lo_bits
             g.he = self.bitpos[r + 1]
 
+    cdef inline void _seg_c(self, uint64_t r, uint64_t w, Seg* g) noexcept nogil:
+        # _seg of the r-th present segment, in bitmap word w, from the compact
+        # directory where it has the segment (version 3); g.start is not set there.
+        cdef uint32_t e
+        if self.cdir != NULL and COMPACT:
+            e = self.cdir[r]
+            if e != 0:
+                g.n = e & ((1 << COMPACT_SHIFT) - 1)
+                g.lo_bits = EF_LOW[g.n]
+                g.hb = (<uint64_t>self.wbase[w] + (e >> COMPACT_SHIFT)) * 8
+                g.he = g.hb + g.n + ((UNIVERSE - 1) >> g.lo_bits) + 1
+                g.lowbase = g.he
+                g.stride = g.lo_bits + 8 + <uint64_t>self.day_bits
+                g.start = <uint64_t>-1
+                return
+        self._seg(r, g)
+
+    def _compact_stats(self):
+        """(segments in the compact directory, those of them it sends to the file's)."""
+        cdef uint64_t r, escaped = 0
+        if self.cdir == NULL:
+            return (0, 0)
+        for r in range(self.n_segs):
+            escaped += self.cdir[r] == 0
+        return (self.n_segs, escaped)
+
     cdef bint _seg_ok(self, uint64_t i) noexcept nogil:
         cdef uint64_t n, a, b, want
         a = self._seg_start(i)
@@ -339,7 +412,8 @@ cdef class TagCore:
             return False
         return b <= (self.ef_words - 1) * 64
 
-    cdef inline int64_t _find_mobile(self, uint64_t v, bint ahead, int64_t* packed) noexcept nogil:
+    cdef inline int64_t _find_mobile(self, uint64_t v, bint ahead, bint want_index,
+                                     int64_t* packed) noexcept nogil:
         cdef uint64_t seg = v // UNIVERSE - N_SEGMENTS
         cdef uint64_t word = self.bitmap[seg >> 6]
         cdef uint64_t b = seg & 63
@@ -347,19 +421,23 @@ cdef class TagCore:
             return -1
         return self._find_in_segment(
             self.rank[seg >> 6] + <uint64_t>fn_popcount64(word & ((<uint64_t>1 << b) - 1)),
+            seg >> 6,
             v % UNIVERSE,
             ahead,
+            want_index,
             packed,
         )
 
-    cdef inline int64_t _find_in_segment(self, uint64_t r, uint64_t s, bint ahead,
-                                         int64_t* packed) noexcept nogil:
-        # Entry index of suffix s in the r-th present segment, -1, or -2 (corrupt);
-        # when found, *packed = tag | day value << 8.
+    cdef inline int64_t _find_in_segment(self, uint64_t r, uint64_t w, uint64_t s, bint ahead,
+                                         bint want_index, int64_t* packed) noexcept nogil:
+        # Entry index of suffix s in the r-th present segment (of bitmap word w), -1,
+        # or -2 (corrupt); when found, *packed = tag | day value << 8. Without
+        # want_index a found entry may return any index >= 0 (the compact directory
+        # does not hold where a segment's entries start).
         cdef uint64_t h, lo, pos, need, rem, chunk, z, idx, rec
         cdef uint64_t k, est
         cdef Seg g
-        self._seg(r, &g)
+        self._seg_c(r, w, &g)
         if ahead and PREFETCH:
             # Suffixes are near uniform in a segment: the entry is most likely near
             # s * n / 10000. Asking for its high bits, low bits, tag and day now
@@ -407,6 +485,8 @@ cdef class TagCore:
                 if self.version >= 3:
                     rec = _get_bits(self.ef, g.lowbase + idx * g.stride, g.stride) >> g.lo_bits
                     packed[0] = <int64_t>((rec & 0xFF) | ((rec >> 8) << 8))
+                    if g.start == <uint64_t>-1:
+                        return <int64_t>(self._seg_start(r) + idx) if want_index else <int64_t>idx
                 else:
                     packed[0] = self._packed(<int64_t>(g.start + idx))
                 return <int64_t>(g.start + idx)
@@ -416,7 +496,8 @@ cdef class TagCore:
             pos += 1
         return -1
 
-    cdef inline int64_t _find(self, uint64_t key, bint ahead, int64_t* packed) noexcept nogil:
+    cdef inline int64_t _find(self, uint64_t key, bint ahead, bint want_index,
+                              int64_t* packed) noexcept nogil:
         cdef uint64_t length = key >> LEN_SHIFT
         cdef uint64_t v = key & VALUE_MASK
         cdef uint64_t lo = 0, hi = self.n_other, mid
@@ -426,7 +507,7 @@ cdef class TagCore:
         if length == 11 and v >= MOBILE_LO and v < MOBILE_HI:
             if self.n_segs == 0:
                 return -1
-            return self._find_mobile(v, ahead, packed)
+            return self._find_mobile(v, ahead, want_index, packed)
         while lo < hi:
             mid = (lo + hi) >> 1
             if self.okeys[mid] < key:
@@ -467,7 +548,7 @@ cdef class TagCore:
     def find(self, uint64_t key):
         """Entry index of a numeric key, or -1."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, &p)
+        cdef int64_t i = self._find(key, True, True, &p)
         if i == -2:
             raise TagStoreError("corrupt segment payload (run verify)")
         return i
@@ -475,7 +556,7 @@ cdef class TagCore:
     def lookup(self, uint64_t key):
         """``tag | day_offset << 8`` of a numeric key, or -1."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, &p)
+        cdef int64_t i = self._find(key, True, False, &p)
         if i < 0:
             if i == -2:
                 raise TagStoreError("corrupt segment payload (run verify)")
@@ -485,7 +566,7 @@ cdef class TagCore:
     def tag(self, uint64_t key):
         """The cached tag object of a numeric key (made by the tag factory once), or None."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, &p)
+        cdef int64_t i = self._find(key, True, False, &p)
         if i < 0:
             if i == -2:
                 raise TagStoreError("corrupt segment payload (run verify)")
@@ -566,7 +647,7 @@ cdef class TagCore:
         cdef int bad = 0
         if a == NULL:
             for i in range(m):
-                found = self._find(keys[i], False, &p)
+                found = self._find(keys[i], False, out.index != NULL, &p)
                 bad |= self._put(i, found, p, out)
             return bad
         memset(h0, 0, sizeof(h0))
@@ -587,7 +668,7 @@ cdef class TagCore:
                     h1[seg >> RADIX_BITS] += 1
                     cnt += 1
                 continue
-            found = self._find(key, False, &p)
+            found = self._find(key, False, out.index != NULL, &p)
             bad |= self._put(i, found, p, out)
         t0 = 0
         t1 = 0
@@ -618,7 +699,8 @@ cdef class TagCore:
                     word & ((<uint64_t>1 << (seg & 63)) - 1))
                 last_seg = seg
             i = <Py_ssize_t>(rec & ((1 << 22) - 1))
-            found = self._find_in_segment(r, (rec >> 22) & 0x3FFF, False, &p)
+            found = self._find_in_segment(r, seg >> 6, (rec >> 22) & 0x3FFF, False,
+                                           out.index != NULL, &p)
             bad |= self._put(i, found, p, out)
         return bad
 
