@@ -38,7 +38,8 @@ PAY_OFF_CHANNEL = (
 )
 
 # Any destination off the sender's channel: the veto must not apply beside one.
-OFF_CHANNEL = PAY_OFF_CHANNEL + (
+OFF_CHANNEL = (
+    *PAY_OFF_CHANNEL,
     "缴费请添加客服QQ 2837465 。",
     "请致电专员 13812345678 办理。",
     "缴费请转入对公账户。",
