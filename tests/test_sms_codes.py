@@ -72,12 +72,15 @@ def test_codes_of_each_kind_of_reason(text, sender, expect):
         assert expect in v.codes
 
 
-def test_a_conversation_not_normal_builds_its_reasons_for_the_turn_pointer():
-    """The turn pointer follows the spans of the deciding reason: the codes build them."""
+def test_a_conversation_gets_its_turn_pointer_code_without_its_reasons_built():
+    """The turn pointer follows the spans of the deciding reason, built alone for the codes."""
     chat = "您好\n客服: 您的账户异常\n我: 怎么办\n客服: 请下载APP并开启屏幕共享，把钱转到安全账户"
     v = _agree(PLAIN, chat, None)
     assert v.category is not fraudnum.SmsCategory.NORMAL
-    assert "sms_turn" in v.codes
+    assert v.codes[1] == "sms_turn"
+    w = PLAIN.classify_sms(chat)
+    assert w.codes[1] == "sms_turn"
+    assert _deferred(w)
 
 
 def test_codes_of_a_plain_message_leave_its_reasons_unbuilt():

@@ -492,8 +492,8 @@ class _Explanation(Protocol):
         """The reasons and the counter signals."""
         ...
 
-    def codes(self) -> tuple[str, ...] | None:
-        """The reason codes, in order, without building the reasons; None: build them."""
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order, without building the reasons."""
         ...
 
 
@@ -595,9 +595,7 @@ class SmsVerdict:
         """The reason codes, in order (known without building the reasons' texts and spans)."""
         explain = self._explain
         if explain is not None:
-            codes = explain.codes()
-            if codes is not None:
-                return codes
+            return explain.codes()
         return tuple(r.code for r in self.reasons)
 
     @property

@@ -548,25 +548,45 @@ class SmsEngine:
 
     def _codes(
         self,
+        text: str,
         category: SmsCategory,
         found: Mapping[int, list[tuple[int, int]]],
         codes: tuple[_Code, ...],
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
+        evasions: Evasions | None,
         unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
-    ) -> tuple[str, ...] | None:
-        """The codes :meth:`_explain` gives, in order, or None where only its spans tell.
+    ) -> tuple[str, ...]:
+        """The codes :meth:`_explain` gives, in order, without building its reasons.
 
         From the decision and the kinds of signal found (:meth:`_layout`), so a caller that
         reads only the codes (the Arrow columns) builds no text and no span. A conversation
         that is not normal gets the turn pointer only where its deciding reason has spans
-        inside the turns: None, its reasons must be built.
+        inside the turns: its reasons are built up to the first with spans, no further.
         """
         if chat and category is not SmsCategory.NORMAL:
-            return None
-        order, _counter = self._layout(category, found, codes, urls, numbers, unverified_warning)
+            # The turn pointer follows the first reason with spans: build reasons up to it.
+            pooled = _pool_rows(found, self._rows_of_tag, codes)
+            if category is not SmsCategory.WARNING:
+                windows = {**self._turn_windows(chat, found, pooled), **windows}
+            order, _counter = self._layout(
+                category, found, pooled, urls, numbers, unverified_warning
+            )
+            build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+            spans: tuple[tuple[int, int], ...] = ()
+            for item in order:
+                spans = build(item).spans
+                if spans:
+                    break
+            if self._turns_at(chat, spans) and "sms_turn" in self._templates:
+                order.insert(1, ("sms_turn", _ITEM_FIXED, 0))
+        else:
+            order, _counter = self._layout(
+                category, found, codes, urls, numbers, unverified_warning
+            )
         if note is not None:
             return (*[item[0] for item in order], note.code)
         return tuple([item[0] for item in order])
@@ -847,10 +867,7 @@ class SmsEngine:
     def _point_at_turns(self, chat: Sequence[Turn], reasons: list[Reason]) -> None:
         """Add, after the deciding reason, the turns of the conversation it points at."""
         spans = next((r.spans for r in reasons if r.spans), ())
-        if not spans:
-            return
-        starts = [t.start for t in chat]
-        idx = sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
+        idx = self._turns_at(chat, spans)
         if not idx:
             return
         template = self._templates.get("sms_turn")
@@ -862,6 +879,14 @@ class SmsEngine:
             speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
         )
         reasons.insert(1, turn)
+
+    @staticmethod
+    def _turns_at(chat: Sequence[Turn], spans: Sequence[tuple[int, int]]) -> list[int]:
+        """The turns (by index, sorted) where ``spans`` start."""
+        if not spans:
+            return []
+        starts = [t.start for t in chat]
+        return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
 
     def _cap(
         self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
@@ -922,10 +947,24 @@ class SmsEngine:
         signals, never reasons. A proximity rule reports the spans of the window where its
         families met (``windows``, by reason code), not every occurrence in the text.
         """
-        t = self._templates
         order, counter_order = self._layout(
             category, found, pooled, urls, numbers, unverified_warning
         )
+        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+        return [build(item) for item in order], [build(item) for item in counter_order]
+
+    def _builder(
+        self,
+        text: str,
+        found: Mapping[int, list[tuple[int, int]]],
+        pooled: tuple[_Pooled, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        windows: Mapping[str, tuple[int, int]] | None,
+    ) -> Callable[[_Item], Reason]:
+        """What builds each reason of :meth:`_layout`, with its texts and spans."""
+        t = self._templates
         windows = windows or None
         groups: dict[int, list[tuple[int, int]]] = {}
         if found:
@@ -967,7 +1006,7 @@ class SmsEngine:
                 return t[code].build(tuple(numbers.bank_card[:MAX_SPANS]))
             return t[code].build()
 
-        return [build(item) for item in order], [build(item) for item in counter_order]
+        return build
 
     def _layout(
         self,
@@ -1116,10 +1155,9 @@ class _Explanation:
         """The reasons and the counter signals (:meth:`SmsEngine._explain`)."""
         return self._engine._explain(*self._args)
 
-    def codes(self) -> tuple[str, ...] | None:
-        """The reason codes, in order, or None where the reasons must be built."""
-        a = self._args
-        return self._engine._codes(a[1], a[2], a[3], a[4], a[5], a[7], a[9], a[10])
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order (:meth:`SmsEngine._codes`)."""
+        return self._engine._codes(*self._args)
 
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
