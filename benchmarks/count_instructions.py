@@ -24,6 +24,8 @@ SMS (the realistic mix of ``benchmarks/sms_mix.py``; per message = (total - ``sm
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-none
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms  # fresh classifier
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-reasons  # + reasons
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-codes  # + codes
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-arrow  # Arrow path
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-scan  # automaton
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-pipeline
 
@@ -116,6 +118,15 @@ def _sms(n: int, what: str) -> None:
     elif what == "sms-reasons":  # and read every verdict's reasons (built when first read)
         for t in texts:
             clf.classify_sms(t).reasons  # noqa: B018
+    elif what == "sms-codes":  # and read every verdict's reason codes, as the Arrow path does
+        for t in texts:
+            clf.classify_sms(t).codes  # noqa: B018
+    elif what == "sms-arrow":  # the Arrow column path on the same texts, one array
+        import pyarrow as pa
+
+        import fraudnum.arrow
+
+        fraudnum.arrow.classify_sms(pa.array(texts, pa.string()), classifier=clf)
     elif what == "sms-scan":
         find_all = clf._sms_engine()._automaton.find_all
         for t in texts:

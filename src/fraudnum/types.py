@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -485,6 +485,18 @@ class UrlFinding:
         }
 
 
+class _Explanation(Protocol):
+    """What builds a verdict's deferred reasons (see :meth:`SmsVerdict._deferred`)."""
+
+    def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        """The reasons and the counter signals."""
+        ...
+
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order, without building the reasons."""
+        ...
+
+
 @attrs.frozen
 class SmsVerdict:
     """What fraudnum concluded about an SMS, and why.
@@ -522,7 +534,7 @@ class SmsVerdict:
     advisor: Advisor | None = _ADVISOR_FIELD
     # Builds (reasons, counter_signals) on first read; None once built or when given. Last,
     # so a pickle (attrs reads the fields in order) has built them before it reaches this.
-    _explain: Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]] | None = attrs.field(
+    _explain: _Explanation | None = attrs.field(
         default=None, init=False, eq=False, hash=False, repr=False
     )
 
@@ -536,7 +548,7 @@ class SmsVerdict:
         urls: tuple[UrlFinding, ...],
         scores: tuple[tuple[str, float], ...],
         advisor: Advisor | None,
-        explain: Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]],
+        explain: _Explanation,
     ) -> SmsVerdict:
         """A verdict whose reasons and counter signals ``explain()`` builds when first read."""
         self = object.__new__(cls)
@@ -580,7 +592,10 @@ class SmsVerdict:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """The reason codes, in order."""
+        """The reason codes, in order (known without building the reasons' texts and spans)."""
+        explain = self._explain
+        if explain is not None:
+            return explain.codes()
         return tuple(r.code for r in self.reasons)
 
     @property

@@ -33,7 +33,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 from fraudnum._cache import remember
 from fraudnum._core import KeywordAutomaton, NearRules, RowFilter
@@ -142,6 +142,12 @@ _EXTRA_LINK, _EXTRA_CONTACT, _EXTRA_CARD, _EXTRA_PINYIN, _EXTRA_DEPOSIT = 1, 2, 
 _Code = tuple[str, frozenset[str], bool, float, Template, int]
 # What the rules that fired give a verdict of one category: the tags the supporting rules
 # show, the reasons by code, and the risk cap (SmsEngine._cap).
+# One reason or counter signal before it is built: its code, what kind (_ITEM_*), and an
+# index (the rule's among the decision's reasons, the phrase category, the link).
+_Item = tuple[str, int, int]
+_ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD, _ITEM_FIXED = (
+    range(7)
+)
 _Plan = tuple[frozenset[str], tuple[_Code, ...], tuple[int, float, float, int] | None]
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
@@ -497,8 +503,8 @@ class SmsEngine:
         if sv is not None:
             risk, note = self._sender_risk(sv, risk)
         # The reasons are built when first read (SmsVerdict._deferred): from these, unchanged.
-        explain = functools.partial(
-            self._explain,
+        explain = _Explanation(
+            self,
             text,
             category,
             found,
@@ -539,6 +545,51 @@ class SmsEngine:
         if note is not None:
             reasons.append(note)
         return tuple(reasons), tuple(counter)
+
+    def _codes(
+        self,
+        text: str,
+        category: SmsCategory,
+        found: Mapping[int, list[tuple[int, int]]],
+        codes: tuple[_Code, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]],
+        chat: Sequence[Turn],
+        note: Reason | None,
+    ) -> tuple[str, ...]:
+        """The codes :meth:`_explain` gives, in order, without building its reasons.
+
+        From the decision and the kinds of signal found (:meth:`_layout`), so a caller that
+        reads only the codes (the Arrow columns) builds no text and no span. A conversation
+        that is not normal gets the turn pointer only where its deciding reason has spans
+        inside the turns: its reasons are built up to the first with spans, no further.
+        """
+        if chat and category is not SmsCategory.NORMAL:
+            # The turn pointer follows the first reason with spans: build reasons up to it.
+            pooled = _pool_rows(found, self._rows_of_tag, codes)
+            if category is not SmsCategory.WARNING:
+                windows = {**self._turn_windows(chat, found, pooled), **windows}
+            order, _counter = self._layout(
+                category, found, pooled, urls, numbers, unverified_warning
+            )
+            build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+            spans: tuple[tuple[int, int], ...] = ()
+            for item in order:
+                spans = build(item).spans
+                if spans:
+                    break
+            if self._turns_at(chat, spans) and "sms_turn" in self._templates:
+                order.insert(1, ("sms_turn", _ITEM_FIXED, 0))
+        else:
+            order, _counter = self._layout(
+                category, found, codes, urls, numbers, unverified_warning
+            )
+        if note is not None:
+            return (*[item[0] for item in order], note.code)
+        return tuple([item[0] for item in order])
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -816,10 +867,7 @@ class SmsEngine:
     def _point_at_turns(self, chat: Sequence[Turn], reasons: list[Reason]) -> None:
         """Add, after the deciding reason, the turns of the conversation it points at."""
         spans = next((r.spans for r in reasons if r.spans), ())
-        if not spans:
-            return
-        starts = [t.start for t in chat]
-        idx = sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
+        idx = self._turns_at(chat, spans)
         if not idx:
             return
         template = self._templates.get("sms_turn")
@@ -831,6 +879,14 @@ class SmsEngine:
             speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
         )
         reasons.insert(1, turn)
+
+    @staticmethod
+    def _turns_at(chat: Sequence[Turn], spans: Sequence[tuple[int, int]]) -> list[int]:
+        """The turns (by index, sorted) where ``spans`` start."""
+        if not spans:
+            return []
+        starts = [t.start for t in chat]
+        return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
 
     def _cap(
         self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
@@ -891,94 +947,217 @@ class SmsEngine:
         signals, never reasons. A proximity rule reports the spans of the window where its
         families met (``windows``, by reason code), not every occurrence in the text.
         """
+        order, counter_order = self._layout(
+            category, found, pooled, urls, numbers, unverified_warning
+        )
+        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+        return [build(item) for item in order], [build(item) for item in counter_order]
+
+    def _builder(
+        self,
+        text: str,
+        found: Mapping[int, list[tuple[int, int]]],
+        pooled: tuple[_Pooled, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        windows: Mapping[str, tuple[int, int]] | None,
+    ) -> Callable[[_Item], Reason]:
+        """What builds each reason of :meth:`_layout`, with its texts and spans."""
         t = self._templates
-        lead: list[tuple[float, Reason]] = []
-        out: list[Reason] = []
-        counter: list[Reason] = []
-        cat, tags, weight = self._cat, self._tags, self._weight
+        windows = windows or None
+        groups: dict[int, list[tuple[int, int]]] = {}
+        if found:
+            for v, spans in found.items():
+                g = groups.get(self._cat[v])
+                if g is None:
+                    groups[self._cat[v]] = list(spans)
+                else:
+                    g.extend(spans)
+
+        def build(item: _Item) -> Reason:
+            code, kind, arg = item
+            if kind == _ITEM_RULE:
+                return self._rule_reason(pooled[arg], found, urls, numbers, evasions, windows)
+            if kind == _ITEM_GROUP:
+                spans = sorted(set(groups[arg]))
+                if len(spans) > MAX_SPANS:
+                    del spans[MAX_SPANS:]
+                words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
+                return self._phrase_templates[arg].build_one(tuple(spans), "phrases", words)
+            if kind == _ITEM_LINK:
+                u = urls[arg]
+                span = ((u.start, u.end),)
+                if code == "sms_link" or code == "sms_link_official":
+                    return t[code].build(span, host=u.host)
+                return t[code].build(span, host=u.host, brand=u.brand or "")
+            if kind == _ITEM_UNVERIFIED:
+                claims: list[tuple[int, int]] = []
+                tags = self._tags
+                for v, spans in found.items():
+                    if "claims_warning" in tags[v]:
+                        claims.extend(spans)
+                return t[code].build(tuple(claims))
+            if kind == _ITEM_CONTACT:
+                assert numbers is not None
+                return t[code].build(tuple(numbers.contact[:MAX_SPANS]))
+            if kind == _ITEM_CARD:
+                assert numbers is not None
+                return t[code].build(tuple(numbers.bank_card[:MAX_SPANS]))
+            return t[code].build()
+
+        return build
+
+    def _layout(
+        self,
+        category: SmsCategory,
+        found: Mapping[int, object],
+        codes: Sequence[tuple[Any, ...]],  # _Code or _Pooled: the same order, the same tail
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        unverified_warning: bool,
+    ) -> tuple[list[_Item], list[_Item]]:
+        """The reasons and the counter signals in order, each as (code, kind, argument).
+
+        What :meth:`_reasons` builds and :meth:`_codes` reads, so the codes of a verdict are
+        known without its texts and spans, and the two never disagree. Reasons that argued for
+        the verdict come first, by their weight toward it (a rule's weight, a phrase group's
+        summed weight); then the neutral facts (cues, links, numbers). Rules and phrase groups
+        that argued for another category are counter signals, never reasons. ``codes``: the
+        decision's reasons of the rules (``_Code`` or ``_Pooled``, read for code, support and
+        weight only).
+        """
+        lead: list[tuple[float, _Item]] = []
+        out: list[_Item] = []
+        counter: list[_Item] = []
+        cat, weight = self._cat, self._weight
         spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
         decided = _CAT_INDEX.get(_NAME[category], -1)
-        # Rules: each reason code with the spans of the tags its rules required.
-        for code, required, rows, supports, rule_weight, template, extra in pooled:
-            acc = (
-                set(found[rows[0]])
-                if len(rows) == 1
-                else set().union(*map(found.__getitem__, rows))
-            )
-            if windows:
-                window = windows.get(code)
-                if window is not None:
-                    ws, we = window
-                    acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
-            if extra:
-                if extra & _EXTRA_LINK:
-                    for url in urls:
-                        own = "link_official" if url.official else "link"
-                        flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
-                        if own in required or flagged:
-                            acc.add((url.start, url.end))
-                if numbers is not None:
-                    if extra & _EXTRA_CONTACT:
-                        acc.update(numbers.contact)
-                    if extra & _EXTRA_CARD:
-                        acc.update(numbers.bank_card)
-                if evasions is not None:
-                    if extra & _EXTRA_PINYIN:
-                        acc.update(evasions.pinyin)
-                    if extra & _EXTRA_DEPOSIT:
-                        acc.update(evasions.deposit)
-            spans = sorted(acc)
-            reason = template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
-            if supports:
-                lead.append((rule_weight, reason))
+        for k, entry in enumerate(codes):
+            item = (entry[0], _ITEM_RULE, k)
+            if entry[-4]:  # supports (the weight follows)
+                lead.append((entry[-3], item))
             else:
-                counter.append(reason)
+                counter.append(item)
         if unverified_warning:
-            claims: list[tuple[int, int]] = []
-            for v, spans in found.items():
-                if "claims_warning" in tags[v]:
-                    claims.extend(spans)
-            lead.append((float("inf"), t["sms_warning_unverified"].build(tuple(claims))))
-        # Phrases grouped by category, with the text as written.
-        groups: dict[int, list[tuple[int, int]]] = {}
-        group_weight = [0.0] * len(_PHRASE_ORDER)
-        for v, spans in found.items():
-            group_weight[cat[v]] += weight[v]
-            g = groups.get(cat[v])
-            if g is None:
-                groups[cat[v]] = list(spans)
-            else:
-                g.extend(spans)
-        for c in sorted(groups) if len(groups) > 1 else groups:
-            spans = sorted(set(groups[c]))
-            if len(spans) > MAX_SPANS:
-                del spans[MAX_SPANS:]
-            words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-            reason = self._phrase_templates[c].build_one(tuple(spans), "phrases", words)
+            lead.append((float("inf"), ("sms_warning_unverified", _ITEM_UNVERIFIED, 0)))
+        # Phrases grouped by category (their weights summed in the order found).
+        group_weight: dict[int, float] = {}
+        for v in found:
+            c = cat[v]
+            group_weight[c] = group_weight.get(c, 0.0) + weight[v]
+        phrase = self._phrase_templates
+        for c in sorted(group_weight) if len(group_weight) > 1 else group_weight:
+            item = (phrase[c].code, _ITEM_GROUP, c)
             if c == decided:
-                lead.append((group_weight[c], reason))
+                lead.append((group_weight[c], item))
             elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
-                out.append(reason)
+                out.append(item)
             else:
-                counter.append(reason)
-        for u in urls:
-            span = ((u.start, u.end),)
+                counter.append(item)
+        for k, u in enumerate(urls):
             if u.official:
-                out.append(t["sms_link_official"].build(span, host=u.host))
+                out.append(("sms_link_official", _ITEM_LINK, k))
                 continue
-            out.append(t["sms_link"].build(span, host=u.host))
+            out.append(("sms_link", _ITEM_LINK, k))
             for flag in u.flags:
-                out.append(t["url_" + flag].build(span, host=u.host, brand=u.brand or ""))
+                out.append(("url_" + flag, _ITEM_LINK, k))
         if numbers is not None:
             if numbers.contact:
-                out.append(t["sms_contact_number"].build(tuple(numbers.contact[:MAX_SPANS])))
+                out.append(("sms_contact_number", _ITEM_CONTACT, 0))
             if numbers.bank_card:
-                out.append(t["sms_bank_card"].build(tuple(numbers.bank_card[:MAX_SPANS])))
+                out.append(("sms_bank_card", _ITEM_CARD, 0))
         lead.sort(key=lambda wr: -wr[0])  # stable: file order among equal weights
-        reasons = [r for _, r in lead] + out
+        reasons = [item for _, item in lead] + out
         if not reasons:
-            reasons.append(t["sms_below_threshold" if counter else "sms_no_signal"].build())
+            code = "sms_below_threshold" if counter else "sms_no_signal"
+            reasons.append((code, _ITEM_FIXED, 0))
         return reasons, counter
+
+    def _rule_reason(
+        self,
+        pooled: _Pooled,
+        found: Mapping[int, list[tuple[int, int]]],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        windows: Mapping[str, tuple[int, int]] | None,
+    ) -> Reason:
+        """A reason of the rules, with the spans of the tags its rules required.
+
+        A proximity rule reports the spans of the window where its families met (``windows``,
+        by reason code), not every occurrence in the text.
+        """
+        code, required, rows, _supports, _weight, template, extra = pooled
+        acc = set(found[rows[0]]) if len(rows) == 1 else set().union(*map(found.__getitem__, rows))
+        if windows:
+            window = windows.get(code)
+            if window is not None:
+                ws, we = window
+                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+        if extra:
+            if extra & _EXTRA_LINK:
+                for url in urls:
+                    own = "link_official" if url.official else "link"
+                    flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
+                    if own in required or flagged:
+                        acc.add((url.start, url.end))
+            if numbers is not None:
+                if extra & _EXTRA_CONTACT:
+                    acc.update(numbers.contact)
+                if extra & _EXTRA_CARD:
+                    acc.update(numbers.bank_card)
+            if evasions is not None:
+                if extra & _EXTRA_PINYIN:
+                    acc.update(evasions.pinyin)
+                if extra & _EXTRA_DEPOSIT:
+                    acc.update(evasions.deposit)
+        spans = sorted(acc)
+        return template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
+
+
+class _Explanation:
+    """A verdict's deferred reasons: built when called, their codes alone by :meth:`codes`."""
+
+    __slots__ = ("_args", "_engine")
+
+    def __init__(
+        self,
+        engine: SmsEngine,
+        text: str,
+        category: SmsCategory,
+        found: Mapping[int, list[tuple[int, int]]],
+        codes: tuple[_Code, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        evasions: Evasions | None,
+        unverified_warning: bool,
+        windows: Mapping[str, tuple[int, int]],
+        chat: Sequence[Turn],
+        note: Reason | None,
+    ) -> None:
+        self._engine = engine
+        self._args = (
+            text,
+            category,
+            found,
+            codes,
+            urls,
+            numbers,
+            evasions,
+            unverified_warning,
+            windows,
+            chat,
+            note,
+        )
+
+    def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        """The reasons and the counter signals (:meth:`SmsEngine._explain`)."""
+        return self._engine._explain(*self._args)
+
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order (:meth:`SmsEngine._codes`)."""
+        return self._engine._codes(*self._args)
 
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
