@@ -310,6 +310,31 @@ def test_any_column_gives_the_per_row_verdicts(numbers: list[str | None]) -> Non
     assert t.to_pylist() == _expected_numbers(CLF, numbers)
 
 
+# What Python's str.strip removes among ASCII bytes, 0x1C-0x1F included: the fuzzer found
+# "Unknown\x1f" hidden per row but malformed on the column path.
+_STRIP = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=_STRIP, max_size=3),
+            st.sampled_from(["Unknown", "private", "-2", "13812345678", "96110", "abc", ""]),
+            st.text(alphabet=_STRIP + "x", max_size=3),
+        ).map("".join),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["call", "sms"]),
+)
+def test_markers_wrapped_in_whitespace_are_the_per_row_verdicts(
+    numbers: list[str], channel: str
+) -> None:
+    t = fa.classify_numbers(pa.array(numbers, pa.string()), classifier=CLF, channel=channel)
+    assert t.to_pylist() == _expected_numbers(CLF, numbers, channel=channel)
+
+
 def test_pandas_one_liner() -> None:
     pd = pytest.importorskip("pandas", reason="pandas is not installed")
     df = pd.DataFrame({"caller": ["95588", None, "96110"]})

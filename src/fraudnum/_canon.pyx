@@ -94,6 +94,11 @@ cdef inline bint _is_space(unsigned char c) noexcept nogil:
     return c == c' ' or c == c'\t' or c == c'\n' or c == c'\r' or c == 0x0B or c == 0x0C
 
 
+cdef inline bint _is_strip_space(unsigned char c) noexcept nogil:
+    """What Python's ``str.strip`` removes among ASCII bytes: _is_space and 0x1C-0x1F."""
+    return _is_space(c) or (c >= 0x1C and c <= 0x1F)
+
+
 cdef inline bint _is_separator(unsigned char c) noexcept nogil:
     """What the scan skips between digits (the Python parser's ASCII separators, folded)."""
     return (c == c' ' or c == c'-' or c == c'.' or c == c'(' or c == c')' or c == c'\t'
@@ -343,12 +348,13 @@ cdef class BatchRules:
 cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noexcept nogil:
     """Is the folded text, stripped and case-folded, an ASCII hidden marker (``-2``, ``unknown``)?
 
-    As the parser: invisible characters dropped, surrounding whitespace stripped.
+    As the parser: invisible characters dropped, surrounding whitespace stripped as
+    ``str.strip`` strips it (0x1C-0x1F too: ``Unknown\\x1f`` is hidden, as classify says).
     """
     cdef unsigned char low[MAX_RAW]
     cdef Py_ssize_t i, m = 0, a = 0, b, k
     # Most rows start with a digit or +, which no marker does: answered by one byte.
-    while a < n and (_is_space(s[a]) or s[a] == B_INVISIBLE):
+    while a < n and (_is_strip_space(s[a]) or s[a] == B_INVISIBLE):
         a += 1
     if a == n:
         return True  # nothing but whitespace: the parser says hidden
@@ -360,9 +366,9 @@ cdef bint _is_marker(const Tables* t, const unsigned char* s, Py_ssize_t n) noex
             low[m] = _lower(s[i])
             m += 1
     b = m
-    while a < b and _is_space(low[a]):
+    while a < b and _is_strip_space(low[a]):
         a += 1
-    while b > a and _is_space(low[b - 1]):
+    while b > a and _is_strip_space(low[b - 1]):
         b -= 1
     if a == b:
         return True  # nothing but whitespace: the parser says hidden
