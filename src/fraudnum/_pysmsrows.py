@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Final, TypeVar
 
 __all__ = ["NearRules", "RowFilter", "latin"]
 
@@ -282,11 +282,18 @@ class NearRules:
         return out
 
 
+_Family = TypeVar("_Family", bound=Hashable)
+
+
 def _window(
-    seq: Sequence[tuple[int, int, int, int]], needed: int, reach: int
+    seq: Sequence[tuple[int, int, int, _Family]], needed: int, reach: int
 ) -> tuple[int, int] | None:
-    """The sweep of :meth:`NearRules.windows` over one rule's hits, sorted."""
-    count: dict[int, int] = {}
+    """The sweep of :meth:`NearRules.windows` over one rule's hits, sorted.
+
+    ``seq`` holds (sentence, start, end, family) sorted; ``needed`` families must meet
+    within ``reach`` sentences. Also the sweep of ``fraudnum.sms.turns.window_of``.
+    """
+    count: dict[_Family, int] = {}
     lo = 0
     for hi, (u, _s, _e, tag) in enumerate(seq):
         count[tag] = count.get(tag, 0) + 1

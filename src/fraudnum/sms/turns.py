@@ -22,6 +22,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Final, NamedTuple
 
+# The sweep is the pure-Python proximity twin's own: one copy of it, which the compiled
+# NearRules is tested against.
+from fraudnum._pysmsrows import _window as tightest_window
 from fraudnum._tables import TableError
 from fraudnum.sms.signals import sms_patterns
 
@@ -122,20 +125,4 @@ def window_of(
         first, or None when the tags never meet within ``reach`` sentences.
     """
     seq = sorted((units.index(s), s, e, tag) for s, e, tag in hits)
-    count: dict[str, int] = {}
-    lo = 0
-    for hi, (u, _s, _e, tag) in enumerate(seq):
-        count[tag] = count.get(tag, 0) + 1
-        while seq[lo][0] <= u - reach:
-            t = seq[lo][3]
-            count[t] -= 1
-            if not count[t]:
-                del count[t]
-            lo += 1
-        if len(count) == len(needed):
-            # shrink from the left while every tag stays present: the tightest window
-            while count[seq[lo][3]] > 1:
-                count[seq[lo][3]] -= 1
-                lo += 1
-            return seq[lo][1], max(e for _u, _s2, e, _t in seq[lo : hi + 1])
-    return None
+    return tightest_window(seq, len(needed), reach)
