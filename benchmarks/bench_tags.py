@@ -47,7 +47,7 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fraudnum.tags import Delta, TagArrays, TagStore, build, merge  # noqa: E402
+from fraudnum.tags import Delta, TagArrays, TagStore, _tagstore, build, merge  # noqa: E402
 from fraudnum.tags.format import COUNT_BUCKETS, LEN_SHIFT  # noqa: E402
 
 MOBILE = np.uint64(11 << LEN_SHIFT)
@@ -165,6 +165,17 @@ def _batch_previous(s: TagStore, keys: npt.NDArray[np.uint64]) -> tuple[Any, ...
 ROUNDS = 3
 
 
+def _batch_variant(s: TagStore, keys: npt.NDArray[np.uint64], ahead: int, walk: bool) -> Any:
+    """lookup_batch with the sorted walk's block prefetch and cursor set (then restored)."""
+    _tagstore._set_batch_ahead(ahead)
+    _tagstore._set_merge_walk(walk)
+    try:
+        return s.lookup_batch(keys)
+    finally:
+        _tagstore._set_batch_ahead(8)
+        _tagstore._set_merge_walk(True)
+
+
 def _best_rates(modes: dict[str, Any], n: int) -> dict[str, float]:
     """Per mode, n / its fastest of ROUNDS timed calls, the modes taking turns."""
     best = dict.fromkeys(modes, float("inf"))
@@ -260,6 +271,10 @@ def bench(n: int, set_max: int, roaring_max: int, tmp: Path, day_bits: list[int]
         "batch_core_in_order_per_s": lambda: s._core.lookup_batch(probe, index, IN_ORDER),
         "batch_core_sorted_per_s": lambda: s._core.lookup_batch(probe, index),
         "v2_batch_core_sorted_per_s": lambda: s2._core.lookup_batch(probe, index),
+        # What the sorted walk's two parts give: without the block prefetch, and the
+        # search per key that came before the walk (neither prefetching).
+        "batch_no_block_prefetch_per_s": lambda: _batch_variant(s, probe, 0, True),
+        "batch_search_per_key_per_s": lambda: _batch_variant(s, probe, 0, False),
     }
     r.update(_best_rates(batch_modes, probe.size))
     single = probe[:300_000].tolist()

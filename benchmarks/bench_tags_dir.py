@@ -4,7 +4,8 @@ The compact directory (4 bytes a present segment, built in memory at open) and t
 file's own (8 bytes a segment) take turns in alternating rounds on the same store,
 each round on fresh keys (half hits, half random misses), so the other jobs of a
 shared machine disturb both alike; a rate is the best round's. Also the open time
-with the compact directory built, and the batched lookup (``lookup_batch``) both ways.
+with the compact directory built, and the batched lookup (``lookup_batch``) both ways,
+without the sorted walk's block prefetch, and with the search per key it replaced.
 
 Usage::
 
@@ -95,10 +96,20 @@ def bench(n: int, day_bits: int, rounds: int, tmp: Path, store: str | None) -> d
             best[f"single_{name}"] = min(best.get(f"single_{name}", 1e9), sec)
             sec = _batch(s, batch)
             best[f"batch_{name}"] = min(best.get(f"batch_{name}", 1e9), sec)
+        # The sorted walk without its block prefetch, and the search per key before it.
+        _tagstore._set_compact(True)
+        for name, walk in (("batch_no_block_prefetch", True), ("batch_search_per_key", False)):
+            _tagstore._set_batch_ahead(0)
+            _tagstore._set_merge_walk(walk)
+            sec = _batch(s, batch)
+            _tagstore._set_batch_ahead(8)
+            _tagstore._set_merge_walk(True)
+            best[name] = min(best.get(name, 1e9), sec)
     _tagstore._set_compact(True)
     r.update({f"{k}_per_s": (ns if k.startswith("single") else nb) / v for k, v in best.items()})
     r["single_ratio"] = r["single_compact_per_s"] / r["single_file_dir_per_s"]
     r["batch_ratio"] = r["batch_compact_per_s"] / r["batch_file_dir_per_s"]
+    r["block_prefetch_ratio"] = r["batch_compact_per_s"] / r["batch_no_block_prefetch_per_s"]
     r["load_after"] = os.getloadavg()
     s.close()
     if not store:

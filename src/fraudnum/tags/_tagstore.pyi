@@ -72,6 +72,12 @@ def pack_ef(
 def _set_prefetch(on: bool) -> None:
     """Turn the intra-lookup prefetch on or off (for side-by-side benchmarks)."""
 
+def _set_batch_ahead(n: int) -> None:
+    """Look-ahead distance of the sorted batch's prefetch, 0 for none (benchmarks)."""
+
+def _set_merge_walk(on: bool) -> None:
+    """Walk a sorted batch's segments with one cursor (on) or search per key (benchmarks)."""
+
 def _set_compact(on: bool) -> None:
     """Make version 3 lookups read the compact directory (on) or the file's (benchmarks)."""
 

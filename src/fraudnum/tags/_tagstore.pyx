@@ -14,7 +14,7 @@ checksums) or raise :class:`TagStoreError`, never read out of bounds.
 """
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport free, malloc, qsort
 from libc.string cimport memset
 
 import numpy as np
@@ -120,6 +120,26 @@ cdef bint PREFETCH = True
 # Version 3 lookups read the in-memory compact directory (see _build_compact); the
 # benchmark turns it off to compare with the file's directory.
 cdef bint COMPACT = True
+# A sorted batch walks each segment's keys in suffix order with one moving cursor
+# (see _walk_segment); the benchmark turns it off to compare with a search per key.
+cdef bint MERGE_WALK = True
+
+
+# A sorted version 3 batch asks for the blocks of the segments of the keys up to this
+# many places ahead (see _prefetch_block); 0 turns it off (for side-by-side benchmarks).
+cdef Py_ssize_t BATCH_AHEAD = 8
+
+
+def _set_batch_ahead(Py_ssize_t n):
+    """Look-ahead distance of the sorted batch's prefetch, 0 for none (benchmarks)."""
+    global BATCH_AHEAD
+    BATCH_AHEAD = n if n > 0 else 0
+
+
+def _set_merge_walk(bint on):
+    """Walk a sorted batch's segments with one cursor (on) or search per key (benchmarks)."""
+    global MERGE_WALK
+    MERGE_WALK = on
 
 
 def _set_prefetch(bint on):
@@ -132,6 +152,29 @@ def _set_compact(bint on):
     """Make version 3 lookups read the compact directory (on) or the file's (for benchmarks)."""
     global COMPACT
     COMPACT = on
+
+
+cdef int _cmp_u64(const void* x, const void* y) noexcept nogil:
+    cdef uint64_t a = (<const uint64_t*>x)[0], b = (<const uint64_t*>y)[0]
+    return (a > b) - (a < b)
+
+
+cdef inline void _sort_group(uint64_t* a, Py_ssize_t k) noexcept nogil:
+    # One segment's batch records into suffix order: insertion sort for the few keys
+    # a segment usually gets (about 4 at 242 M numbers and 2 M keys a chunk), libc's
+    # qsort when a batch piles many keys into one segment.
+    cdef Py_ssize_t i, j
+    cdef uint64_t x
+    if k > 24:
+        qsort(a, k, sizeof(uint64_t), _cmp_u64)
+        return
+    for i in range(1, k):
+        x = a[i]
+        j = i
+        while j > 0 and a[j - 1] > x:
+            a[j] = a[j - 1]
+            j -= 1
+        a[j] = x
 
 
 cdef inline uint64_t _ef_bits(uint64_t n) noexcept nogil:
@@ -640,8 +683,8 @@ cdef class TagCore:
         # jumping across the whole file for every key. Returns 1 on a corrupt payload.
         cdef uint32_t h0[RADIX]
         cdef uint32_t h1[RADIX]
-        cdef Py_ssize_t i, j, cnt = 0
-        cdef uint64_t key, v, length, seg, word, rec, r = 0, last_seg
+        cdef Py_ssize_t i, j, k, pf, ahead, cnt = 0
+        cdef uint64_t key, v, length, seg, word, rec, r = 0, last_seg, pf_seg
         cdef uint32_t t0, t1, c
         cdef int64_t found, p = 0
         cdef int bad = 0
@@ -689,6 +732,31 @@ cdef class TagCore:
             seg = rec >> 36
             a[h1[seg >> RADIX_BITS]] = rec
             h1[seg >> RADIX_BITS] += 1
+        if MERGE_WALK:
+            j = 0
+            pf = 0
+            pf_seg = N_SEGMENTS
+            ahead = BATCH_AHEAD if self.cdir != NULL and COMPACT else 0
+            while j < cnt:
+                seg = a[j] >> 36
+                k = j + 1
+                while k < cnt and (a[k] >> 36) == seg:
+                    k += 1
+                if ahead:
+                    # The blocks of the segments of the next few keys, so their misses
+                    # overlap this segment's work instead of following it.
+                    while pf < k + ahead and pf < cnt:
+                        if (a[pf] >> 36) != pf_seg:
+                            pf_seg = a[pf] >> 36
+                            self._prefetch_block(pf_seg)
+                        pf += 1
+                _sort_group(a + j, k - j)
+                word = self.bitmap[seg >> 6]
+                r = self.rank[seg >> 6] + <uint64_t>fn_popcount64(
+                    word & ((<uint64_t>1 << (seg & 63)) - 1))
+                bad |= self._walk_segment(r, seg >> 6, a + j, k - j, out)
+                j = k
+            return bad
         last_seg = N_SEGMENTS
         for j in range(cnt):
             rec = a[j]
@@ -701,6 +769,103 @@ cdef class TagCore:
             i = <Py_ssize_t>(rec & ((1 << 22) - 1))
             found = self._find_in_segment(r, seg >> 6, (rec >> 22) & 0x3FFF, False,
                                            out.index != NULL, &p)
+            bad |= self._put(i, found, p, out)
+        return bad
+
+    cdef inline void _prefetch_block(self, uint64_t seg) noexcept nogil:
+        # Ask for every cache line of a present segment's block (v3, from the compact
+        # directory): its high bits and records, which the walk reads next. The
+        # blocks of a sorted batch's segments follow each other in the file, but
+        # each is only a few hundred bytes to a few KB, so the hardware's own
+        # prefetch keeps too few of them in flight. Every line is inside the block.
+        cdef uint64_t w = seg >> 6, r, e, n, lo, hb, end, line
+        r = self.rank[w] + <uint64_t>fn_popcount64(
+            self.bitmap[w] & ((<uint64_t>1 << (seg & 63)) - 1))
+        e = self.cdir[r]
+        if e == 0:
+            return
+        n = e & ((1 << COMPACT_SHIFT) - 1)
+        lo = EF_LOW[n]
+        hb = (<uint64_t>self.wbase[w] + (e >> COMPACT_SHIFT)) * 8
+        end = hb + n + ((UNIVERSE - 1) >> lo) + 1 + n * (lo + 8 + <uint64_t>self.day_bits)
+        line = hb >> 9
+        while line <= (end - 1) >> 9:
+            fn_prefetch(&self.ef[line << 3])
+            line += 1
+
+    cdef int _walk_segment(self, uint64_t r, uint64_t w, const uint64_t* recs,
+                           Py_ssize_t k, Out* out) noexcept nogil:
+        # The k batch records of the r-th present segment (of bitmap word w), in
+        # suffix order: one cursor moves through the high bits once for all of them
+        # (where _find_in_segment starts at the block's first word for every key).
+        # The cursor sits at the start of bucket hcur: pos is just past its hcur-th
+        # zero, idx the first entry of that bucket. Answers equal _find_in_segment's
+        # key by key: once the high bits run out (corrupt, -2) they run out for every
+        # larger suffix too.
+        cdef Seg g
+        cdef uint64_t pos, hcur = 0, idx, h, lo, need, rem, chunk, z, q, e, kk, rec, s
+        cdef uint64_t lo_mask
+        cdef int64_t found, p = 0
+        cdef Py_ssize_t t, i
+        cdef int bad = 0
+        cdef bint want_index = out.index != NULL
+        self._seg_c(r, w, &g)
+        lo_mask = (<uint64_t>1 << g.lo_bits) - 1
+        pos = g.hb
+        for t in range(k):
+            rec = recs[t]
+            i = <Py_ssize_t>(rec & ((1 << 22) - 1))
+            s = (rec >> 22) & 0x3FFF
+            h = s >> g.lo_bits
+            lo = s & lo_mask
+            if h > hcur:
+                # Move past (h - hcur) more zeros of the high bits.
+                need = h - hcur
+                while True:
+                    if pos >= g.he:
+                        break
+                    rem = g.he - pos
+                    chunk = ~_get64(self.ef, pos)
+                    if rem < 64:
+                        chunk &= (<uint64_t>1 << rem) - 1
+                    z = fn_popcount64(chunk)
+                    if z >= need:
+                        pos += fn_select64(chunk, <int>(need - 1)) + 1
+                        need = 0
+                        break
+                    need -= z
+                    pos += 64 if rem >= 64 else rem
+                if need:
+                    # Corrupt high bits: this key and every later one of the segment.
+                    while t < k:
+                        self._miss(<Py_ssize_t>(recs[t] & ((1 << 22) - 1)), out)
+                        t += 1
+                    return 1
+                hcur = h
+            found = -1
+            q = pos
+            idx = (pos - g.hb) - hcur
+            while q < g.he and idx < g.n:
+                if not ((self.ef[q >> 6] >> (q & 63)) & 1):
+                    break
+                kk = _get_bits(self.ef, g.lowbase + idx * g.stride, g.lo_bits)
+                if kk == lo:
+                    if self.version >= 3:
+                        e = _get_bits(self.ef, g.lowbase + idx * g.stride, g.stride) >> g.lo_bits
+                        p = <int64_t>((e & 0xFF) | ((e >> 8) << 8))
+                        if g.start == <uint64_t>-1:
+                            found = (<int64_t>(self._seg_start(r) + idx) if want_index
+                                     else <int64_t>idx)
+                        else:
+                            found = <int64_t>(g.start + idx)
+                    else:
+                        p = self._packed(<int64_t>(g.start + idx))
+                        found = <int64_t>(g.start + idx)
+                    break
+                if kk > lo:
+                    break
+                idx += 1
+                q += 1
             bad |= self._put(i, found, p, out)
         return bad
 
