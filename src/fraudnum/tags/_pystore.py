@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from fraudnum.tags.format import (
     BITMAP_WORDS,
+    CORRUPT_PAYLOAD,
     COUNT_BUCKETS,
     LEN_SHIFT,
     MOBILE_HI,
@@ -291,7 +292,7 @@ class PyTagCore:
             if days is not None:
                 days[i] = p >> 8 if j >= 0 else 0
         if corrupt:
-            raise TagStoreError("corrupt segment payload (run verify)")
+            raise TagStoreError(CORRUPT_PAYLOAD)
 
     def lookup_columns(
         self,

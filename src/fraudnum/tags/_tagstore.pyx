@@ -19,7 +19,7 @@ from libc.string cimport memset
 
 import numpy as np
 
-from fraudnum.tags.format import COUNT_BUCKETS, TagStoreError
+from fraudnum.tags.format import CORRUPT_PAYLOAD, COUNT_BUCKETS, TagStoreError
 
 cdef extern from *:
     """
@@ -588,31 +588,27 @@ cdef class TagCore:
         end = (self.base_period + value + 1) * self.day_step - 1
         return end if end < self.max_day else self.max_day
 
+    cdef int64_t _find_checked(self, uint64_t key, bint want_index, int64_t* packed) except -2:
+        # _find of a single lookup (with its prefetch), raising on a corrupt payload.
+        cdef int64_t i = self._find(key, True, want_index, packed)
+        if i == -2:
+            raise TagStoreError(CORRUPT_PAYLOAD)
+        return i
+
     def find(self, uint64_t key):
         """Entry index of a numeric key, or -1."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, True, &p)
-        if i == -2:
-            raise TagStoreError("corrupt segment payload (run verify)")
-        return i
+        return self._find_checked(key, True, &p)
 
     def lookup(self, uint64_t key):
         """``tag | day_offset << 8`` of a numeric key, or -1."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, False, &p)
-        if i < 0:
-            if i == -2:
-                raise TagStoreError("corrupt segment payload (run verify)")
-            return -1
-        return p
+        return -1 if self._find_checked(key, False, &p) < 0 else p
 
     def tag(self, uint64_t key):
         """The cached tag object of a numeric key (made by the tag factory once), or None."""
         cdef int64_t p
-        cdef int64_t i = self._find(key, True, False, &p)
-        if i < 0:
-            if i == -2:
-                raise TagStoreError("corrupt segment payload (run verify)")
+        if self._find_checked(key, False, &p) < 0:
             return None
         if self._tag_list is not None:
             # p < len(_tag_list) by construction: a tag byte and a day of day_bits <= 8.
@@ -1042,7 +1038,7 @@ cdef class TagCore:
         if err == -1:
             raise MemoryError("no memory for the batch's scratch arrays")
         if err:
-            raise TagStoreError("corrupt segment payload (run verify)")
+            raise TagStoreError(CORRUPT_PAYLOAD)
 
     cdef int _decode(self, uint64_t* out, uint8_t* tags_out, uint16_t* days_out,
                      uint32_t known, int64_t max_value) noexcept nogil:

@@ -85,6 +85,10 @@ class TagStoreError(ValueError):
     """A tag store file or its input is invalid; the message says what and where."""
 
 
+#: What a lookup that met bits no valid store has says (both twins; the checksums tell where).
+CORRUPT_PAYLOAD: Final = "corrupt segment payload (run verify)"
+
+
 #: The first 8 bytes of every tag store file.
 MAGIC: Final = b"FNTAGS\r\n"
 #: The format version this code writes (it also reads versions 1 and 2, and writes 2 on request).
