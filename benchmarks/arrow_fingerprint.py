@@ -16,9 +16,9 @@ One line per row (every output column, and the schema once); a last line prints 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
@@ -28,23 +28,15 @@ import pyarrow as pa
 
 import fraudnum
 import fraudnum.arrow
+from benchmarks.fingerprint_io import arguments, write_digested
 from benchmarks.sms_fingerprint import SENDERS, texts
 
 BATCH = 1000
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print one JSON line per output row and a closing digest."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--mix", type=int, default=3000, help="texts of the realistic mix")
-    ap.add_argument("--digest-only", action="store_true")
-    args = ap.parse_args(argv)
+def _lines(args: argparse.Namespace) -> Iterator[tuple[str, bool]]:
     rows = [t for _name, t in texts(args.data, args.mix)]
     senders = [SENDERS[i % len(SENDERS)] for i in range(len(rows))]
-    digest = hashlib.sha256()
-    out = sys.stdout
-    n = 0
     for label, clf in (
         ("plain", fraudnum.Classifier()),
         ("user", fraudnum.Classifier(block=["13912345678"], allow=["95588"])),
@@ -54,18 +46,20 @@ def main(argv: list[str] | None = None) -> int:
             s = pa.array(senders[lo : lo + BATCH], pa.string())
             table = fraudnum.arrow.classify_sms(t, s, classifier=clf)
             if lo == 0:
-                line = f"{label}\tschema\t{table.schema}\n"
-                digest.update(line.encode())
-                out.write(line)
+                yield f"{label}\tschema\t{table.schema}\n", False
             cols = {name: table.column(name).to_pylist() for name in table.column_names}
             for j in range(table.num_rows):
                 row = {name: col[j] for name, col in cols.items()}
-                line = f"{label}\t{lo + j}\t{json.dumps(row, ensure_ascii=False, sort_keys=True)}\n"
-                digest.update(line.encode("utf-8"))
-                n += 1
-                if not args.digest_only:
-                    out.write(line)
-    out.write(f"# {n} rows sha256 {digest.hexdigest()}\n")
+                yield (
+                    f"{label}\t{lo + j}\t{json.dumps(row, ensure_ascii=False, sort_keys=True)}\n",
+                    True,
+                )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print one JSON line per output row and a closing digest."""
+    args = arguments(__doc__.splitlines()[0], argv)
+    write_digested(_lines(args), sys.stdout, "rows", args.digest_only)
     return 0
 
 

@@ -19,7 +19,6 @@ block list and user phrases checks the user paths. A last line prints a digest o
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import pickle
 import sys
@@ -31,6 +30,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 
 import fraudnum
 from benchmarks.bench_sms import messages
+from benchmarks.fingerprint_io import arguments, write_digested
 from benchmarks.sms_mix import evaluation_texts, realistic_mix
 
 SENDERS = (None, "106901234567", "13912345678", "95588", None, "12381", "+85223456789", "")
@@ -71,28 +71,20 @@ def _line(v: fraudnum.SmsVerdict, again: fraudnum.SmsVerdict) -> str:
     return json.dumps(d, ensure_ascii=False, sort_keys=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print one JSON line per verdict and a closing digest."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--mix", type=int, default=3000, help="texts of the realistic mix")
-    ap.add_argument("--digest-only", action="store_true")
-    args = ap.parse_args(argv)
+def _lines(args: argparse.Namespace) -> Iterator[tuple[str, bool]]:
     plain = fraudnum.Classifier()
     user = fraudnum.Classifier(block=["13912345678"], allow=["95588"])
-    digest = hashlib.sha256()
-    n = 0
-    out = sys.stdout
     for i, (name, text) in enumerate(texts(args.data, args.mix)):
         sender = SENDERS[i % len(SENDERS)]
         clf = user if i % 11 == 0 else plain
         first, again = clf.classify_sms(text, sender=sender), clf.classify_sms(text, sender=sender)
-        line = f"{name}\t{i}\t{_line(first, again)}\n"
-        digest.update(line.encode("utf-8"))
-        n += 1
-        if not args.digest_only:
-            out.write(line)
-    out.write(f"# {n} verdicts sha256 {digest.hexdigest()}\n")
+        yield f"{name}\t{i}\t{_line(first, again)}\n", True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print one JSON line per verdict and a closing digest."""
+    args = arguments(__doc__.splitlines()[0], argv)
+    write_digested(_lines(args), sys.stdout, "verdicts", args.digest_only)
     return 0
 
 
