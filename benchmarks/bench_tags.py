@@ -416,7 +416,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, action="append", help="numbers (repeatable)")
     ap.add_argument("--set-max", type=int, default=10_000_000, help="largest N for the set")
-    ap.add_argument("--roaring-max", type=int, default=50_000_000, help="largest N for roaring")
+    ap.add_argument("--roaring-max", type=int, default=250_000_000, help="largest N for roaring")
     ap.add_argument(
         "--day-bits", type=int, action="append", help="coarse day bits to compare (default 1)"
     )

@@ -331,7 +331,10 @@ def store_bytes(data: bytes) -> bytes:
 
 
 def fuzz_tagstore(data: bytes) -> None:
-    """Any file opens as a store or raises TagStoreError, alike in C and Python."""
+    """Any file opens as a store or raises TagStoreError, alike in C and Python.
+
+    Single lookups, a batch in the caller's order and a sorted batch give the same tags.
+    """
     path = _file_of(store_bytes(data), "store.fntags")
     answers: list[object] = []
     backends = ("compiled", "python") if _core.USING_EXTENSIONS else ("python",)
@@ -343,6 +346,13 @@ def fuzz_tagstore(data: bytes) -> None:
                 _require(
                     [batch[i] for i in range(len(batch))] == tags,
                     f"{backend}: batch and lookup differ",
+                    data,
+                )
+                # 66 keys: the compiled core sorts them and walks each segment once.
+                walked = store.lookup_batch(list(_PROBES) * 11)
+                _require(
+                    [walked[i] for i in range(len(walked))] == tags * 11,
+                    f"{backend}: sorted batch and lookup differ",
                     data,
                 )
                 answers.append(tuple(None if t is None else t.to_dict() for t in tags))

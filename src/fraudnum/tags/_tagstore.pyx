@@ -89,8 +89,10 @@ cdef enum:
     CHUNK_BITS = 21
     RADIX_BITS = 10
     RADIX = 1024
-    # Below this many keys a batch is looked up in the caller's order.
-    PARTITION_MIN = 16384
+    # Below this many keys a batch is looked up in the caller's order. The sorted walk's
+    # block prefetch keeps several keys' misses in flight, which pays from a few dozen
+    # keys on (measured at 242 M numbers: 64 keys sorted 2.9 M/s, in order 1.5 M/s).
+    PARTITION_MIN = 64
     # A compact directory entry: count in the low 14 bits, relative byte offset above.
     COMPACT_SHIFT = 14
 
