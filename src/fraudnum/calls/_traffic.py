@@ -323,6 +323,10 @@ def _inject(
         callee = np.full(n, victim)
         victim = _code(str(victim))
         answered = rng.random(n) < 0.15
+        # The victim picks up a few of the first calls, then stops answering: never more
+        # than a quarter, so every injection is a bombing by the table's definition (most
+        # calls unanswered); a free draw of 14 calls at 15% gave 6 answered now and then.
+        answered &= np.cumsum(answered) <= max(1, n // 4)
         ring = np.where(answered, rng.uniform(1, 4, n), rng.uniform(1, 8, n))
         talk = np.where(answered, rng.uniform(1, 5, n), 0.0)
         key, number = "callee", victim
