@@ -32,6 +32,7 @@ __all__ = [
     "KeywordAutomaton",
     "NearRules",
     "RowFilter",
+    "TagRules",
     "canon",
 ]
 
@@ -78,7 +79,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter
+    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -92,6 +93,7 @@ else:
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
+    TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

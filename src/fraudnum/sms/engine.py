@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, NearRules, RowFilter
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
@@ -92,6 +92,8 @@ _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
 _CONVERSATION = int(Signal.CONVERSATION)
+# Tags that make contact_any: a way to reach the sender is given.
+_CONTACT_TRIGGER: Final = ("contact", "contact_channel", "link")
 _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
@@ -148,7 +150,7 @@ _Item = tuple[str, int, int]
 _ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD, _ITEM_FIXED = (
     range(7)
 )
-_Plan = tuple[frozenset[str], tuple[_Code, ...], tuple[int, float, float, int] | None]
+_Plan = tuple[int, tuple[_Code, ...], tuple[int, float, float, int] | None]  # tags as a mask
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
     "contact": _EXTRA_CONTACT,
@@ -266,14 +268,10 @@ class SmsEngine:
             for i, p in enumerate(self._phrases)
             if p.category == "illegal" or "disguise" in p.tags or "game_platform" in p.tags
         )
-        # Combos indexed by one required tag each, so only candidates are checked.
+        # The score index each rule adds to (-1: none).
         self._combo_cat = tuple(
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
         )
-        self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
-        self._combo_req = tuple(r.require for r in self._combos)
-        self._combo_absent = tuple(r.absent for r in self._combos)
-        self._combo_tags = tuple(r.tags for r in self._combos)
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
@@ -308,10 +306,44 @@ class SmsEngine:
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
-        by_tag: dict[str, list[int]] = {}
-        for i, rule in enumerate(self._combos):
-            by_tag.setdefault(min(rule.require), []).append(i)
-        self._combos_by_tag = {t: tuple(v) for t, v in by_tag.items()}
+        # The decision on bit masks (fraudnum._smsrows.TagRules): every tag a phrase row or
+        # a rule names, and those the engine tests, numbered in the order of their names (a
+        # rule's lowest id is its first required tag by name, its candidate test).
+        # Link and sender tags no rule names need no bit: they are shown by name only.
+        universe = sorted(
+            phrase_tags.union(
+                *(r.require | r.absent | frozenset(r.tags) for r in self._combos),
+                (tag for _s, tag in SIGNAL_TAGS),
+                _CONTACT_TRIGGER,
+                ("contact_any", "claims_warning", "port_link"),
+            )
+        )
+        self._bit = {t: 1 << n for n, t in enumerate(universe)}
+        self._tag_names = tuple(universe)
+        bit = self._bit
+        self._contact_trigger = sum(bit[t] for t in _CONTACT_TRIGGER)
+        self._contact_any = bit["contact_any"]
+        self._claims_warning = bit["claims_warning"]
+        self._port_link = bit["port_link"]
+        tag_id = {t: n for n, t in enumerate(universe)}
+        self._tally = TagRules(
+            self._cat,
+            self._weight,
+            [[tag_id[t] for t in p.tags] for p in self._phrases],
+            len(_PHRASE_ORDER),
+            len(universe),
+            [
+                (
+                    [tag_id[t] for t in sorted(r.require)],
+                    [tag_id[t] for t in sorted(r.absent)],
+                    [tag_id[t] for t in r.tags],
+                    -1 if r.risk is None else r.risk.rank,
+                )
+                for r in self._combos
+            ],
+        )
+        # Sorted tag names per (neutral tag names, mask of the other tags shown).
+        self._shown: dict[tuple[frozenset[str], int], tuple[str, ...]] = {}
         scored = [
             (pol.priority, pol.category, pol.threshold)
             for pol in self._policy.values()
@@ -338,10 +370,7 @@ class SmsEngine:
         self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
         self._neutral: dict[
             tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
-            tuple[frozenset[str], frozenset[str], frozenset[str]],
-        ] = {}
-        self._fired: dict[
-            tuple[frozenset[str], tuple[int, ...]], tuple[tuple[int, ...], int, frozenset[str]]
+            tuple[int, frozenset[str], frozenset[str]],
         ] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
@@ -625,34 +654,16 @@ class SmsEngine:
         far: tuple[int, ...] = (),
     ) -> _Decision:
         """Scores, tags, rules, category and risk for one signature of signals."""
-        cat = self._cat
-        scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        weight, ptags = self._weight, self._tags
-        # The tags of the rows found, per category (only the categories that occur).
-        row_tags: dict[int, list[tuple[str, ...]]] = {}
-        for v in found:
-            c = cat[v]
-            scores[c] += weight[v]
-            lst = row_tags.get(c)
-            if lst is None:
-                row_tags[c] = [ptags[v]]
-            else:
-                lst.append(ptags[v])
-        by_cat: dict[int, set[str]] = {c: set().union(*lst) for c, lst in row_tags.items()}
-        base = self._neutral_of(url_sig, num_sig, sender_tags)
-        neutral = base[1]  # links, numbers, length, the sender: facts, not a category
-        tags = set(base[0]).union(*by_cat.values())
-        if "contact" in tags or "link" in tags or "contact_channel" in tags:
-            tags.add("contact_any")
-            neutral = base[2]
-        tags.update(sender_tags)
-        # co-occurrence rules, in file order: which fire depends only on the tags (and the
-        # rules too far apart), which many signatures share, so that is cached on its own.
-        rule_key = (frozenset(tags), far)
-        got = self._fired.get(rule_key)
-        if got is None:
-            got = remember(self._fired, rule_key, self._fire(tags, far), _DECISION_CACHE_SIZE)
-        fired_rows, floor, after = got
+        # Scores and tags per category of the rows found, summed in the order found, and the
+        # rules that fire: in C over bit masks (fraudnum._smsrows.TagRules).
+        scores, by_cat, union = self._tally.tally(found)
+        base, neutral, with_contact = self._neutral_of(url_sig, num_sig, sender_tags)
+        tags = base | union  # base: links, numbers, length, the sender: facts, not a category
+        if tags & self._contact_trigger:
+            tags |= self._contact_any
+            neutral = with_contact
+        # co-occurrence rules, in file order (a candidate holds its first tag by name).
+        fired_rows, floor, after = self._tally.fire(tags, far)
         combos, combo_cat = self._combos, self._combo_cat
         for i in fired_rows:  # in firing order, as the scores were always summed
             if combo_cat[i] >= 0:
@@ -663,7 +674,7 @@ class SmsEngine:
             if scores[i] >= threshold:
                 category = cat_enum
                 break
-        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in after
+        unverified_warning = category is SmsCategory.NORMAL and bool(after & self._claims_warning)
         if unverified_warning:
             category = SmsCategory.WARNING
             risk = Risk.LOW
@@ -684,7 +695,7 @@ class SmsEngine:
             i, threshold, low_weight, low_rank = cap
             if scores[i] - low_weight < threshold:
                 risk = _RISKS[low_rank]
-        if floor > _RANK[risk] and (spam or "port_link" in after):
+        if floor > _RANK[risk] and (spam or after & self._port_link):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
@@ -692,19 +703,21 @@ class SmsEngine:
         decided = _NAME[category]
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
-        empty: frozenset[str] = frozenset()
-        shown = set(neutral)
-        shown |= by_cat.get(_WARNING, empty)
+        shown = by_cat[_WARNING] | rule_shown
         if spam:
-            shown |= by_cat.get(_SIGNAL, empty)
+            shown |= by_cat[_SIGNAL]
         if decided in _CAT_INDEX:
-            shown |= by_cat.get(_CAT_INDEX[decided], empty)
-        if rule_shown:
-            shown |= rule_shown
+            shown |= by_cat[_CAT_INDEX[decided]]
+        shown_key = (neutral, shown)
+        shown_tags = self._shown.get(shown_key)
+        if shown_tags is None:
+            names = self._tag_names
+            shown_tags = tuple(sorted(neutral.union(names[n] for n in _set_bits(shown))))
+            remember(self._shown, shown_key, shown_tags, _DECISION_CACHE_SIZE)
         return (
             category,
             risk,
-            tuple(sorted(shown)),
+            shown_tags,
             tuple(zip(_SCORED, scores[:4], strict=True)),
             codes,
             unverified_warning,
@@ -745,17 +758,20 @@ class SmsEngine:
             for tag in req:
                 extra |= self._extra_of[tag]
             codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
-        return frozenset(shown), tuple(codes), self._cap(category, risk, fired)
+        bit = self._bit
+        mask = sum(bit[t] for t in shown)
+        return mask, tuple(codes), self._cap(category, risk, fired)
 
     def _neutral_of(
         self,
         url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
         num_sig: int,
         sender_tags: tuple[str, ...],
-    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """The tags of the links and signals, the neutral ones, and those with contact_any.
+    ) -> tuple[int, frozenset[str], frozenset[str]]:
+        """The tags of the links, signals and sender (as a mask), their names, and with contact_any.
 
-        The neutral tags add the sender's; the last adds ``contact_any`` (cached per key).
+        Only tags with a bit are in the mask (a link flag no rule names has none); the
+        names hold them all, and the last adds ``contact_any`` (cached per key).
         """
         key = (url_sig, num_sig, sender_tags)
         got = self._neutral.get(key)
@@ -770,37 +786,11 @@ class SmsEngine:
         for signal, tag in SIGNAL_TAGS:
             if num_sig & signal:
                 tags.add(tag)
-        neutral = set(tags)
-        neutral.update(sender_tags)
-        got = (frozenset(tags), frozenset(neutral), frozenset({*neutral, "contact_any"}))
+        tags.update(sender_tags)
+        bit = self._bit
+        mask = sum(bit[t] for t in tags if t in bit)
+        got = (mask, frozenset(tags), frozenset({*tags, "contact_any"}))
         return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
-
-    def _fire(
-        self, tags: set[str], far: tuple[int, ...]
-    ) -> tuple[tuple[int, ...], int, frozenset[str]]:
-        """The rules that fire on ``tags`` (in file order), the risk floor, the tags after.
-
-        A rule is a candidate when the tags hold its first required tag (by name); the tags
-        a rule adds are visible to the candidates after it. ``tags`` is updated in place.
-        """
-        fired: list[int] = []
-        floor = 0
-        by_tag = self._combos_by_tag
-        candidates: set[int] = set()
-        for tag in tags:
-            idx = by_tag.get(tag)
-            if idx is not None:
-                candidates.update(idx)
-        if candidates:
-            req, absent, adds = self._combo_req, self._combo_absent, self._combo_tags
-            combo_rank = self._combo_rank
-            for i in sorted(candidates):
-                if req[i] <= tags and absent[i].isdisjoint(tags) and i not in far:
-                    fired.append(i)
-                    if combo_rank[i] > floor:
-                        floor = combo_rank[i]
-                    tags.update(adds[i])
-        return tuple(fired), floor, frozenset(tags)
 
     def _proximity(
         self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
@@ -1187,6 +1177,16 @@ def _pool_rows(
                 hit |= have & rows
         out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
     return tuple(out)
+
+
+def _set_bits(mask: int) -> list[int]:
+    """The ids of the bits set in ``mask``, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
 
 
 def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
