@@ -111,6 +111,7 @@ def test_compiled_tables_equal_the_twin_and_the_oracle(table, data):
     for c in range(N_CATS):
         assert masks[c] == _bits(t for v in found if rows[v][0] == c for t in rows[v][2])
     assert union == _bits(t for v in found for t in rows[v][2])
+    assert a.ids(union) == b.ids(union) == sorted({t for v in found for t in rows[v][2]})
     tags = set(data.draw(st.lists(st.integers(0, n_tags - 1), max_size=20)))
     far = set(data.draw(st.lists(st.integers(0, len(rules) + 2), max_size=3)))
     fired_a = a.fire(_bits(tags), far)
@@ -162,6 +163,8 @@ def test_bad_input_is_a_clear_error(impl):
         t.fire(1 << 2, ())
     with pytest.raises(ValueError, match="out of range"):
         t.fire(-1, ())
+    with pytest.raises(ValueError, match="out of range"):
+        t.ids(1 << 2)
     with pytest.raises(ValueError, match="out of range"):
         impl([0], [1.0], [[2]], 1, 2, [])
     with pytest.raises(ValueError, match="out of range"):

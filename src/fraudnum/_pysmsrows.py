@@ -397,6 +397,12 @@ class TagRules:
     def __len__(self) -> int:
         return len(self._require)
 
+    def ids(self, mask: int) -> list[int]:
+        """The tag ids set in ``mask``, ascending."""
+        if mask < 0 or mask >> self._n_tags:
+            raise ValueError("a tag id is out of range")
+        return [t for t in range(mask.bit_length()) if mask >> t & 1]
+
     def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
         """Per category the summed weight and the tags of ``rows``, and all their tags."""
         cat, weight, row_mask, n = self._row_cat, self._weight, self._row_mask, len(self._row_cat)

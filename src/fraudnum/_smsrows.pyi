@@ -72,6 +72,8 @@ class TagRules:
         n_tags: int,
         rules: Sequence[tuple[Sequence[int], Sequence[int], Sequence[int], int]],
     ) -> None: ...
+    def ids(self, mask: int) -> list[int]:
+        """The tag ids set in ``mask``, ascending."""
     def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
         """Per category the summed weight and the tags of ``rows``, and all their tags."""
     def fire(self, tags: int, far: Collection[int]) -> tuple[tuple[int, ...], int, int]:

@@ -638,6 +638,27 @@ cdef class TagRules:
             out = (out << 64) | words[k]
         return out
 
+    def ids(self, mask):
+        """The tag ids set in ``mask``, ascending."""
+        cdef int w = self._words, k, b
+        cdef uint64_t word
+        cdef list out = []
+        if mask < 0 or mask >> self._n_tags:
+            raise ValueError("a tag id is out of range")
+        rest = mask
+        for k in range(w):
+            if not rest:
+                break
+            word = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
+            rest = rest >> 64
+            b = 0
+            while word:
+                if word & 1:
+                    out.append(k * 64 + b)
+                word >>= 1
+                b += 1
+        return out
+
     def tally(self, rows):
         """Per category the summed weight and the tags of ``rows``, and all their tags."""
         cdef int w = self._words, n_cats = self._n_cats, k

@@ -712,7 +712,7 @@ class SmsEngine:
         shown_tags = self._shown.get(shown_key)
         if shown_tags is None:
             names = self._tag_names
-            shown_tags = tuple(sorted(neutral.union(names[n] for n in _set_bits(shown))))
+            shown_tags = tuple(sorted(neutral.union([names[n] for n in self._tally.ids(shown)])))
             remember(self._shown, shown_key, shown_tags, _DECISION_CACHE_SIZE)
         return (
             category,
@@ -1177,16 +1177,6 @@ def _pool_rows(
                 hit |= have & rows
         out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
     return tuple(out)
-
-
-def _set_bits(mask: int) -> list[int]:
-    """The ids of the bits set in ``mask``, ascending."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
