@@ -374,6 +374,11 @@ class SmsEngine:
         ] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
+        # Per signature (and kinds of the links reported): _planned's rows and order.
+        self._layouts: dict[
+            object,
+            tuple[tuple[_Pooled, ...], tuple[_Item, ...], tuple[_Item, ...], tuple[str, ...]],
+        ] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
@@ -545,6 +550,7 @@ class SmsEngine:
             windows,
             chat if num_sig & _CONVERSATION else (),
             note,
+            key,
         )
         return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
 
@@ -561,14 +567,17 @@ class SmsEngine:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
-        pooled = _pool_rows(found, self._rows_of_tag, codes)
+        pooled, order, counter_order, _codes = self._planned(
+            key, category, found, codes, urls, numbers, unverified_warning
+        )
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
-        reasons, counter = self._reasons(
-            text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
-        )
+        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+        reasons = [build(item) for item in order]
+        counter = [build(item) for item in counter_order]
         if chat and category is not SmsCategory.NORMAL:
             self._point_at_turns(chat, reasons)
         if note is not None:
@@ -588,6 +597,7 @@ class SmsEngine:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> tuple[str, ...]:
         """The codes :meth:`_explain` gives, in order, without building its reasons.
 
@@ -596,14 +606,13 @@ class SmsEngine:
         that is not normal gets the turn pointer only where its deciding reason has spans
         inside the turns: its reasons are built up to the first with spans, no further.
         """
+        pooled, order, _counter, ordered = self._planned(
+            key, category, found, codes, urls, numbers, unverified_warning
+        )
         if chat and category is not SmsCategory.NORMAL:
             # The turn pointer follows the first reason with spans: build reasons up to it.
-            pooled = _pool_rows(found, self._rows_of_tag, codes)
             if category is not SmsCategory.WARNING:
                 windows = {**self._turn_windows(chat, found, pooled), **windows}
-            order, _counter = self._layout(
-                category, found, pooled, urls, numbers, unverified_warning
-            )
             build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
             spans: tuple[tuple[int, int], ...] = ()
             for item in order:
@@ -611,14 +620,37 @@ class SmsEngine:
                 if spans:
                     break
             if self._turns_at(chat, spans) and "sms_turn" in self._templates:
-                order.insert(1, ("sms_turn", _ITEM_FIXED, 0))
-        else:
-            order, _counter = self._layout(
-                category, found, codes, urls, numbers, unverified_warning
-            )
+                ordered = (ordered[0], "sms_turn", *ordered[1:])
         if note is not None:
-            return (*[item[0] for item in order], note.code)
-        return tuple([item[0] for item in order])
+            return (*ordered, note.code)
+        return ordered
+
+    def _planned(
+        self,
+        key: _Signature,
+        category: SmsCategory,
+        found: Mapping[int, object],
+        codes: tuple[_Code, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        unverified_warning: bool,
+    ) -> tuple[tuple[_Pooled, ...], tuple[_Item, ...], tuple[_Item, ...], tuple[str, ...]]:
+        """The rule reasons with their rows, the order of reasons and counter signals, the codes.
+
+        All of it follows from the signature the verdict was decided on (the rows found in
+        their order, the kinds of link and number, the sender, the rules too far apart) and
+        the kinds of the links reported, so it is made once per such key (:meth:`_layout`,
+        :func:`_pool_rows`) and shared by the verdicts whose reasons or codes are read; the
+        spans and texts are each verdict's own.
+        """
+        lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
+        got = self._layouts.get(lkey)
+        if got is None:
+            pooled = _pool_rows(found, self._rows_of_tag, codes)
+            order, counter = self._layout(category, found, codes, urls, numbers, unverified_warning)
+            got = (pooled, tuple(order), tuple(counter), tuple([item[0] for item in order]))
+            remember(self._layouts, lkey, got, _DECISION_CACHE_SIZE)
+        return got
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -917,32 +949,6 @@ class SmsEngine:
             return Risk.MEDIUM, t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh)
         return risk, None
 
-    def _reasons(
-        self,
-        text: str,
-        category: SmsCategory,
-        found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[_Pooled, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        unverified_warning: bool,
-        windows: Mapping[str, tuple[int, int]] | None = None,
-    ) -> tuple[list[Reason], list[Reason]]:
-        """The reasons, what decided first, and the counter signals.
-
-        Reasons that argued for the verdict come first, by their weight toward it (a rule's
-        weight, a phrase group's summed weight); then the neutral facts (cues, links,
-        numbers). Rules and phrase groups that argued for another category are counter
-        signals, never reasons. A proximity rule reports the spans of the window where its
-        families met (``windows``, by reason code), not every occurrence in the text.
-        """
-        order, counter_order = self._layout(
-            category, found, pooled, urls, numbers, unverified_warning
-        )
-        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
-        return [build(item) for item in order], [build(item) for item in counter_order]
-
     def _builder(
         self,
         text: str,
@@ -1009,7 +1015,7 @@ class SmsEngine:
     ) -> tuple[list[_Item], list[_Item]]:
         """The reasons and the counter signals in order, each as (code, kind, argument).
 
-        What :meth:`_reasons` builds and :meth:`_codes` reads, so the codes of a verdict are
+        What :meth:`_explain` builds and :meth:`_codes` reads, so the codes of a verdict are
         known without its texts and spans, and the two never disagree. Reasons that argued for
         the verdict come first, by their weight toward it (a rule's weight, a phrase group's
         summed weight); then the neutral facts (cues, links, numbers). Rules and phrase groups
@@ -1125,6 +1131,7 @@ class _Explanation:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> None:
         self._engine = engine
         self._args = (
@@ -1139,6 +1146,7 @@ class _Explanation:
             windows,
             chat,
             note,
+            key,
         )
 
     def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
