@@ -150,6 +150,9 @@ _Item = tuple[str, int, int]
 _ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD, _ITEM_FIXED = (
     range(7)
 )
+# What _planned keeps per signature: the rule reasons with their rows (None until reasons
+# are built), the order of the reasons and of the counter signals, and the codes.
+_Layout = list[Any]
 _Plan = tuple[int, tuple[_Code, ...], tuple[int, float, float, int] | None]  # tags as a mask
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
@@ -375,10 +378,7 @@ class SmsEngine:
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         # Per signature (and kinds of the links reported): _planned's rows and order.
-        self._layouts: dict[
-            object,
-            tuple[tuple[_Pooled, ...], tuple[_Item, ...], tuple[_Item, ...], tuple[str, ...]],
-        ] = {}
+        self._layouts: dict[object, _Layout] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
@@ -570,9 +570,10 @@ class SmsEngine:
         key: _Signature,
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
-        pooled, order, counter_order, _codes = self._planned(
-            key, category, found, codes, urls, numbers, unverified_warning
-        )
+        plan = self._planned(key, category, found, codes, urls, numbers, unverified_warning)
+        pooled: tuple[_Pooled, ...] = plan[0]
+        order: tuple[_Item, ...] = plan[1]
+        counter_order: tuple[_Item, ...] = plan[2]
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
         build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
@@ -606,10 +607,14 @@ class SmsEngine:
         that is not normal gets the turn pointer only where its deciding reason has spans
         inside the turns: its reasons are built up to the first with spans, no further.
         """
-        pooled, order, _counter, ordered = self._planned(
-            key, category, found, codes, urls, numbers, unverified_warning
+        chatting = bool(chat) and category is not SmsCategory.NORMAL
+        plan = self._planned(
+            key, category, found, codes, urls, numbers, unverified_warning, chatting
         )
-        if chat and category is not SmsCategory.NORMAL:
+        pooled: tuple[_Pooled, ...] = plan[0]
+        order: tuple[_Item, ...] = plan[1]
+        ordered: tuple[str, ...] = plan[3]
+        if chatting:
             # The turn pointer follows the first reason with spans: build reasons up to it.
             if category is not SmsCategory.WARNING:
                 windows = {**self._turn_windows(chat, found, pooled), **windows}
@@ -634,22 +639,25 @@ class SmsEngine:
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
         unverified_warning: bool,
-    ) -> tuple[tuple[_Pooled, ...], tuple[_Item, ...], tuple[_Item, ...], tuple[str, ...]]:
+        rows: bool = True,
+    ) -> _Layout:
         """The rule reasons with their rows, the order of reasons and counter signals, the codes.
 
         All of it follows from the signature the verdict was decided on (the rows found in
         their order, the kinds of link and number, the sender, the rules too far apart) and
         the kinds of the links reported, so it is made once per such key (:meth:`_layout`,
         :func:`_pool_rows`) and shared by the verdicts whose reasons or codes are read; the
-        spans and texts are each verdict's own.
+        spans and texts are each verdict's own. The rows are found only when ``rows`` asks
+        for them (None until then: reading the codes needs none).
         """
         lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
         got = self._layouts.get(lkey)
         if got is None:
-            pooled = _pool_rows(found, self._rows_of_tag, codes)
             order, counter = self._layout(category, found, codes, urls, numbers, unverified_warning)
-            got = (pooled, tuple(order), tuple(counter), tuple([item[0] for item in order]))
+            got = [None, tuple(order), tuple(counter), tuple([item[0] for item in order])]
             remember(self._layouts, lkey, got, _DECISION_CACHE_SIZE)
+        if rows and got[0] is None:  # the rows only when reasons are built (not for codes)
+            got[0] = _pool_rows(found, self._rows_of_tag, codes)
         return got
 
     def _decided(self, key: _Signature) -> _Decision:
