@@ -183,3 +183,52 @@ def test_tables_pickle(impl):
     assert u.tally([1, 0]) == t.tally([1, 0])
     assert u.fire(1, ()) == t.fire(1, ()) == ((0,), 2, 1 | 1 << 70)
     assert len(u) == len(t) == 1
+
+
+# -- the spans a reason reports -----------------------------------------------------------
+
+POOL_IMPLS = [
+    pytest.param(
+        None if COMPILED is None else _smsrows.pool_spans,
+        id="compiled",
+        marks=pytest.mark.skipif(COMPILED is None, reason=""),
+    ),
+    pytest.param(_pysmsrows.pool_spans, id="reference"),
+]
+span = st.tuples(st.integers(0, 30), st.integers(0, 6)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 6), st.lists(span, max_size=6), max_size=6),
+    st.data(),
+    st.none() | span,
+    st.lists(st.lists(span, max_size=4), max_size=3),
+    st.integers(0, 20),
+)
+def test_compiled_span_pool_equals_the_twin_and_the_set_oracle(found, data, window, extra, most):
+    """pool_spans pools, filters by the window, adds the extras, sorts and bounds alike."""
+    rows = data.draw(st.lists(st.sampled_from(sorted(found)), max_size=5) if found else st.just([]))
+    got = _smsrows.pool_spans(found, rows, window, extra, most)
+    assert got == _pysmsrows.pool_spans(found, rows, window, extra, most)
+    acc = {sp for v in rows for sp in found[v]}
+    if window is not None:
+        acc = {sp for sp in acc if window[0] <= sp[0] and sp[1] <= window[1]} or acc
+    acc.update(sp for spans in extra for sp in spans)
+    assert got == tuple(sorted(acc))[:most]
+
+
+@pytest.mark.parametrize("pool", POOL_IMPLS)
+def test_span_pool_keeps_the_window_unless_it_is_empty(pool):
+    """Inside the window when some span is; all of them when none is; extras always."""
+    found = {0: [(5, 7), (1, 3)], 1: [(1, 3), (20, 22)]}
+    assert pool(found, [0, 1], None, (), 16) == ((1, 3), (5, 7), (20, 22))
+    assert pool(found, [0, 1], (4, 10), [[(30, 31)]], 16) == ((5, 7), (30, 31))
+    assert pool(found, [1], (4, 10), (), 16) == ((1, 3), (20, 22))
+    assert pool(found, [0, 1], None, (), 2) == ((1, 3), (5, 7))
+    assert pool(found, [], None, [[(2, 3)], iter([(0, 1)])], 16) == ((0, 1), (2, 3))
+    with pytest.raises(KeyError):
+        pool(found, [2], None, (), 16)
+    with pytest.raises(ValueError, match="limit"):
+        pool(found, [0], None, (), -1)

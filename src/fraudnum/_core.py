@@ -34,6 +34,7 @@ __all__ = [
     "RowFilter",
     "TagRules",
     "canon",
+    "pool_spans",
 ]
 
 _CHOICES = ("auto", "compiled", "python")
@@ -79,7 +80,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules
+    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -94,6 +95,7 @@ else:
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
+    pool_spans = _compiled_smsrows.pool_spans
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

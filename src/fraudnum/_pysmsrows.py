@@ -35,7 +35,7 @@ import re
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 _AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
@@ -443,3 +443,29 @@ def _mask(ids: Iterable[int]) -> int:
     for t in ids:
         out |= 1 << t
     return out
+
+
+def pool_spans(
+    found: Mapping[int, Sequence[tuple[int, int]]],
+    rows: Iterable[int],
+    window: tuple[int, int] | None,
+    extra: Iterable[Iterable[tuple[int, int]]],
+    limit: int,
+) -> tuple[tuple[int, int], ...]:
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded.
+
+    With a ``window`` (start, end), only the spans inside it, unless none is; then the spans
+    of ``extra`` (links, numbers) are added. Each span once, in (start, end) order.
+    """
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    acc: set[tuple[int, int]] = set()
+    for v in rows:
+        acc.update(found[v])
+    if window is not None:
+        ws, we = window
+        acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+    for spans in extra:
+        acc.update(spans)
+    out = sorted(acc)
+    return tuple(out[:limit])

@@ -3,7 +3,7 @@
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
@@ -80,3 +80,12 @@ class TagRules:
         """The rules that fire on ``tags`` (in order), their highest rank, the tags after."""
     def __len__(self) -> int: ...
     def __reduce__(self) -> tuple[type[TagRules], tuple[object, ...]]: ...
+
+def pool_spans(
+    found: Mapping[int, Sequence[tuple[int, int]]],
+    rows: Iterable[int],
+    window: tuple[int, int] | None,
+    extra: Iterable[Iterable[tuple[int, int]]],
+    limit: int,
+) -> tuple[tuple[int, int], ...]:
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded."""

@@ -10,13 +10,14 @@ the text's length before a code point is read. Pickling stores the facts and reb
 
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from libc.stdint cimport int32_t, uint32_t, uint64_t, uint8_t
 from libc.stdlib cimport qsort
 from libc.string cimport memset
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -750,3 +751,93 @@ cdef class TagRules:
         finally:
             PyMem_Free(start)
             PyMem_Free(skip)
+
+
+cdef struct PooledSpan:
+    Py_ssize_t start
+    Py_ssize_t end
+    PyObject* span  # borrowed: kept alive by the lists the caller passed
+
+
+cdef int _cmp_spans(const void* a, const void* b) noexcept nogil:
+    cdef const PooledSpan* x = <const PooledSpan*>a
+    cdef const PooledSpan* y = <const PooledSpan*>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    return 0
+
+
+def pool_spans(found, rows, window, extra, Py_ssize_t limit):
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded.
+
+    Same as the twin's (see fraudnum._pysmsrows.pool_spans).
+    """
+    cdef list groups = []
+    cdef list extras = []
+    cdef Py_ssize_t n = 0, n_rows, i, j, k, m, ws = 0, we = 0, inside = 0
+    cdef PooledSpan* buf = NULL
+    cdef bint windowed = window is not None
+    cdef tuple span
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    for v in rows:
+        lst = found[v]
+        groups.append(lst)
+        n += len(lst)
+    n_rows = n
+    for spans in extra:
+        lst = spans if isinstance(spans, (list, tuple)) else list(spans)
+        extras.append(lst)
+        n += len(lst)
+    if windowed:
+        ws, we = window
+    buf = <PooledSpan*>PyMem_Malloc((n or 1) * sizeof(PooledSpan))
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        k = 0
+        for lst in groups:
+            for obj in lst:
+                if k >= n_rows:
+                    raise RuntimeError("found changed while it was read")
+                span = <tuple?>obj
+                buf[k].start, buf[k].end = span
+                buf[k].span = <PyObject*>span
+                if windowed and ws <= buf[k].start and buf[k].end <= we:
+                    inside += 1
+                k += 1
+        m = k
+        if windowed and inside:
+            # only the spans inside the window (when some are)
+            j = 0
+            for i in range(m):
+                if ws <= buf[i].start and buf[i].end <= we:
+                    buf[j] = buf[i]
+                    j += 1
+            m = j
+        for lst in extras:
+            for obj in lst:
+                if m >= n:
+                    raise RuntimeError("extra changed while it was read")
+                span = <tuple?>obj
+                buf[m].start, buf[m].end = span
+                buf[m].span = <PyObject*>span
+                m += 1
+        qsort(buf, m, sizeof(PooledSpan), _cmp_spans)
+        j = 0
+        for i in range(m):
+            if j and buf[j - 1].start == buf[i].start and buf[j - 1].end == buf[i].end:
+                continue
+            if j >= limit:
+                break
+            buf[j] = buf[i]
+            j += 1
+        out = PyTuple_New(j)
+        for i in range(j):
+            Py_INCREF(<object>buf[i].span)
+            PyTuple_SET_ITEM(out, i, <object>buf[i].span)
+        return out
+    finally:
+        PyMem_Free(buf)

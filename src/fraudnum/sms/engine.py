@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules, pool_spans
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
@@ -970,25 +970,24 @@ class SmsEngine:
         """What builds each reason of :meth:`_layout`, with its texts and spans."""
         t = self._templates
         windows = windows or None
-        groups: dict[int, list[tuple[int, int]]] = {}
+        groups: dict[int, list[int]] = {}  # the rows found per category
         if found:
-            for v, spans in found.items():
-                g = groups.get(self._cat[v])
+            cat = self._cat
+            for v in found:
+                g = groups.get(cat[v])
                 if g is None:
-                    groups[self._cat[v]] = list(spans)
+                    groups[cat[v]] = [v]
                 else:
-                    g.extend(spans)
+                    g.append(v)
 
         def build(item: _Item) -> Reason:
             code, kind, arg = item
             if kind == _ITEM_RULE:
                 return self._rule_reason(pooled[arg], found, urls, numbers, evasions, windows)
             if kind == _ITEM_GROUP:
-                spans = sorted(set(groups[arg]))
-                if len(spans) > MAX_SPANS:
-                    del spans[MAX_SPANS:]
+                spans = pool_spans(found, groups[arg], None, (), MAX_SPANS)
                 words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-                return self._phrase_templates[arg].build_one(tuple(spans), "phrases", words)
+                return self._phrase_templates[arg].build_one(spans, "phrases", words)
             if kind == _ITEM_LINK:
                 u = urls[arg]
                 span = ((u.start, u.end),)
@@ -998,9 +997,9 @@ class SmsEngine:
             if kind == _ITEM_UNVERIFIED:
                 claims: list[tuple[int, int]] = []
                 tags = self._tags
-                for v, spans in found.items():
+                for v, row_spans in found.items():
                     if "claims_warning" in tags[v]:
-                        claims.extend(spans)
+                        claims.extend(row_spans)
                 return t[code].build(tuple(claims))
             if kind == _ITEM_CONTACT:
                 assert numbers is not None
@@ -1093,31 +1092,29 @@ class SmsEngine:
         by reason code), not every occurrence in the text.
         """
         code, required, rows, _supports, _weight, template, extra = pooled
-        acc = set(found[rows[0]]) if len(rows) == 1 else set().union(*map(found.__getitem__, rows))
-        if windows:
-            window = windows.get(code)
-            if window is not None:
-                ws, we = window
-                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+        window = windows.get(code) if windows else None
+        more: list[Sequence[tuple[int, int]]] = []
         if extra:
             if extra & _EXTRA_LINK:
+                links = []
                 for url in urls:
                     own = "link_official" if url.official else "link"
                     flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
                     if own in required or flagged:
-                        acc.add((url.start, url.end))
+                        links.append((url.start, url.end))
+                more.append(links)
             if numbers is not None:
                 if extra & _EXTRA_CONTACT:
-                    acc.update(numbers.contact)
+                    more.append(numbers.contact)
                 if extra & _EXTRA_CARD:
-                    acc.update(numbers.bank_card)
+                    more.append(numbers.bank_card)
             if evasions is not None:
                 if extra & _EXTRA_PINYIN:
-                    acc.update(evasions.pinyin)
+                    more.append(evasions.pinyin)
                 if extra & _EXTRA_DEPOSIT:
-                    acc.update(evasions.deposit)
-        spans = sorted(acc)
-        return template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
+                    more.append(evasions.deposit)
+        # Pooled, inside the window if any is, sorted and bounded: in C (fraudnum._smsrows).
+        return template.build(pool_spans(found, rows, window, more, MAX_SPANS))
 
 
 class _Explanation:
