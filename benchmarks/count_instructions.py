@@ -31,6 +31,8 @@ SMS (the realistic mix of ``benchmarks/sms_mix.py``; per message = (total - ``sm
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-scan  # automaton
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-pipeline
 
+``MODE@KIND`` runs one kind of text of the mix (``short`` SMS of 60-119 characters, ``script``
+of 120-240, ``chat`` of 4-10 turns); per message = (total - ``sms-none``) / the count it prints.
 The ``-uncached`` modes empty every decision cache of the engine before each message, so no
 signature is ever seen before: the cost of a text on its own (the mix's texts are distinct, but
 their signatures repeat, which the cached modes profit from).
@@ -105,6 +107,13 @@ def main(argv: list[str]) -> None:
             fraudnum.classify(s)
 
 
+def _kind(text: str) -> str:
+    """Which kind of text of the mix: a conversation (turns on lines), a script, a short SMS."""
+    if "\n" in text:
+        return "chat"
+    return "script" if len(text) >= 120 else "short"
+
+
 # The SMS engine's caches per signature (names of this and of earlier versions).
 _DECISION_CACHES = (
     "_decisions",
@@ -124,6 +133,10 @@ def _sms(n: int, what: str) -> None:
     from benchmarks.sms_mix import realistic_mix
 
     texts = realistic_mix(n, messages(n))
+    if "@" in what:  # one kind of text of the mix only: MODE@short, MODE@script, MODE@chat
+        what, kind = what.split("@")
+        texts = [t for t in texts if _kind(t) == kind]
+        print(f"{len(texts)} texts of kind {kind}", file=sys.stderr)
     clf = fraudnum.Classifier()
     pipe = user_pipeline()
     # Lazy loads (OpenCC's dictionaries, the SMS tables) happen on other texts first.

@@ -102,14 +102,15 @@ _SIGNAL: Final = _CAT_INDEX["signal"]
 _WARNING: Final = _CAT_INDEX["warning"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
-_DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
+_FRAUD, _ILLEGAL_CAT = SmsCategory.FRAUD, SmsCategory.ILLEGAL
+# Each category's position, so a per-message key holds an int (an enum hashes in Python).
+_CATEGORY_POS: Final = {c: n for n, c in enumerate(SmsCategory)}
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
-# Risk.rank and SmsCategory.value are properties: dicts on the per-message path.
-_RANK: Final = {r: r.rank for r in Risk}
+# SmsCategory.value is a property: a dict on the per-message path.
 _NAME: Final = {c: c.value for c in SmsCategory}
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
@@ -153,6 +154,9 @@ _ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD
 # What _planned keeps per signature: the rule reasons with their rows (None until reasons
 # are built), the order of the reasons and of the counter signals, and the codes.
 _Layout = list[Any]
+# A decided category for _decision: the category, its risk and the risk's rank, its phrase
+# category index (-1: none), whether it is spam, its position (SmsEngine._outcome).
+_Outcome = tuple[SmsCategory, Risk, int, int, bool, int]
 _Plan = tuple[int, tuple[_Code, ...], tuple[int, float, float, int] | None]  # tags as a mask
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
@@ -355,6 +359,14 @@ class SmsEngine:
         self._decide = tuple(
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
+        # What each outcome of the thresholds gives, worked out once: (category, its risk,
+        # the risk's rank, the category's phrase index or -1, spam, the category's position).
+        self._outcome_normal = self._outcome(SmsCategory.NORMAL, self._risk_of[SmsCategory.NORMAL])
+        self._outcome_warning = self._outcome(SmsCategory.WARNING, Risk.LOW)
+        self._outcomes = tuple(
+            (i, threshold, self._outcome(cat, self._risk_of[cat]))
+            for i, cat, threshold in self._decide
+        )
         # The illegal score below which the evasion rules cannot reach the threshold.
         illegal = self._policy.get(SmsCategory.ILLEGAL)
         lift = sum(
@@ -370,7 +382,7 @@ class SmsEngine:
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[_Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
-        self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
+        self._plans: dict[tuple[tuple[int, ...], int], _Plan] = {}
         self._neutral: dict[
             tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
             tuple[int, frozenset[str], frozenset[str]],
@@ -519,7 +531,8 @@ class SmsEngine:
         # illegal whose illegal score the evasion rules could lift over the threshold.
         evasions: Evasions | None = None
         if (
-            decision[0] not in _DECIDED
+            decision[0] is not _FRAUD
+            and decision[0] is not _ILLEGAL_CAT
             and decision[3][_SCORED_ILLEGAL][1] >= self._evasion_floor
             and not self._evasion_gate.isdisjoint(found)
         ):
@@ -708,46 +721,42 @@ class SmsEngine:
         for i in fired_rows:  # in firing order, as the scores were always summed
             if combo_cat[i] >= 0:
                 scores[combo_cat[i]] += combos[i].weight
-        # the category and the risk.
-        category = SmsCategory.NORMAL
-        for i, cat_enum, threshold in self._decide:
+        # the category and the risk: the first category by priority over its threshold.
+        outcome = self._outcome_normal
+        for i, threshold, reached in self._outcomes:
             if scores[i] >= threshold:
-                category = cat_enum
+                outcome = reached
                 break
-        unverified_warning = category is SmsCategory.NORMAL and bool(after & self._claims_warning)
+        unverified_warning = outcome is self._outcome_normal and bool(after & self._claims_warning)
         if unverified_warning:
-            category = SmsCategory.WARNING
-            risk = Risk.LOW
-        else:
-            risk = self._risk_of[category]
+            outcome = self._outcome_warning
+        category, risk, rank, decided, spam, pos = outcome
         # The reasons of the rules and the risk cap depend only on which rules fired and on
         # the verdict: cached.
-        plan_key = (fired_rows, category)
+        plan_key = (fired_rows, pos)
         plan = self._plans.get(plan_key)
         if plan is None:
             plan = self._plan([combos[i] for i in fired_rows], category, risk)
             remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
         rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
-        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
         if spam and cap is not None:
             # Reached only through rules of a lower risk than its category's (see _cap).
             i, threshold, low_weight, low_rank = cap
             if scores[i] - low_weight < threshold:
-                risk = _RISKS[low_rank]
-        if floor > _RANK[risk] and (spam or after & self._port_link):
+                risk, rank = _RISKS[low_rank], low_rank
+        if floor > rank and (spam or after & self._port_link):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
         # against spam. The rest argued for another category: counter signals.
-        decided = _NAME[category]
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
         shown = by_cat[_WARNING] | rule_shown
         if spam:
             shown |= by_cat[_SIGNAL]
-        if decided in _CAT_INDEX:
-            shown |= by_cat[_CAT_INDEX[decided]]
+        if decided >= 0:
+            shown |= by_cat[decided]
         shown_key = (neutral, shown)
         shown_tags = self._shown.get(shown_key)
         if shown_tags is None:
@@ -762,6 +771,13 @@ class SmsEngine:
             codes,
             unverified_warning,
         )
+
+    @staticmethod
+    def _outcome(category: SmsCategory, risk: Risk) -> _Outcome:
+        """What a decided category gives _decision (see ``_outcomes``)."""
+        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        decided = _CAT_INDEX.get(category.value, -1)
+        return category, risk, risk.rank, decided, spam, _CATEGORY_POS[category]
 
     def _plan(self, fired: Sequence[ComboRule], category: SmsCategory, risk: Risk) -> _Plan:
         """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
