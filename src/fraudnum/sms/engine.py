@@ -313,6 +313,12 @@ class SmsEngine:
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
+        # Per rule what _plan and _cap read: category, weight, reason, required tags, the
+        # mask of the tags it adds, the extra-span bits of its required tags, its category's
+        # priority (0 when it has none), its risk rank (-1: none).
+        self._rule_facts: tuple[
+            tuple[str, float, str, frozenset[str], int, int, int, int], ...
+        ] = ()
         # The decision on bit masks (fraudnum._smsrows.TagRules): every tag a phrase row or
         # a rule names, and those the engine tests, numbered in the order of their names (a
         # rule's lowest id is its first required tag by name, its candidate test).
@@ -349,6 +355,24 @@ class SmsEngine:
                 for r in self._combos
             ],
         )
+        facts = []
+        for r in self._combos:
+            extra = 0
+            for t in r.require:
+                extra |= self._extra_of[t]
+            facts.append(
+                (
+                    r.category,
+                    r.weight,
+                    r.reason,
+                    r.require,
+                    sum(bit[t] for t in set(r.tags)),
+                    extra,
+                    self._rank.get(r.category, 0),
+                    -1 if r.risk is None else r.risk.rank,
+                )
+            )
+        self._rule_facts = tuple(facts)
         # Sorted tag names per (neutral tag names, mask of the other tags shown).
         self._shown: dict[tuple[frozenset[str], int], tuple[str, ...]] = {}
         scored = [
@@ -736,7 +760,7 @@ class SmsEngine:
         plan_key = (fired_rows, pos)
         plan = self._plans.get(plan_key)
         if plan is None:
-            plan = self._plan([combos[i] for i in fired_rows], category, risk)
+            plan = self._plan(fired_rows, category, risk)
             remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
         rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
@@ -779,10 +803,11 @@ class SmsEngine:
         decided = _CAT_INDEX.get(category.value, -1)
         return category, risk, risk.rank, decided, spam, _CATEGORY_POS[category]
 
-    def _plan(self, fired: Sequence[ComboRule], category: SmsCategory, risk: Risk) -> _Plan:
+    def _plan(self, fired: Sequence[int], category: SmsCategory, risk: Risk) -> _Plan:
         """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
 
-        The cap is :meth:`_cap`'s (``risk``: the category's own risk).
+        ``fired``: the rules by position, in firing order. The cap is :meth:`_cap`'s
+        (``risk``: the category's own risk).
 
         What argued for the verdict: rules of its category adding to it, neutral rules
         (category none), and for a normal or warning verdict the rules that argued against
@@ -791,32 +816,29 @@ class SmsEngine:
         """
         decided = category.value
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        shown: set[str] = set()
-        pooled: dict[str, tuple[set[str], list[float]]] = {}
-        for rule in fired:
+        shown = 0
+        pooled: dict[str, tuple[set[str], list[float], list[int]]] = {}
+        facts = self._rule_facts
+        for i in fired:
+            rule_cat, weight, reason, require, adds, extra, priority, _rank = facts[i]
             # A rule against a category that would have outranked the verdict explains it
             # (why not fraud); against one below it (short_text on fraud), it is noise.
-            against = rule.weight < 0 and (
-                not spam or self._rank.get(rule.category, 0) < self._rank[decided]
-            )
-            supports = (
-                rule.category == "none" or (rule.category == decided and rule.weight > 0) or against
-            )
+            against = weight < 0 and (not spam or priority < self._rank[decided])
+            supports = rule_cat == "none" or (rule_cat == decided and weight > 0) or against
             if supports:
-                shown.update(rule.tags)
-            req, acc = pooled.setdefault(rule.reason, (set(), []))
-            req.update(rule.require)
+                shown |= adds
+            entry = pooled.get(reason)
+            if entry is None:
+                entry = pooled[reason] = (set(), [], [0])
+            entry[0].update(require)
+            entry[2][0] |= extra
             if supports:
-                acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        codes = []
-        for code, (req, acc) in pooled.items():
-            extra = 0
-            for tag in req:
-                extra |= self._extra_of[tag]
-            codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
-        bit = self._bit
-        mask = sum(bit[t] for t in shown)
-        return mask, tuple(codes), self._cap(category, risk, fired)
+                entry[1].append(max(weight, 0.0))  # what decided sorts before what explains
+        codes = [
+            (code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra[0])
+            for code, (req, acc, extra) in pooled.items()
+        ]
+        return shown, tuple(codes), self._cap(category, risk, fired)
 
     def _neutral_of(
         self,
@@ -935,7 +957,7 @@ class SmsEngine:
         return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
 
     def _cap(
-        self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
+        self, category: SmsCategory, risk: Risk, fired: Sequence[int]
     ) -> tuple[int, float, float, int] | None:
         """When a verdict is reached only through rules of a lower risk than its category's.
 
@@ -943,23 +965,25 @@ class SmsEngine:
         demand yet: fraud at medium) caps the verdict when, without those rules, the score would
         stay under the threshold; any other rule or phrase that decides keeps the category's risk.
         Returns the category's score index, its threshold, the summed weight of those rules and
-        the highest risk rank among them (the cap); None when no such rule fired.
+        the highest risk rank among them (the cap); None when no such rule fired (``fired``: the
+        rules by position, in firing order).
         """
         name = category.value
         if name not in _SCORED:
             return None
         rank = risk.rank
+        facts = self._rule_facts
         low = [
-            r
-            for r in fired
-            if r.category == name and r.weight > 0 and r.risk is not None and r.risk.rank < rank
+            facts[i]
+            for i in fired
+            if facts[i][0] == name and facts[i][1] > 0 and 0 <= facts[i][7] < rank
         ]
         if not low:
             return None
         i = _SCORED.index(name)
         threshold = next(thr for j, _, thr in self._decide if j == i)
-        top = max(r.risk.rank for r in low if r.risk is not None)
-        return i, threshold, sum(r.weight for r in low), top
+        top = max(f[7] for f in low)
+        return i, threshold, sum(f[1] for f in low), top
 
     def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
         """The risk after the sender's lists and verdict, and the reason that says so (last)."""
