@@ -44,7 +44,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 
 import fraudnum
 from benchmarks import Row, Timing, measure
-from benchmarks.sms_mix import evaluation_texts, realistic_mix
+from benchmarks.sms_mix import evaluation_texts, realistic_mix, text_kind
 from fraudnum._core import USING_EXTENSIONS, KeywordAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.sms.tables import builtin_phrases
@@ -373,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--lengths", action="store_true", help="only the cost a character, by text length"
     )
+    ap.add_argument(
+        "--kinds",
+        action="store_true",
+        help="also compare on each kind of text of the mix (short SMS, scripts, chats)",
+    )
     ns = ap.parse_args(argv)
     if ns.links:
         link_cost()
@@ -382,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     texts = messages(ns.n)
     sets = {"realistic mix": realistic_mix(ns.n, texts)}
+    if ns.kinds:
+        for kind in ("short", "script", "chat"):
+            sets[f"mix: {kind}"] = [t for t in sets["realistic mix"] if text_kind(t) == kind]
     if ns.data is not None:
         found = evaluation_texts(ns.data)
         sets.update(found)

@@ -107,13 +107,6 @@ def main(argv: list[str]) -> None:
             fraudnum.classify(s)
 
 
-def _kind(text: str) -> str:
-    """Which kind of text of the mix: a conversation (turns on lines), a script, a short SMS."""
-    if "\n" in text:
-        return "chat"
-    return "script" if len(text) >= 120 else "short"
-
-
 # The SMS engine's caches per signature (names of this and of earlier versions).
 _DECISION_CACHES = (
     "_decisions",
@@ -130,12 +123,12 @@ def _sms(n: int, what: str) -> None:
     """Classify ``n`` texts of the realistic SMS mix (or only scan them, or only pipe them)."""
     import fraudnum
     from benchmarks.bench_sms import messages, user_pipeline
-    from benchmarks.sms_mix import realistic_mix
+    from benchmarks.sms_mix import realistic_mix, text_kind
 
     texts = realistic_mix(n, messages(n))
     if "@" in what:  # one kind of text of the mix only: MODE@short, MODE@script, MODE@chat
         what, kind = what.split("@")
-        texts = [t for t in texts if _kind(t) == kind]
+        texts = [t for t in texts if text_kind(t) == kind]
         print(f"{len(texts)} texts of kind {kind}", file=sys.stderr)
     clf = fraudnum.Classifier()
     pipe = user_pipeline()
