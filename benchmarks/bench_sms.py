@@ -35,6 +35,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 from flashtext import KeywordProcessor
@@ -44,7 +45,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 
 import fraudnum
 from benchmarks import Row, Timing, measure
-from benchmarks.sms_mix import evaluation_texts, realistic_mix
+from benchmarks.sms_mix import evaluation_texts, realistic_mix, text_kind
 from fraudnum._core import USING_EXTENSIONS, KeywordAutomaton
 from fraudnum.folding import load_fold_table
 from fraudnum.sms.tables import builtin_phrases
@@ -173,6 +174,87 @@ def versus_pipeline(texts: Sequence[str], repeats: int) -> tuple[Timing, Timing,
                 fn(t)
             runs.append(time.perf_counter() - t0)
     return Timing(tuple(cold)), Timing(tuple(warm)), Timing(tuple(piped)), Timing(tuple(read))
+
+
+def chunked_ratios(texts: Sequence[str], repeats: int, chunk: int = 250) -> tuple[float, float]:
+    """Pipeline ÷ ``classify_sms`` (reasons unread, then read), interleaved chunk by chunk.
+
+    Each repeat takes two fresh classifiers and walks the texts in chunks of ``chunk``: the
+    chunk through ``classify_sms``, the same chunk through the pipeline, the same chunk through
+    the other classifier reading every verdict's reasons. Both sides of a ratio run within a few
+    milliseconds of each other, so a load that changes by the second hits them alike (on a
+    shared machine the whole-pass ratios of :func:`versus_pipeline` swing by 30-50%). Returns
+    the median over the repeats of (total pipeline time ÷ total classify time), unread and read.
+    """
+    pipe = user_pipeline()
+    for t in texts[:200]:
+        pipe(t)
+    unread: list[float] = []
+    read: list[float] = []
+    clock = time.perf_counter
+    for _ in range(repeats):
+        classify = fraudnum.Classifier().classify_sms
+        classify("")
+        other = fraudnum.Classifier().classify_sms
+        other("")
+        c_time = p_time = r_time = 0.0
+        gc.collect()
+        for i in range(0, len(texts), chunk):
+            part = texts[i : i + chunk]
+            t0 = clock()
+            for t in part:
+                classify(t)
+            t1 = clock()
+            for t in part:
+                pipe(t)
+            t2 = clock()
+            for t in part:
+                other(t).reasons  # noqa: B018
+            t3 = clock()
+            c_time += t1 - t0
+            p_time += t2 - t1
+            r_time += t3 - t2
+        unread.append(p_time / c_time)
+        read.append(p_time / r_time)
+    return statistics.median(unread), statistics.median(read)
+
+
+def decision_cost(n: int = 3_000, repeats: int = 5) -> None:
+    """Print what deciding a signature costs: replaying those ``n`` texts of the mix decided.
+
+    The signatures the texts of the mix decide are recorded on a fresh classifier, then each is
+    decided again, with the rule and plan caches as they were left, and with them emptied before
+    each decision (best of ``repeats``).
+    """
+    texts = realistic_mix(n, messages(n))
+    clf = fraudnum.Classifier()
+    clf.classify_sms("")
+    engine = clf._sms_engine()
+    keys: list[Any] = []
+    decide = engine._decision
+
+    def record(*key: Any) -> Any:
+        keys.append(key)
+        return decide(*key)
+
+    engine._decision = record  # type: ignore[method-assign,assignment]
+    for t in texts:
+        clf.classify_sms(t)
+    engine._decision = decide  # type: ignore[method-assign]
+    names = ("_plans", "_fired", "_shown", "_neutral")
+    caches = [getattr(engine, name) for name in names if isinstance(getattr(engine, name, 0), dict)]
+    print(f"{len(keys)} signatures decided by {n} texts of the mix")
+    for label, empty in (("rule and plan caches as left", False), ("emptied each time", True)):
+        best = float("inf")
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for key in keys:
+                if empty:
+                    for cache in caches:
+                        cache.clear()
+                decide(*key)
+            best = min(best, time.perf_counter() - t0)
+        print(f"{label:30} {best / len(keys) * 1e6:7.2f} us a decision")
 
 
 def _mix_rows(table: str, texts: Sequence[str], repeats: int) -> list[Row]:
@@ -373,6 +455,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--lengths", action="store_true", help="only the cost a character, by text length"
     )
+    ap.add_argument(
+        "--decisions", action="store_true", help="only what deciding a new signature costs"
+    )
+    ap.add_argument(
+        "--chunked",
+        action="store_true",
+        help="ratios only, classify and pipeline interleaved chunk by chunk (noisy machines)",
+    )
+    ap.add_argument(
+        "--kinds",
+        action="store_true",
+        help="also compare on each kind of text of the mix (short SMS, scripts, chats)",
+    )
     ns = ap.parse_args(argv)
     if ns.links:
         link_cost()
@@ -380,12 +475,28 @@ def main(argv: list[str] | None = None) -> int:
     if ns.lengths:
         length_cost()
         return 0
+    if ns.decisions:
+        decision_cost()
+        return 0
     texts = messages(ns.n)
     sets = {"realistic mix": realistic_mix(ns.n, texts)}
+    if ns.kinds:
+        for kind in ("short", "script", "chat"):
+            sets[f"mix: {kind}"] = [t for t in sets["realistic mix"] if text_kind(t) == kind]
     if ns.data is not None:
         found = evaluation_texts(ns.data)
         sets.update(found)
         sets["evaluation files, all"] = [t for v in found.values() for t in v]
+    if ns.chunked:
+        print("pipeline time / classify_sms time, interleaved in chunks of 250 texts (median)")
+        print(f"{'texts':24} {'n':>6} {'chars':>6} {'cold/pipe':>10} {'+reasons/pipe':>14}")
+        for name, mixed in sets.items():
+            ratio, ratio_read = chunked_ratios(mixed, ns.repeat)
+            print(
+                f"{name:24} {len(mixed):6} {statistics.mean(map(len, mixed)):6.0f}"
+                f" {ratio:9.2f}x {ratio_read:13.2f}x"
+            )
+        return 0
     print("classify_sms vs NFKC + OpenCC t2s + lower + pyahocorasick (500 phrases), same texts")
     print(f"{'texts':24} {'n':>6} {'chars':>6} {'cold msg/s':>11} {'warm msg/s':>11}", end="")
     print(f" {'pipeline':>10} {'cold/pipe':>9} {'+reasons/pipe':>13}")

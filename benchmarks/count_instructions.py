@@ -26,8 +26,16 @@ SMS (the realistic mix of ``benchmarks/sms_mix.py``; per message = (total - ``sm
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-reasons  # + reasons
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-codes  # + codes
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-arrow  # Arrow path
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-uncached
+    valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-reasons-uncached
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-scan  # automaton
     valgrind --tool=callgrind python benchmarks/count_instructions.py 5000 sms-pipeline
+
+``MODE@KIND`` runs one kind of text of the mix (``short`` SMS of 60-119 characters, ``script``
+of 120-240, ``chat`` of 4-10 turns); per message = (total - ``sms-none``) / the count it prints.
+The ``-uncached`` modes empty every decision cache of the engine before each message, so no
+signature is ever seen before: the cost of a text on its own (the mix's texts are distinct, but
+their signatures repeat, which the cached modes profit from).
 
 ``sms-none`` builds the same texts, the classifier's SMS machinery and the user's pipeline
 (NFKC + OpenCC t2s + pyahocorasick, see ``benchmarks/bench_sms.py``), warms both on 200 other
@@ -99,13 +107,29 @@ def main(argv: list[str]) -> None:
             fraudnum.classify(s)
 
 
+# The SMS engine's caches per signature (names of this and of earlier versions).
+_DECISION_CACHES = (
+    "_decisions",
+    "_plans",
+    "_fired",
+    "_shown",
+    "_neutral",
+    "_layouts",
+    "_near_todo",
+)
+
+
 def _sms(n: int, what: str) -> None:
     """Classify ``n`` texts of the realistic SMS mix (or only scan them, or only pipe them)."""
     import fraudnum
     from benchmarks.bench_sms import messages, user_pipeline
-    from benchmarks.sms_mix import realistic_mix
+    from benchmarks.sms_mix import realistic_mix, text_kind
 
     texts = realistic_mix(n, messages(n))
+    if "@" in what:  # one kind of text of the mix only: MODE@short, MODE@script, MODE@chat
+        what, kind = what.split("@")
+        texts = [t for t in texts if text_kind(t) == kind]
+        print(f"{len(texts)} texts of kind {kind}", file=sys.stderr)
     clf = fraudnum.Classifier()
     pipe = user_pipeline()
     # Lazy loads (OpenCC's dictionaries, the SMS tables) happen on other texts first.
@@ -127,6 +151,19 @@ def _sms(n: int, what: str) -> None:
         import fraudnum.arrow
 
         fraudnum.arrow.classify_sms(pa.array(texts, pa.string()), classifier=clf)
+    elif what in ("sms-uncached", "sms-reasons-uncached"):
+        # No signature seen before: every decision cache emptied before each message, so
+        # the count is what a text costs on its own (the sender cache aside; none is given).
+        engine = clf._sms_engine()
+        caches = [getattr(engine, name, None) for name in _DECISION_CACHES]
+        empties = [c.clear for c in caches if isinstance(c, dict)]
+        read = what == "sms-reasons-uncached"
+        for t in texts:
+            for empty in empties:
+                empty()
+            v = clf.classify_sms(t)
+            if read:
+                v.reasons  # noqa: B018
     elif what == "sms-scan":
         find_all = clf._sms_engine()._automaton.find_all
         for t in texts:

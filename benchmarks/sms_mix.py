@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-__all__ = ["conversation", "evaluation_texts", "realistic_mix", "script"]
+__all__ = ["conversation", "evaluation_texts", "realistic_mix", "script", "text_kind"]
 
 _ROLE = [
     "您好，这里是{city}市公安局刑侦支队，我是办案民警{name}警官，警号{d6}。",
@@ -183,3 +183,10 @@ def evaluation_texts(data: Path) -> dict[str, list[str]]:
             texts = [t.replace("\\n", "\n") for t in texts]
         out[name] = texts
     return out
+
+
+def text_kind(text: str) -> str:
+    """The kind of a text of the mix: ``chat`` (turns on lines), ``script`` (120+), ``short``."""
+    if "\n" in text:
+        return "chat"
+    return "script" if len(text) >= 120 else "short"

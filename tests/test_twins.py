@@ -30,6 +30,7 @@ PAIRS = [
     ),
     ("_smsrows.pyi", "RowFilter", _smsrows.RowFilter, _pysmsrows.RowFilter),
     ("_smsrows.pyi", "NearRules", _smsrows.NearRules, _pysmsrows.NearRules),
+    ("_smsrows.pyi", "TagRules", _smsrows.TagRules, _pysmsrows.TagRules),
 ]
 
 

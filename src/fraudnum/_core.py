@@ -32,7 +32,9 @@ __all__ = [
     "KeywordAutomaton",
     "NearRules",
     "RowFilter",
+    "TagRules",
     "canon",
+    "pool_spans",
 ]
 
 _CHOICES = ("auto", "compiled", "python")
@@ -78,7 +80,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter
+    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -92,6 +94,8 @@ else:
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
+    TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
+    pool_spans = _compiled_smsrows.pool_spans
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
-__all__ = ["NearRules", "RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 _AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
@@ -310,3 +310,162 @@ def _window(
                 lo += 1
             return seq[lo][1], max(e for _u, _s2, e, _t in seq[lo : hi + 1])
     return None
+
+
+class TagRules:
+    """The tags and weights of the phrase rows and the co-occurrence rules, as bit masks.
+
+    A tag is a bit (``1 << id``); a set of tags is an ``int``. The SMS engine numbers its
+    tags in the order of their names, so the lowest id a rule requires is its first
+    required tag by name.
+
+    :meth:`tally` sums the weights of the rows found per category (in the order given, so
+    each score is the same float whichever implementation adds it) and unites their tags
+    per category. :meth:`fire` applies the rules in order: a rule is a candidate when the
+    tags given hold its lowest required id; a candidate fires when the tags (with those the
+    rules fired before it added) hold all it requires, none it forbids, and it is not in
+    ``far``; it then adds its tags.
+
+    Args:
+        row_cat: per phrase row, its category index (``0 <= cat < n_cats``).
+        row_weight: per phrase row, its weight.
+        row_tags: per phrase row, its tag ids (``0 <= id < n_tags``).
+        n_cats: how many categories there are.
+        n_tags: how many tags there are.
+        rules: per rule, the ids it requires (at least one), those it forbids, those it
+            adds, and its risk rank (any ``int``; :meth:`fire` reports the highest above 0).
+    """
+
+    __slots__ = (
+        "_absent",
+        "_adds",
+        "_args",
+        "_first",
+        "_n_cats",
+        "_n_tags",
+        "_rank",
+        "_require",
+        "_row_cat",
+        "_row_mask",
+        "_weight",
+    )
+
+    def __init__(
+        self,
+        row_cat: Sequence[int],
+        row_weight: Sequence[float],
+        row_tags: Sequence[Sequence[int]],
+        n_cats: int,
+        n_tags: int,
+        rules: Sequence[tuple[Sequence[int], Sequence[int], Sequence[int], int]],
+    ) -> None:
+        if not len(row_cat) == len(row_weight) == len(row_tags):
+            raise ValueError("every per-row sequence must have one item per row")
+        if n_cats < 1 or n_tags < 0:
+            raise ValueError("n_cats must be at least 1 and n_tags not negative")
+        self._n_cats, self._n_tags = int(n_cats), int(n_tags)
+        self._row_cat = tuple(int(c) for c in row_cat)
+        if any(not 0 <= c < self._n_cats for c in self._row_cat):
+            raise ValueError("a category is out of range")
+        self._weight = tuple(float(w) for w in row_weight)
+        tags = tuple(tuple(int(t) for t in ids) for ids in row_tags)
+        rule_list = tuple(
+            (
+                tuple(int(t) for t in req),
+                tuple(int(t) for t in ab),
+                tuple(int(t) for t in ad),
+                int(r),
+            )
+            for req, ab, ad, r in rules
+        )
+        for ids in (*tags, *(x for rule in rule_list for x in rule[:3])):
+            if any(not 0 <= t < self._n_tags for t in ids):
+                raise ValueError("a tag id is out of range")
+        if any(not rule[0] for rule in rule_list):
+            raise ValueError("a rule requires at least one tag")
+        self._row_mask = tuple(_mask(ids) for ids in tags)
+        self._require = tuple(_mask(rule[0]) for rule in rule_list)
+        self._first = tuple(1 << min(rule[0]) for rule in rule_list)
+        self._absent = tuple(_mask(rule[1]) for rule in rule_list)
+        self._adds = tuple(_mask(rule[2]) for rule in rule_list)
+        self._rank = tuple(rule[3] for rule in rule_list)
+        self._args = (self._row_cat, self._weight, tags, self._n_cats, self._n_tags, rule_list)
+
+    def __reduce__(self) -> tuple[type[TagRules], tuple[object, ...]]:
+        return (type(self), self._args)
+
+    def __len__(self) -> int:
+        return len(self._require)
+
+    def ids(self, mask: int) -> list[int]:
+        """The tag ids set in ``mask``, ascending."""
+        if mask < 0 or mask >> self._n_tags:
+            raise ValueError("a tag id is out of range")
+        return [t for t in range(mask.bit_length()) if mask >> t & 1]
+
+    def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
+        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+        cat, weight, row_mask, n = self._row_cat, self._weight, self._row_mask, len(self._row_cat)
+        scores = [0.0] * self._n_cats
+        masks = [0] * self._n_cats
+        for v in rows:
+            if not 0 <= v < n:
+                raise IndexError(f"row {v} out of range")
+            c = cat[v]
+            scores[c] += weight[v]
+            masks[c] |= row_mask[v]
+        union = 0
+        for m in masks:
+            union |= m
+        return scores, tuple(masks), union
+
+    def fire(self, tags: int, far: Collection[int]) -> tuple[tuple[int, ...], int, int]:
+        """The rules that fire on ``tags`` (in order), their highest rank, the tags after."""
+        if tags < 0 or tags >> self._n_tags:
+            raise ValueError("a tag id is out of range")
+        fired: list[int] = []
+        floor = 0
+        after = tags
+        for i, first in enumerate(self._first):
+            if not tags & first:
+                continue
+            req = self._require[i]
+            if after & req == req and not after & self._absent[i] and i not in far:
+                fired.append(i)
+                if self._rank[i] > floor:
+                    floor = self._rank[i]
+                after |= self._adds[i]
+        return tuple(fired), floor, after
+
+
+def _mask(ids: Iterable[int]) -> int:
+    out = 0
+    for t in ids:
+        out |= 1 << t
+    return out
+
+
+def pool_spans(
+    found: Mapping[int, Sequence[tuple[int, int]]],
+    rows: Iterable[int],
+    window: tuple[int, int] | None,
+    extra: Iterable[Iterable[tuple[int, int]]],
+    limit: int,
+) -> tuple[tuple[int, int], ...]:
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded.
+
+    With a ``window`` (start, end), only the spans inside it, unless none is; then the spans
+    of ``extra`` (links, numbers) are added. Each span once, in (start, end) order.
+    """
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    acc: set[tuple[int, int]] = set()
+    for v in rows:
+        acc.update(found[v])
+    if window is not None:
+        ws, we = window
+        acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+    for spans in extra:
+        acc.update(spans)
+    out = sorted(acc)
+    return tuple(out[:limit])

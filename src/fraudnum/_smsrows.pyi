@@ -1,9 +1,9 @@
 """Type stub for the compiled SMS hit filter (see fraudnum._pysmsrows for semantics)."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["NearRules", "RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
@@ -58,3 +58,34 @@ class NearRules:
         """For each rule in ``todo``, where its families first meet within its reach, or None."""
     def __len__(self) -> int: ...
     def __reduce__(self) -> tuple[type[NearRules], tuple[object, ...]]: ...
+
+@final
+class TagRules:
+    """Phrase rows' tags and weights and the co-occurrence rules as bit masks (compiled)."""
+
+    def __init__(
+        self,
+        row_cat: Sequence[int],
+        row_weight: Sequence[float],
+        row_tags: Sequence[Sequence[int]],
+        n_cats: int,
+        n_tags: int,
+        rules: Sequence[tuple[Sequence[int], Sequence[int], Sequence[int], int]],
+    ) -> None: ...
+    def ids(self, mask: int) -> list[int]:
+        """The tag ids set in ``mask``, ascending."""
+    def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
+        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+    def fire(self, tags: int, far: Collection[int]) -> tuple[tuple[int, ...], int, int]:
+        """The rules that fire on ``tags`` (in order), their highest rank, the tags after."""
+    def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[type[TagRules], tuple[object, ...]]: ...
+
+def pool_spans(
+    found: Mapping[int, Sequence[tuple[int, int]]],
+    rows: Iterable[int],
+    window: tuple[int, int] | None,
+    extra: Iterable[Iterable[tuple[int, int]]],
+    limit: int,
+) -> tuple[tuple[int, int], ...]:
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded."""

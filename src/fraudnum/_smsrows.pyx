@@ -10,13 +10,14 @@ the text's length before a code point is read. Pickling stores the facts and reb
 
 cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.object cimport PyObject
 from cpython.ref cimport Py_INCREF
 from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
-from libc.stdint cimport int32_t, uint32_t, uint8_t
+from libc.stdint cimport int32_t, uint32_t, uint64_t, uint8_t
 from libc.stdlib cimport qsort
 from libc.string cimport memset
 
-__all__ = ["NearRules", "RowFilter", "latin"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -507,3 +508,336 @@ cdef class NearRules:
             PyMem_Free(sel)
             PyMem_Free(st)
             PyMem_Free(count)
+
+
+@cython.final
+cdef class TagRules:
+    """Phrase rows' tags and weights and the co-occurrence rules as bit masks (see the twin).
+
+    A set of tags is a Python ``int`` at the interface, ``_words`` 64-bit words inside; every
+    row and rule is a fixed-size slice of flat C arrays.
+    """
+
+    cdef Py_ssize_t _rows
+    cdef Py_ssize_t _n_rules
+    cdef int _n_cats
+    cdef int _n_tags
+    cdef int _words
+    cdef int32_t* _row_cat
+    cdef double* _weight
+    cdef uint64_t* _row_mask  # row v: _row_mask[v * _words : (v + 1) * _words]
+    cdef uint64_t* _require  # rule i: [i * _words : (i + 1) * _words], likewise below
+    cdef uint64_t* _absent
+    cdef uint64_t* _adds
+    cdef int32_t* _first  # the lowest id rule i requires
+    cdef int32_t* _rank
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._row_cat = NULL
+        self._weight = NULL
+        self._row_mask = NULL
+        self._require = NULL
+        self._absent = NULL
+        self._adds = NULL
+        self._first = NULL
+        self._rank = NULL
+
+    def __init__(self, row_cat, row_weight, row_tags, int n_cats, int n_tags, rules):
+        cdef Py_ssize_t v, i
+        cdef int c, t, w
+        if self._row_cat != NULL:
+            raise TypeError("TagRules is immutable once built")
+        cats = tuple(int(c) for c in row_cat)
+        weights = tuple(float(x) for x in row_weight)
+        tags = tuple(tuple(int(t) for t in ids) for ids in row_tags)
+        if not len(cats) == len(weights) == len(tags):
+            raise ValueError("every per-row sequence must have one item per row")
+        if n_cats < 1 or n_tags < 0:
+            raise ValueError("n_cats must be at least 1 and n_tags not negative")
+        rule_list = tuple(
+            (tuple(int(t) for t in req), tuple(int(t) for t in ab), tuple(int(t) for t in ad),
+             int(r))
+            for req, ab, ad, r in rules
+        )
+        for c in cats:
+            if not 0 <= c < n_cats:
+                raise ValueError("a category is out of range")
+        for ids in (*tags, *(x for rule in rule_list for x in rule[:3])):
+            for t in ids:
+                if not 0 <= t < n_tags:
+                    raise ValueError("a tag id is out of range")
+        for rule in rule_list:
+            if not rule[0]:
+                raise ValueError("a rule requires at least one tag")
+        self._rows = len(cats)
+        self._n_rules = len(rule_list)
+        self._n_cats = n_cats
+        self._n_tags = n_tags
+        self._words = (n_tags + 63) // 64 or 1
+        w = self._words
+        self._row_cat = <int32_t*>PyMem_Malloc((self._rows or 1) * sizeof(int32_t))
+        self._weight = <double*>PyMem_Malloc((self._rows or 1) * sizeof(double))
+        self._row_mask = <uint64_t*>PyMem_Malloc((self._rows or 1) * w * sizeof(uint64_t))
+        self._require = <uint64_t*>PyMem_Malloc((self._n_rules or 1) * w * sizeof(uint64_t))
+        self._absent = <uint64_t*>PyMem_Malloc((self._n_rules or 1) * w * sizeof(uint64_t))
+        self._adds = <uint64_t*>PyMem_Malloc((self._n_rules or 1) * w * sizeof(uint64_t))
+        self._first = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        self._rank = <int32_t*>PyMem_Malloc((self._n_rules or 1) * sizeof(int32_t))
+        if (self._row_cat == NULL or self._weight == NULL or self._row_mask == NULL
+                or self._require == NULL or self._absent == NULL or self._adds == NULL
+                or self._first == NULL or self._rank == NULL):
+            raise MemoryError()
+        memset(self._row_mask, 0, (self._rows or 1) * w * sizeof(uint64_t))
+        memset(self._require, 0, (self._n_rules or 1) * w * sizeof(uint64_t))
+        memset(self._absent, 0, (self._n_rules or 1) * w * sizeof(uint64_t))
+        memset(self._adds, 0, (self._n_rules or 1) * w * sizeof(uint64_t))
+        for v in range(self._rows):
+            self._row_cat[v] = cats[v]
+            self._weight[v] = weights[v]
+            for t in tags[v]:
+                self._row_mask[v * w + t // 64] |= (<uint64_t>1) << (t % 64)
+        for i in range(self._n_rules):
+            req, ab, ad, r = rule_list[i]
+            for t in req:
+                self._require[i * w + t // 64] |= (<uint64_t>1) << (t % 64)
+            for t in ab:
+                self._absent[i * w + t // 64] |= (<uint64_t>1) << (t % 64)
+            for t in ad:
+                self._adds[i * w + t // 64] |= (<uint64_t>1) << (t % 64)
+            self._first[i] = min(req)
+            self._rank[i] = r
+        self._args = (cats, weights, tags, n_cats, n_tags, rule_list)
+
+    def __dealloc__(self):
+        PyMem_Free(self._row_cat)
+        PyMem_Free(self._weight)
+        PyMem_Free(self._row_mask)
+        PyMem_Free(self._require)
+        PyMem_Free(self._absent)
+        PyMem_Free(self._adds)
+        PyMem_Free(self._first)
+        PyMem_Free(self._rank)
+
+    def __reduce__(self):
+        return (TagRules, self._args)
+
+    def __len__(self):
+        return self._n_rules
+
+    cdef object _to_int(self, const uint64_t* words):
+        cdef int k
+        cdef bint zero = True
+        for k in range(self._words):
+            if words[k]:
+                zero = False
+                break
+        if zero:
+            return 0
+        out = words[self._words - 1]
+        for k in range(self._words - 2, -1, -1):
+            out = (out << 64) | words[k]
+        return out
+
+    def ids(self, mask):
+        """The tag ids set in ``mask``, ascending."""
+        cdef int w = self._words, k, b
+        cdef uint64_t word
+        cdef list out = []
+        if mask < 0 or mask >> self._n_tags:
+            raise ValueError("a tag id is out of range")
+        rest = mask
+        for k in range(w):
+            if not rest:
+                break
+            word = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
+            rest = rest >> 64
+            b = 0
+            while word:
+                if word & 1:
+                    out.append(k * 64 + b)
+                word >>= 1
+                b += 1
+        return out
+
+    def tally(self, rows):
+        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+        cdef int w = self._words, n_cats = self._n_cats, k
+        cdef Py_ssize_t v, c
+        cdef double* scores = <double*>PyMem_Malloc(n_cats * sizeof(double))
+        cdef uint64_t* masks = <uint64_t*>PyMem_Malloc((n_cats + 1) * w * sizeof(uint64_t))
+        cdef uint64_t* union_ = NULL
+        cdef const uint64_t* row
+        if scores == NULL or masks == NULL:
+            PyMem_Free(scores)
+            PyMem_Free(masks)
+            raise MemoryError()
+        try:
+            memset(masks, 0, (n_cats + 1) * w * sizeof(uint64_t))
+            for k in range(n_cats):
+                scores[k] = 0.0
+            for obj in rows:
+                v = obj
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                c = self._row_cat[v]
+                scores[c] += self._weight[v]
+                row = &self._row_mask[v * w]
+                for k in range(w):
+                    masks[c * w + k] |= row[k]
+            union_ = &masks[n_cats * w]
+            for c in range(n_cats):
+                for k in range(w):
+                    union_[k] |= masks[c * w + k]
+            score_list = [scores[k] for k in range(n_cats)]
+            mask_tuple = PyTuple_New(n_cats)
+            for c in range(n_cats):
+                m = self._to_int(&masks[c * w])
+                Py_INCREF(m)
+                PyTuple_SET_ITEM(mask_tuple, c, m)
+            return score_list, mask_tuple, self._to_int(union_)
+        finally:
+            PyMem_Free(scores)
+            PyMem_Free(masks)
+
+    def fire(self, tags, far):
+        """The rules that fire on ``tags`` (in order), their highest rank, the tags after."""
+        cdef int w = self._words, k, t, floor = 0
+        cdef Py_ssize_t i, f
+        cdef bint ok
+        cdef uint64_t* start = <uint64_t*>PyMem_Malloc(2 * w * sizeof(uint64_t))
+        cdef uint64_t* after
+        cdef uint8_t* skip = <uint8_t*>PyMem_Malloc(self._n_rules or 1)
+        cdef list fired = []
+        if start == NULL or skip == NULL:
+            PyMem_Free(start)
+            PyMem_Free(skip)
+            raise MemoryError()
+        try:
+            if tags < 0 or tags >> self._n_tags:
+                raise ValueError("a tag id is out of range")
+            rest = tags
+            for k in range(w):
+                start[k] = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
+                rest = rest >> 64
+            after = &start[w]
+            for k in range(w):
+                after[k] = start[k]
+            memset(skip, 0, self._n_rules or 1)
+            for obj in far:
+                f = obj
+                if 0 <= f < self._n_rules:
+                    skip[f] = 1
+            for i in range(self._n_rules):
+                t = self._first[i]
+                if not (start[t // 64] >> (t % 64)) & 1 or skip[i]:
+                    continue
+                ok = True
+                for k in range(w):
+                    if (after[k] & self._require[i * w + k]) != self._require[i * w + k]:
+                        ok = False
+                        break
+                    if after[k] & self._absent[i * w + k]:
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                fired.append(i)
+                if self._rank[i] > floor:
+                    floor = self._rank[i]
+                for k in range(w):
+                    after[k] |= self._adds[i * w + k]
+            return tuple(fired), floor, self._to_int(after)
+        finally:
+            PyMem_Free(start)
+            PyMem_Free(skip)
+
+
+cdef struct PooledSpan:
+    Py_ssize_t start
+    Py_ssize_t end
+    PyObject* span  # borrowed: kept alive by the lists the caller passed
+
+
+cdef int _cmp_spans(const void* a, const void* b) noexcept nogil:
+    cdef const PooledSpan* x = <const PooledSpan*>a
+    cdef const PooledSpan* y = <const PooledSpan*>b
+    if x.start != y.start:
+        return -1 if x.start < y.start else 1
+    if x.end != y.end:
+        return -1 if x.end < y.end else 1
+    return 0
+
+
+def pool_spans(found, rows, window, extra, Py_ssize_t limit):
+    """The spans a reason reports: those of ``rows`` in ``found``, pooled, sorted, bounded.
+
+    Same as the twin's (see fraudnum._pysmsrows.pool_spans).
+    """
+    cdef list groups = []
+    cdef list extras = []
+    cdef Py_ssize_t n = 0, n_rows, i, j, k, m, ws = 0, we = 0, inside = 0
+    cdef PooledSpan* buf = NULL
+    cdef bint windowed = window is not None
+    cdef tuple span
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    for v in rows:
+        lst = found[v]
+        groups.append(lst)
+        n += len(lst)
+    n_rows = n
+    for spans in extra:
+        lst = spans if isinstance(spans, (list, tuple)) else list(spans)
+        extras.append(lst)
+        n += len(lst)
+    if windowed:
+        ws, we = window
+    buf = <PooledSpan*>PyMem_Malloc((n or 1) * sizeof(PooledSpan))
+    if buf == NULL:
+        raise MemoryError()
+    try:
+        k = 0
+        for lst in groups:
+            for obj in lst:
+                if k >= n_rows:
+                    raise RuntimeError("found changed while it was read")
+                span = <tuple?>obj
+                buf[k].start, buf[k].end = span
+                buf[k].span = <PyObject*>span
+                if windowed and ws <= buf[k].start and buf[k].end <= we:
+                    inside += 1
+                k += 1
+        m = k
+        if windowed and inside:
+            # only the spans inside the window (when some are)
+            j = 0
+            for i in range(m):
+                if ws <= buf[i].start and buf[i].end <= we:
+                    buf[j] = buf[i]
+                    j += 1
+            m = j
+        for lst in extras:
+            for obj in lst:
+                if m >= n:
+                    raise RuntimeError("extra changed while it was read")
+                span = <tuple?>obj
+                buf[m].start, buf[m].end = span
+                buf[m].span = <PyObject*>span
+                m += 1
+        qsort(buf, m, sizeof(PooledSpan), _cmp_spans)
+        j = 0
+        for i in range(m):
+            if j and buf[j - 1].start == buf[i].start and buf[j - 1].end == buf[i].end:
+                continue
+            if j >= limit:
+                break
+            buf[j] = buf[i]
+            j += 1
+        out = PyTuple_New(j)
+        for i in range(j):
+            Py_INCREF(<object>buf[i].span)
+            PyTuple_SET_ITEM(out, i, <object>buf[i].span)
+        return out
+    finally:
+        PyMem_Free(buf)

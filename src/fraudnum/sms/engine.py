@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, NearRules, RowFilter
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules, pool_spans
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
@@ -92,6 +92,8 @@ _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
 _CONVERSATION = int(Signal.CONVERSATION)
+# Tags that make contact_any: a way to reach the sender is given.
+_CONTACT_TRIGGER: Final = ("contact", "contact_channel", "link")
 _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
@@ -100,14 +102,15 @@ _SIGNAL: Final = _CAT_INDEX["signal"]
 _WARNING: Final = _CAT_INDEX["warning"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
-_DECIDED: Final = frozenset({SmsCategory.FRAUD, SmsCategory.ILLEGAL})
+_FRAUD, _ILLEGAL_CAT = SmsCategory.FRAUD, SmsCategory.ILLEGAL
+# Each category's position, so a per-message key holds an int (an enum hashes in Python).
+_CATEGORY_POS: Final = {c: n for n, c in enumerate(SmsCategory)}
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
-# Risk.rank and SmsCategory.value are properties: dicts on the per-message path.
-_RANK: Final = {r: r.rank for r in Risk}
+# SmsCategory.value is a property: a dict on the per-message path.
 _NAME: Final = {c: c.value for c in SmsCategory}
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
@@ -148,7 +151,13 @@ _Item = tuple[str, int, int]
 _ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD, _ITEM_FIXED = (
     range(7)
 )
-_Plan = tuple[frozenset[str], tuple[_Code, ...], tuple[int, float, float, int] | None]
+# What _planned keeps per signature: the rule reasons with their rows (None until reasons
+# are built), the order of the reasons and of the counter signals, and the codes.
+_Layout = list[Any]
+# A decided category for _decision: the category, its risk and the risk's rank, its phrase
+# category index (-1: none), whether it is spam, its position (SmsEngine._outcome).
+_Outcome = tuple[SmsCategory, Risk, int, int, bool, int]
+_Plan = tuple[int, tuple[_Code, ...], tuple[int, float, float, int] | None]  # tags as a mask
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
     "contact": _EXTRA_CONTACT,
@@ -266,14 +275,10 @@ class SmsEngine:
             for i, p in enumerate(self._phrases)
             if p.category == "illegal" or "disguise" in p.tags or "game_platform" in p.tags
         )
-        # Combos indexed by one required tag each, so only candidates are checked.
+        # The score index each rule adds to (-1: none).
         self._combo_cat = tuple(
             -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
         )
-        self._combo_rank = tuple(-1 if r.risk is None else r.risk.rank for r in self._combos)
-        self._combo_req = tuple(r.require for r in self._combos)
-        self._combo_absent = tuple(r.absent for r in self._combos)
-        self._combo_tags = tuple(r.tags for r in self._combos)
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
         phrase_tags = frozenset(t for p in self._phrases for t in p.tags)
@@ -308,10 +313,68 @@ class SmsEngine:
         self._risk_of = {c: pol.risk for c, pol in self._policy.items()}
         # Category priorities by name (smaller wins), for telling reasons from counter signals.
         self._rank = {c.value: pol.priority for c, pol in self._policy.items()}
-        by_tag: dict[str, list[int]] = {}
-        for i, rule in enumerate(self._combos):
-            by_tag.setdefault(min(rule.require), []).append(i)
-        self._combos_by_tag = {t: tuple(v) for t, v in by_tag.items()}
+        # Per rule what _plan and _cap read: category, weight, reason, required tags, the
+        # mask of the tags it adds, the extra-span bits of its required tags, its category's
+        # priority (0 when it has none), its risk rank (-1: none).
+        self._rule_facts: tuple[
+            tuple[str, float, str, frozenset[str], int, int, int, int], ...
+        ] = ()
+        # The decision on bit masks (fraudnum._smsrows.TagRules): every tag a phrase row or
+        # a rule names, and those the engine tests, numbered in the order of their names (a
+        # rule's lowest id is its first required tag by name, its candidate test).
+        # Link and sender tags no rule names need no bit: they are shown by name only.
+        universe = sorted(
+            phrase_tags.union(
+                *(r.require | r.absent | frozenset(r.tags) for r in self._combos),
+                (tag for _s, tag in SIGNAL_TAGS),
+                _CONTACT_TRIGGER,
+                ("contact_any", "claims_warning", "port_link"),
+            )
+        )
+        self._bit = {t: 1 << n for n, t in enumerate(universe)}
+        self._tag_names = tuple(universe)
+        bit = self._bit
+        self._contact_trigger = sum(bit[t] for t in _CONTACT_TRIGGER)
+        self._contact_any = bit["contact_any"]
+        self._claims_warning = bit["claims_warning"]
+        self._port_link = bit["port_link"]
+        tag_id = {t: n for n, t in enumerate(universe)}
+        self._tally = TagRules(
+            self._cat,
+            self._weight,
+            [[tag_id[t] for t in p.tags] for p in self._phrases],
+            len(_PHRASE_ORDER),
+            len(universe),
+            [
+                (
+                    [tag_id[t] for t in sorted(r.require)],
+                    [tag_id[t] for t in sorted(r.absent)],
+                    [tag_id[t] for t in r.tags],
+                    -1 if r.risk is None else r.risk.rank,
+                )
+                for r in self._combos
+            ],
+        )
+        facts = []
+        for r in self._combos:
+            extra = 0
+            for t in r.require:
+                extra |= self._extra_of[t]
+            facts.append(
+                (
+                    r.category,
+                    r.weight,
+                    r.reason,
+                    r.require,
+                    sum(bit[t] for t in set(r.tags)),
+                    extra,
+                    self._rank.get(r.category, 0),
+                    -1 if r.risk is None else r.risk.rank,
+                )
+            )
+        self._rule_facts = tuple(facts)
+        # Sorted tag names per (neutral tag names, mask of the other tags shown).
+        self._shown: dict[tuple[frozenset[str], int], tuple[str, ...]] = {}
         scored = [
             (pol.priority, pol.category, pol.threshold)
             for pol in self._policy.values()
@@ -319,6 +382,14 @@ class SmsEngine:
         ]
         self._decide = tuple(
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
+        )
+        # What each outcome of the thresholds gives, worked out once: (category, its risk,
+        # the risk's rank, the category's phrase index or -1, spam, the category's position).
+        self._outcome_normal = self._outcome(SmsCategory.NORMAL, self._risk_of[SmsCategory.NORMAL])
+        self._outcome_warning = self._outcome(SmsCategory.WARNING, Risk.LOW)
+        self._outcomes = tuple(
+            (i, threshold, self._outcome(cat, self._risk_of[cat]))
+            for i, cat, threshold in self._decide
         )
         # The illegal score below which the evasion rules cannot reach the threshold.
         illegal = self._policy.get(SmsCategory.ILLEGAL)
@@ -335,16 +406,15 @@ class SmsEngine:
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[_Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
-        self._plans: dict[tuple[tuple[int, ...], SmsCategory], _Plan] = {}
+        self._plans: dict[tuple[tuple[int, ...], int], _Plan] = {}
         self._neutral: dict[
             tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
-            tuple[frozenset[str], frozenset[str], frozenset[str]],
-        ] = {}
-        self._fired: dict[
-            tuple[frozenset[str], tuple[int, ...]], tuple[tuple[int, ...], int, frozenset[str]]
+            tuple[int, frozenset[str], frozenset[str]],
         ] = {}
         self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
+        # Per signature (and kinds of the links reported): _planned's rows and order.
+        self._layouts: dict[object, _Layout] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
@@ -485,7 +555,8 @@ class SmsEngine:
         # illegal whose illegal score the evasion rules could lift over the threshold.
         evasions: Evasions | None = None
         if (
-            decision[0] not in _DECIDED
+            decision[0] is not _FRAUD
+            and decision[0] is not _ILLEGAL_CAT
             and decision[3][_SCORED_ILLEGAL][1] >= self._evasion_floor
             and not self._evasion_gate.isdisjoint(found)
         ):
@@ -516,6 +587,7 @@ class SmsEngine:
             windows,
             chat if num_sig & _CONVERSATION else (),
             note,
+            key,
         )
         return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
 
@@ -532,14 +604,18 @@ class SmsEngine:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
-        pooled = _pool_rows(found, self._rows_of_tag, codes)
+        plan = self._planned(key, category, found, codes, urls, numbers, unverified_warning)
+        pooled: tuple[_Pooled, ...] = plan[0]
+        order: tuple[_Item, ...] = plan[1]
+        counter_order: tuple[_Item, ...] = plan[2]
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
-        reasons, counter = self._reasons(
-            text, category, found, pooled, urls, numbers, evasions, unverified_warning, windows
-        )
+        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+        reasons = [build(item) for item in order]
+        counter = [build(item) for item in counter_order]
         if chat and category is not SmsCategory.NORMAL:
             self._point_at_turns(chat, reasons)
         if note is not None:
@@ -559,6 +635,7 @@ class SmsEngine:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> tuple[str, ...]:
         """The codes :meth:`_explain` gives, in order, without building its reasons.
 
@@ -567,14 +644,17 @@ class SmsEngine:
         that is not normal gets the turn pointer only where its deciding reason has spans
         inside the turns: its reasons are built up to the first with spans, no further.
         """
-        if chat and category is not SmsCategory.NORMAL:
+        chatting = bool(chat) and category is not SmsCategory.NORMAL
+        plan = self._planned(
+            key, category, found, codes, urls, numbers, unverified_warning, chatting
+        )
+        pooled: tuple[_Pooled, ...] = plan[0]
+        order: tuple[_Item, ...] = plan[1]
+        ordered: tuple[str, ...] = plan[3]
+        if chatting:
             # The turn pointer follows the first reason with spans: build reasons up to it.
-            pooled = _pool_rows(found, self._rows_of_tag, codes)
             if category is not SmsCategory.WARNING:
                 windows = {**self._turn_windows(chat, found, pooled), **windows}
-            order, _counter = self._layout(
-                category, found, pooled, urls, numbers, unverified_warning
-            )
             build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
             spans: tuple[tuple[int, int], ...] = ()
             for item in order:
@@ -582,14 +662,40 @@ class SmsEngine:
                 if spans:
                     break
             if self._turns_at(chat, spans) and "sms_turn" in self._templates:
-                order.insert(1, ("sms_turn", _ITEM_FIXED, 0))
-        else:
-            order, _counter = self._layout(
-                category, found, codes, urls, numbers, unverified_warning
-            )
+                ordered = (ordered[0], "sms_turn", *ordered[1:])
         if note is not None:
-            return (*[item[0] for item in order], note.code)
-        return tuple([item[0] for item in order])
+            return (*ordered, note.code)
+        return ordered
+
+    def _planned(
+        self,
+        key: _Signature,
+        category: SmsCategory,
+        found: Mapping[int, object],
+        codes: tuple[_Code, ...],
+        urls: tuple[UrlFinding, ...],
+        numbers: Numbers | None,
+        unverified_warning: bool,
+        rows: bool = True,
+    ) -> _Layout:
+        """The rule reasons with their rows, the order of reasons and counter signals, the codes.
+
+        All of it follows from the signature the verdict was decided on (the rows found in
+        their order, the kinds of link and number, the sender, the rules too far apart) and
+        the kinds of the links reported, so it is made once per such key (:meth:`_layout`,
+        :func:`_pool_rows`) and shared by the verdicts whose reasons or codes are read; the
+        spans and texts are each verdict's own. The rows are found only when ``rows`` asks
+        for them (None until then: reading the codes needs none).
+        """
+        lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
+        got = self._layouts.get(lkey)
+        if got is None:
+            order, counter = self._layout(category, found, codes, urls, numbers, unverified_warning)
+            got = [None, tuple(order), tuple(counter), tuple([item[0] for item in order])]
+            remember(self._layouts, lkey, got, _DECISION_CACHE_SIZE)
+        if rows and got[0] is None:  # the rows only when reasons are built (not for codes)
+            got[0] = _pool_rows(found, self._rows_of_tag, codes)
+        return got
 
     def _decided(self, key: _Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
@@ -625,95 +731,83 @@ class SmsEngine:
         far: tuple[int, ...] = (),
     ) -> _Decision:
         """Scores, tags, rules, category and risk for one signature of signals."""
-        cat = self._cat
-        scores = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-        weight, ptags = self._weight, self._tags
-        # The tags of the rows found, per category (only the categories that occur).
-        row_tags: dict[int, list[tuple[str, ...]]] = {}
-        for v in found:
-            c = cat[v]
-            scores[c] += weight[v]
-            lst = row_tags.get(c)
-            if lst is None:
-                row_tags[c] = [ptags[v]]
-            else:
-                lst.append(ptags[v])
-        by_cat: dict[int, set[str]] = {c: set().union(*lst) for c, lst in row_tags.items()}
-        base = self._neutral_of(url_sig, num_sig, sender_tags)
-        neutral = base[1]  # links, numbers, length, the sender: facts, not a category
-        tags = set(base[0]).union(*by_cat.values())
-        if "contact" in tags or "link" in tags or "contact_channel" in tags:
-            tags.add("contact_any")
-            neutral = base[2]
-        tags.update(sender_tags)
-        # co-occurrence rules, in file order: which fire depends only on the tags (and the
-        # rules too far apart), which many signatures share, so that is cached on its own.
-        rule_key = (frozenset(tags), far)
-        got = self._fired.get(rule_key)
-        if got is None:
-            got = remember(self._fired, rule_key, self._fire(tags, far), _DECISION_CACHE_SIZE)
-        fired_rows, floor, after = got
+        # Scores and tags per category of the rows found, summed in the order found, and the
+        # rules that fire: in C over bit masks (fraudnum._smsrows.TagRules).
+        scores, by_cat, union = self._tally.tally(found)
+        base, neutral, with_contact = self._neutral_of(url_sig, num_sig, sender_tags)
+        tags = base | union  # base: links, numbers, length, the sender: facts, not a category
+        if tags & self._contact_trigger:
+            tags |= self._contact_any
+            neutral = with_contact
+        # co-occurrence rules, in file order (a candidate holds its first tag by name).
+        fired_rows, floor, after = self._tally.fire(tags, far)
         combos, combo_cat = self._combos, self._combo_cat
         for i in fired_rows:  # in firing order, as the scores were always summed
             if combo_cat[i] >= 0:
                 scores[combo_cat[i]] += combos[i].weight
-        # the category and the risk.
-        category = SmsCategory.NORMAL
-        for i, cat_enum, threshold in self._decide:
+        # the category and the risk: the first category by priority over its threshold.
+        outcome = self._outcome_normal
+        for i, threshold, reached in self._outcomes:
             if scores[i] >= threshold:
-                category = cat_enum
+                outcome = reached
                 break
-        unverified_warning = category is SmsCategory.NORMAL and "claims_warning" in after
+        unverified_warning = outcome is self._outcome_normal and bool(after & self._claims_warning)
         if unverified_warning:
-            category = SmsCategory.WARNING
-            risk = Risk.LOW
-        else:
-            risk = self._risk_of[category]
+            outcome = self._outcome_warning
+        category, risk, rank, decided, spam, pos = outcome
         # The reasons of the rules and the risk cap depend only on which rules fired and on
         # the verdict: cached.
-        plan_key = (fired_rows, category)
+        plan_key = (fired_rows, pos)
         plan = self._plans.get(plan_key)
         if plan is None:
-            plan = self._plan([combos[i] for i in fired_rows], category, risk)
+            plan = self._plan(fired_rows, category, risk)
             remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
         rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
-        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
         if spam and cap is not None:
             # Reached only through rules of a lower risk than its category's (see _cap).
             i, threshold, low_weight, low_rank = cap
             if scores[i] - low_weight < threshold:
-                risk = _RISKS[low_rank]
-        if floor > _RANK[risk] and (spam or "port_link" in after):
+                risk, rank = _RISKS[low_rank], low_rank
+        if floor > rank and (spam or after & self._port_link):
             risk = _RISKS[floor]
         # What argued for the verdict: rules of its category adding to it, neutral rules
         # (category none), and for a normal or warning verdict the rules that argued
         # against spam. The rest argued for another category: counter signals.
-        decided = _NAME[category]
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
-        empty: frozenset[str] = frozenset()
-        shown = set(neutral)
-        shown |= by_cat.get(_WARNING, empty)
+        shown = by_cat[_WARNING] | rule_shown
         if spam:
-            shown |= by_cat.get(_SIGNAL, empty)
-        if decided in _CAT_INDEX:
-            shown |= by_cat.get(_CAT_INDEX[decided], empty)
-        if rule_shown:
-            shown |= rule_shown
+            shown |= by_cat[_SIGNAL]
+        if decided >= 0:
+            shown |= by_cat[decided]
+        shown_key = (neutral, shown)
+        shown_tags = self._shown.get(shown_key)
+        if shown_tags is None:
+            names = self._tag_names
+            shown_tags = tuple(sorted(neutral.union([names[n] for n in self._tally.ids(shown)])))
+            remember(self._shown, shown_key, shown_tags, _DECISION_CACHE_SIZE)
         return (
             category,
             risk,
-            tuple(sorted(shown)),
+            shown_tags,
             tuple(zip(_SCORED, scores[:4], strict=True)),
             codes,
             unverified_warning,
         )
 
-    def _plan(self, fired: Sequence[ComboRule], category: SmsCategory, risk: Risk) -> _Plan:
+    @staticmethod
+    def _outcome(category: SmsCategory, risk: Risk) -> _Outcome:
+        """What a decided category gives _decision (see ``_outcomes``)."""
+        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
+        decided = _CAT_INDEX.get(category.value, -1)
+        return category, risk, risk.rank, decided, spam, _CATEGORY_POS[category]
+
+    def _plan(self, fired: Sequence[int], category: SmsCategory, risk: Risk) -> _Plan:
         """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
 
-        The cap is :meth:`_cap`'s (``risk``: the category's own risk).
+        ``fired``: the rules by position, in firing order. The cap is :meth:`_cap`'s
+        (``risk``: the category's own risk).
 
         What argued for the verdict: rules of its category adding to it, neutral rules
         (category none), and for a normal or warning verdict the rules that argued against
@@ -722,40 +816,40 @@ class SmsEngine:
         """
         decided = category.value
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        shown: set[str] = set()
-        pooled: dict[str, tuple[set[str], list[float]]] = {}
-        for rule in fired:
+        shown = 0
+        pooled: dict[str, tuple[set[str], list[float], list[int]]] = {}
+        facts = self._rule_facts
+        for i in fired:
+            rule_cat, weight, reason, require, adds, extra, priority, _rank = facts[i]
             # A rule against a category that would have outranked the verdict explains it
             # (why not fraud); against one below it (short_text on fraud), it is noise.
-            against = rule.weight < 0 and (
-                not spam or self._rank.get(rule.category, 0) < self._rank[decided]
-            )
-            supports = (
-                rule.category == "none" or (rule.category == decided and rule.weight > 0) or against
-            )
+            against = weight < 0 and (not spam or priority < self._rank[decided])
+            supports = rule_cat == "none" or (rule_cat == decided and weight > 0) or against
             if supports:
-                shown.update(rule.tags)
-            req, acc = pooled.setdefault(rule.reason, (set(), []))
-            req.update(rule.require)
+                shown |= adds
+            entry = pooled.get(reason)
+            if entry is None:
+                entry = pooled[reason] = (set(), [], [0])
+            entry[0].update(require)
+            entry[2][0] |= extra
             if supports:
-                acc.append(max(rule.weight, 0.0))  # what decided sorts before what explains
-        codes = []
-        for code, (req, acc) in pooled.items():
-            extra = 0
-            for tag in req:
-                extra |= self._extra_of[tag]
-            codes.append((code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra))
-        return frozenset(shown), tuple(codes), self._cap(category, risk, fired)
+                entry[1].append(max(weight, 0.0))  # what decided sorts before what explains
+        codes = [
+            (code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra[0])
+            for code, (req, acc, extra) in pooled.items()
+        ]
+        return shown, tuple(codes), self._cap(category, risk, fired)
 
     def _neutral_of(
         self,
         url_sig: tuple[tuple[bool, tuple[str, ...]], ...],
         num_sig: int,
         sender_tags: tuple[str, ...],
-    ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        """The tags of the links and signals, the neutral ones, and those with contact_any.
+    ) -> tuple[int, frozenset[str], frozenset[str]]:
+        """The tags of the links, signals and sender (as a mask), their names, and with contact_any.
 
-        The neutral tags add the sender's; the last adds ``contact_any`` (cached per key).
+        Only tags with a bit are in the mask (a link flag no rule names has none); the
+        names hold them all, and the last adds ``contact_any`` (cached per key).
         """
         key = (url_sig, num_sig, sender_tags)
         got = self._neutral.get(key)
@@ -770,37 +864,11 @@ class SmsEngine:
         for signal, tag in SIGNAL_TAGS:
             if num_sig & signal:
                 tags.add(tag)
-        neutral = set(tags)
-        neutral.update(sender_tags)
-        got = (frozenset(tags), frozenset(neutral), frozenset({*neutral, "contact_any"}))
+        tags.update(sender_tags)
+        bit = self._bit
+        mask = sum(bit[t] for t in tags if t in bit)
+        got = (mask, frozenset(tags), frozenset({*tags, "contact_any"}))
         return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
-
-    def _fire(
-        self, tags: set[str], far: tuple[int, ...]
-    ) -> tuple[tuple[int, ...], int, frozenset[str]]:
-        """The rules that fire on ``tags`` (in file order), the risk floor, the tags after.
-
-        A rule is a candidate when the tags hold its first required tag (by name); the tags
-        a rule adds are visible to the candidates after it. ``tags`` is updated in place.
-        """
-        fired: list[int] = []
-        floor = 0
-        by_tag = self._combos_by_tag
-        candidates: set[int] = set()
-        for tag in tags:
-            idx = by_tag.get(tag)
-            if idx is not None:
-                candidates.update(idx)
-        if candidates:
-            req, absent, adds = self._combo_req, self._combo_absent, self._combo_tags
-            combo_rank = self._combo_rank
-            for i in sorted(candidates):
-                if req[i] <= tags and absent[i].isdisjoint(tags) and i not in far:
-                    fired.append(i)
-                    if combo_rank[i] > floor:
-                        floor = combo_rank[i]
-                    tags.update(adds[i])
-        return tuple(fired), floor, frozenset(tags)
 
     def _proximity(
         self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
@@ -889,7 +957,7 @@ class SmsEngine:
         return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
 
     def _cap(
-        self, category: SmsCategory, risk: Risk, fired: Sequence[ComboRule]
+        self, category: SmsCategory, risk: Risk, fired: Sequence[int]
     ) -> tuple[int, float, float, int] | None:
         """When a verdict is reached only through rules of a lower risk than its category's.
 
@@ -897,23 +965,25 @@ class SmsEngine:
         demand yet: fraud at medium) caps the verdict when, without those rules, the score would
         stay under the threshold; any other rule or phrase that decides keeps the category's risk.
         Returns the category's score index, its threshold, the summed weight of those rules and
-        the highest risk rank among them (the cap); None when no such rule fired.
+        the highest risk rank among them (the cap); None when no such rule fired (``fired``: the
+        rules by position, in firing order).
         """
         name = category.value
         if name not in _SCORED:
             return None
         rank = risk.rank
+        facts = self._rule_facts
         low = [
-            r
-            for r in fired
-            if r.category == name and r.weight > 0 and r.risk is not None and r.risk.rank < rank
+            facts[i]
+            for i in fired
+            if facts[i][0] == name and facts[i][1] > 0 and 0 <= facts[i][7] < rank
         ]
         if not low:
             return None
         i = _SCORED.index(name)
         threshold = next(thr for j, _, thr in self._decide if j == i)
-        top = max(r.risk.rank for r in low if r.risk is not None)
-        return i, threshold, sum(r.weight for r in low), top
+        top = max(f[7] for f in low)
+        return i, threshold, sum(f[1] for f in low), top
 
     def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
         """The risk after the sender's lists and verdict, and the reason that says so (last)."""
@@ -926,32 +996,6 @@ class SmsEngine:
         elif sv.risk is Risk.HIGH and risk < Risk.MEDIUM:
             return Risk.MEDIUM, t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh)
         return risk, None
-
-    def _reasons(
-        self,
-        text: str,
-        category: SmsCategory,
-        found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[_Pooled, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        unverified_warning: bool,
-        windows: Mapping[str, tuple[int, int]] | None = None,
-    ) -> tuple[list[Reason], list[Reason]]:
-        """The reasons, what decided first, and the counter signals.
-
-        Reasons that argued for the verdict come first, by their weight toward it (a rule's
-        weight, a phrase group's summed weight); then the neutral facts (cues, links,
-        numbers). Rules and phrase groups that argued for another category are counter
-        signals, never reasons. A proximity rule reports the spans of the window where its
-        families met (``windows``, by reason code), not every occurrence in the text.
-        """
-        order, counter_order = self._layout(
-            category, found, pooled, urls, numbers, unverified_warning
-        )
-        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
-        return [build(item) for item in order], [build(item) for item in counter_order]
 
     def _builder(
         self,
@@ -966,25 +1010,24 @@ class SmsEngine:
         """What builds each reason of :meth:`_layout`, with its texts and spans."""
         t = self._templates
         windows = windows or None
-        groups: dict[int, list[tuple[int, int]]] = {}
+        groups: dict[int, list[int]] = {}  # the rows found per category
         if found:
-            for v, spans in found.items():
-                g = groups.get(self._cat[v])
+            cat = self._cat
+            for v in found:
+                g = groups.get(cat[v])
                 if g is None:
-                    groups[self._cat[v]] = list(spans)
+                    groups[cat[v]] = [v]
                 else:
-                    g.extend(spans)
+                    g.append(v)
 
         def build(item: _Item) -> Reason:
             code, kind, arg = item
             if kind == _ITEM_RULE:
                 return self._rule_reason(pooled[arg], found, urls, numbers, evasions, windows)
             if kind == _ITEM_GROUP:
-                spans = sorted(set(groups[arg]))
-                if len(spans) > MAX_SPANS:
-                    del spans[MAX_SPANS:]
+                spans = pool_spans(found, groups[arg], None, (), MAX_SPANS)
                 words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-                return self._phrase_templates[arg].build_one(tuple(spans), "phrases", words)
+                return self._phrase_templates[arg].build_one(spans, "phrases", words)
             if kind == _ITEM_LINK:
                 u = urls[arg]
                 span = ((u.start, u.end),)
@@ -994,9 +1037,9 @@ class SmsEngine:
             if kind == _ITEM_UNVERIFIED:
                 claims: list[tuple[int, int]] = []
                 tags = self._tags
-                for v, spans in found.items():
+                for v, row_spans in found.items():
                     if "claims_warning" in tags[v]:
-                        claims.extend(spans)
+                        claims.extend(row_spans)
                 return t[code].build(tuple(claims))
             if kind == _ITEM_CONTACT:
                 assert numbers is not None
@@ -1019,7 +1062,7 @@ class SmsEngine:
     ) -> tuple[list[_Item], list[_Item]]:
         """The reasons and the counter signals in order, each as (code, kind, argument).
 
-        What :meth:`_reasons` builds and :meth:`_codes` reads, so the codes of a verdict are
+        What :meth:`_explain` builds and :meth:`_codes` reads, so the codes of a verdict are
         known without its texts and spans, and the two never disagree. Reasons that argued for
         the verdict come first, by their weight toward it (a rule's weight, a phrase group's
         summed weight); then the neutral facts (cues, links, numbers). Rules and phrase groups
@@ -1089,31 +1132,29 @@ class SmsEngine:
         by reason code), not every occurrence in the text.
         """
         code, required, rows, _supports, _weight, template, extra = pooled
-        acc = set(found[rows[0]]) if len(rows) == 1 else set().union(*map(found.__getitem__, rows))
-        if windows:
-            window = windows.get(code)
-            if window is not None:
-                ws, we = window
-                acc = {sp for sp in acc if ws <= sp[0] and sp[1] <= we} or acc
+        window = windows.get(code) if windows else None
+        more: list[Sequence[tuple[int, int]]] = []
         if extra:
             if extra & _EXTRA_LINK:
+                links = []
                 for url in urls:
                     own = "link_official" if url.official else "link"
                     flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
                     if own in required or flagged:
-                        acc.add((url.start, url.end))
+                        links.append((url.start, url.end))
+                more.append(links)
             if numbers is not None:
                 if extra & _EXTRA_CONTACT:
-                    acc.update(numbers.contact)
+                    more.append(numbers.contact)
                 if extra & _EXTRA_CARD:
-                    acc.update(numbers.bank_card)
+                    more.append(numbers.bank_card)
             if evasions is not None:
                 if extra & _EXTRA_PINYIN:
-                    acc.update(evasions.pinyin)
+                    more.append(evasions.pinyin)
                 if extra & _EXTRA_DEPOSIT:
-                    acc.update(evasions.deposit)
-        spans = sorted(acc)
-        return template.build(tuple(spans[:MAX_SPANS] if len(spans) > MAX_SPANS else spans))
+                    more.append(evasions.deposit)
+        # Pooled, inside the window if any is, sorted and bounded: in C (fraudnum._smsrows).
+        return template.build(pool_spans(found, rows, window, more, MAX_SPANS))
 
 
 class _Explanation:
@@ -1135,6 +1176,7 @@ class _Explanation:
         windows: Mapping[str, tuple[int, int]],
         chat: Sequence[Turn],
         note: Reason | None,
+        key: _Signature,
     ) -> None:
         self._engine = engine
         self._args = (
@@ -1149,6 +1191,7 @@ class _Explanation:
             windows,
             chat,
             note,
+            key,
         )
 
     def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
