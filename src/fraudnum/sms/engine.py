@@ -47,10 +47,12 @@ from fraudnum.sms.signals import (
     Evasions,
     Numbers,
     Signal,
+    drop_references,
     find_evasions,
     find_numbers,
     instructed_contacts,
     length_signal,
+    sms_patterns,
 )
 from fraudnum.sms.tables import (
     PHRASE_CATEGORIES,
@@ -238,8 +240,14 @@ class SmsEngine:
         # Rows that are a number (12381, 96110): matched through separators (9.6.1.1.0)
         # but not through one decimal point or comma, which makes an amount (余额961.10元).
         self._numeric = frozenset(i for i, p in enumerate(self._phrases) if p.folded.isdigit())
-        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
-        self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
+        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载), and
+        # negations that cancel a demand without making the text advice (``negates_demand``:
+        # 押金不用再交): both cancel the demands after them in their clause.
+        self._negates = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if "negates" in p.tags or "negates_demand" in p.tags
+        )
         # What a negating cue can cancel: the demands (script families, money requests).
         self._negatable = frozenset(
             i
@@ -284,6 +292,27 @@ class SmsEngine:
         # The phrase rows that carry each tag (a reason reports the spans of those found).
         self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
+        # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
+        self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
+        # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
+        # text framed as a warning or a report (_REPORT_FRAMES) or sent by an official number;
+        # what it cancels: the demands a negation cancels, and the destinations named.
+        self._report_cues = self._rows_of_tag.get("report_cue", frozenset())
+        self._report_frames = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES)
+        )
+        # What reported speech quotes: the scam's own words, i.e. the fraud rows that argue
+        # for fraud and the rows of any family a fraud rule needs (a claimed role, a
+        # pretext, a demand, a destination); never the cues and frames themselves.
+        scam_tags = frozenset(
+            t for r in self._combos if r.category == "fraud" and r.weight > 0 for t in r.require
+        )
+        self._reportable = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if (p.category == "fraud" and p.weight > 0)
+            or (p.category == "signal" and not scam_tags.isdisjoint(p.tags))
+        ) - (self._report_cues | self._report_frames)
         self._near_rules = tuple(
             (i, r.near, r.require & phrase_tags)
             for i, r in enumerate(self._combos)
@@ -454,6 +483,21 @@ class SmsEngine:
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
         found = self._found(text, hits, urls)
+        chat = turns(text) if "\n" in text else ()
+        chatting = conversation(chat) if chat else False
+        scopes: list[tuple[int, int]] = []
+        if not chatting and not self._report_cues.isdisjoint(found):
+            # A warning or a report that retells a scam ("骗子会让您下载…，再要求您转账") quotes
+            # the demand: the demands and destinations it reports are not made to the reader.
+            official = sv is not None and "sender_official" in self._sender_tag_cache(sv)
+            if official or not self._report_frames.isdisjoint(found):
+                scopes = self._report_scopes(text, found)
+                found = self._unreported(found, scopes)
+        if numbers is not None and numbers.contact:
+            # An order, ticket or transaction number, a date or an amount is not a contact;
+            # neither is a number quoted inside reported speech.
+            label_ends = [e for v in self._reference_rows & found.keys() for _s, e in found[v]]
+            drop_references(text, numbers, label_ends, scopes)
         # 2. the decision depends only on which rows were found (in this order), on what
         # the links were flagged, on which kinds of number occur and on the sender's tags:
         # decided once per such signature, then reused.
@@ -465,8 +509,6 @@ class SmsEngine:
             if len(urls) > MAX_LINKS:
                 urls = _report_links(urls)
         num_sig = length_signal(text)
-        chat = turns(text) if "\n" in text else ()
-        chatting = conversation(chat) if chat else False
         if chatting:
             num_sig |= _CONVERSATION
         if numbers is not None:
@@ -615,6 +657,44 @@ class SmsEngine:
         rows = self._rows
         kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         return rows.group(len(text), kept)
+
+    def _report_scopes(
+        self, text: str, found: Mapping[int, list[tuple[int, int]]]
+    ) -> list[tuple[int, int]]:
+        """The spans of reported speech: from each reporting cue to the end of its sentence.
+
+        A sentence ends at its end mark, or where the text turns to the reader (请, the
+        ``report_scope_end`` pattern), and at most :data:`REPORT_REACH` characters on.
+        """
+        end_at = sms_patterns()["report_scope_end"].finditer
+        n = len(text)
+        scopes = []
+        for v in self._report_cues & found.keys():
+            for _s, e in found[v]:
+                stop = min(n, e + REPORT_REACH)
+                for m in end_at(text, e, stop):
+                    # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is
+                    # the scam's own words: the report ends after it closes.
+                    if _open_quotes(text, e, m.start()) <= 0:
+                        stop = m.start()
+                        break
+                scopes.append((e, stop))
+        scopes.sort()
+        return scopes
+
+    def _unreported(
+        self, found: dict[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """``found`` without the demands and destinations that lie inside reported speech."""
+        reportable = self._reportable
+        out: dict[int, list[tuple[int, int]]] = {}
+        for v, spans in found.items():
+            if v in reportable:
+                spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in scopes)]
+                if not spans:
+                    continue
+            out[v] = spans
+        return out
 
     def _decision(
         self,
@@ -1162,6 +1242,27 @@ class _Explanation:
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
 NEGATION_REACH: Final = 24
+#: How far reported speech reaches when no sentence end comes first (characters).
+REPORT_REACH: Final = 80
+#: The tags of the phrase rows that frame a text as a warning or a report, in which a
+#: reporting cue (骗子会, 对方要求) quotes the scam rather than makes its demand.
+_REPORT_FRAMES: Final = (
+    "news_frame",
+    "advice_notice",
+    "advice_formula",
+    "advice_bank",
+    "report_frame",
+)
+
+
+_OPENING_QUOTES: Final = "“「『‘\u300c\u300e"
+_CLOSING_QUOTES: Final = "”」』’\u300d\u300f"
+
+
+def _open_quotes(text: str, start: int, end: int) -> int:
+    """How many quotations opened in ``text[start:end]`` are still open at ``end``."""
+    part = text[start:end]
+    return sum(part.count(q) for q in _OPENING_QUOTES) - sum(part.count(q) for q in _CLOSING_QUOTES)
 
 
 def _pool_rows(
