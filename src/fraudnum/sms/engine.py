@@ -292,6 +292,9 @@ class SmsEngine:
         # The phrase rows that carry each tag (a reason reports the spans of those found).
         self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
+        # Words that hide the shorter words inside them (tag ``masks_inner``): a brand
+        # (支付宝 is not a demand to 支付) or a completed act (支付成功).
+        self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
@@ -656,6 +659,8 @@ class SmsEngine:
         # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
         kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
+        if self._maskers:
+            kept = _unmasked(kept, self._maskers)
         return rows.group(len(text), kept)
 
     def _report_scopes(
@@ -1253,6 +1258,21 @@ _REPORT_FRAMES: Final = (
     "advice_bank",
     "report_frame",
 )
+
+
+def _unmasked(
+    kept: list[tuple[int, int, int]], maskers: frozenset[int]
+) -> list[tuple[int, int, int]]:
+    """``kept`` without the hits that lie strictly inside a hit of a ``masks_inner`` row."""
+    spans = [(s, e) for s, e, v in kept if v in maskers]
+    if not spans:
+        return kept
+    return [
+        h
+        for h in kept
+        if h[2] in maskers
+        or not any(s <= h[0] and h[1] <= e and h[1] - h[0] < e - s for s, e in spans)
+    ]
 
 
 _OPENING_QUOTES: Final = "“「『‘\u300c\u300e"
