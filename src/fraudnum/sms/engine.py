@@ -248,12 +248,19 @@ class SmsEngine:
             for i, p in enumerate(self._phrases)
             if "negates" in p.tags or "negates_demand" in p.tags
         )
-        # What a negating cue can cancel: the demands (script families, money requests).
+        # What a negating cue can cancel: the demands (script families, money and code
+        # requests: 不会要求您提供验证码 asks for no code).
         self._negatable = frozenset(
             i
             for i, p in enumerate(self._phrases)
             if i not in self._negates
-            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+            and (
+                "demand_any" in p.tags
+                or (
+                    p.category == "fraud"
+                    and not {"money_request", "otp_request"}.isdisjoint(p.tags)
+                )
+            )
         )
         # Which hits count and the rows they find, in one compiled pass (fraudnum._smsrows).
         n_rows = len(self._phrases)
