@@ -62,7 +62,8 @@ def test_a_reference_number_is_not_a_contact(text: str) -> None:
 def test_drop_references_keeps_numbers_to_call() -> None:
     text = "订单号 283746519283，如有疑问请拨打 13812345678 联系客服"
     numbers = find_numbers(text)
-    assert numbers is not None and len(numbers.contact) == 2
+    assert numbers is not None
+    assert len(numbers.contact) == 2
     label_end = text.index("订单号") + 3
     drop_references(text, numbers, [label_end])
     assert [text[s:e] for s, e in numbers.contact] == ["13812345678"]
@@ -117,7 +118,8 @@ REPORTED = [
     "【平安北京】警情通报：经查，嫌疑人冒充电商客服，以退款为由诱骗事主提供验证码，转走其银行卡内3万元。",
     "法院审理查明，被告人李某伙同他人冒充贷款平台客服，以“解冻资金”为由，先后骗取被害人共计86万元。",
     "【星島日報】騙徒冒充內地公安致電事主，聲稱其涉及刑事案件，要求事主把款項存入指定戶口以證清白。",
-    "近日，市民王女士接到电话，对方称她的快递丢失可三倍理赔，让她添加QQ 2837465901，随后要求她开启屏幕共享。",
+    "近日，市民王女士接到电话，对方称她的快递丢失可三倍理赔，"
+    "让她添加QQ 2837465901，随后要求她开启屏幕共享。",
     "【市反诈中心】提醒：骗子常冒充公检法，称“您涉嫌洗钱，请将资金转入安全账户配合调查”，公检法不会电话办案。",
 ]
 
