@@ -160,6 +160,31 @@ def test_reported_speech_is_not_read_inside_a_conversation() -> None:
     assert CLF.classify_sms(chat).category is SmsCategory.FRAUD
 
 
+# 国家反诈中心「凡是…都是诈骗」与 12381 预警短信的体例: 假设句 (如果有人…) 和以“…的，是诈骗”收尾.
+HYPOTHETICAL = [
+    "【市反诈中心】如果有人打电话说您的快递丢了要三倍理赔，让您加QQ、下载会议软件开启屏幕共享，"
+    "千万别信，直接挂断。",
+    "【派出所】温馨提醒：如接到自称“公检法”的电话，称您涉嫌洗钱需要把钱转到安全账户，一定是诈骗。",
+    "【反诈中心】网上购物时，卖家以“卡单”“未激活”为由让您扫码支付保证金的，是诈骗。",
+    "【公安提醒】遇到网友推荐“内部投资平台”、承诺稳赚不赔并让您充值的，请立即停止。",
+]
+
+
+@pytest.mark.parametrize("text", HYPOTHETICAL)
+def test_a_hypothetical_or_closed_demand_in_a_warning_is_not_the_scam(text: str) -> None:
+    v = CLF.classify_sms(text)
+    assert v.category is not SmsCategory.FRAUD
+    assert not any(r.code.startswith("script_") for r in v.reasons)
+
+
+@pytest.mark.parametrize("denial", ["这不是诈骗。", "这可不像是诈骗。", "我们不是骗子。"])
+def test_a_scammer_saying_it_is_no_fraud_does_not_close_a_report(denial: str) -> None:
+    # 公安部 冒充公检法类: 要求转入"安全账户"; a closing cue that is negated or hedged reports
+    # nothing, so the demand before it still counts.
+    text = "您涉嫌洗钱，需要您把名下资金转入安全账户配合调查，" + denial
+    assert CLF.classify_sms(text).category is SmsCategory.FRAUD
+
+
 FRAMES = ["警方提示", "反诈提醒", "防骗提示", "风险提示"]
 CUES = ["骗子会", "诈骗分子常", "不法分子会", "对方要求", "犯罪嫌疑人以"]
 # How such warnings retell a script (公安部刑侦局 十大高发类型: 冒充身份 + 编造事由 + 要求操作).

@@ -308,8 +308,12 @@ class SmsEngine:
         # text framed as a warning or a report (_REPORT_FRAMES) or sent by an official number;
         # what it cancels: the demands a negation cancels, and the destinations named.
         self._report_cues = self._rows_of_tag.get("report_cue", frozenset())
+        # Closing cues (tag ``report_close``: …的，都是诈骗) report what comes before them.
+        self._report_closers = self._rows_of_tag.get("report_close", frozenset())
+        self._report_cues |= self._report_closers
         self._report_frames = frozenset().union(
-            *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES)
+            *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
+            self._report_closers,
         )
         # What reported speech quotes: the scam's own words, i.e. the fraud rows that argue
         # for fraud and the rows of any family a fraud rule needs (a claimed role, a
@@ -676,13 +680,26 @@ class SmsEngine:
         """The spans of reported speech: from each reporting cue to the end of its sentence.
 
         A sentence ends at its end mark, or where the text turns to the reader (请, the
-        ``report_scope_end`` pattern), and at most :data:`REPORT_REACH` characters on.
+        ``report_scope_end`` pattern), and at most :data:`REPORT_REACH` characters on. A
+        closing cue (…让您扫码支付保证金的，是诈骗) reports its sentence up to itself when it
+        closes its clause and is not negated or hedged (这不是诈骗 is what a scammer says).
         """
         end_at = sms_patterns()["report_scope_end"].finditer
         n = len(text)
         scopes = []
+        closers = self._report_closers
         for v in self._report_cues & found.keys():
-            for _s, e in found[v]:
+            for s, e in found[v]:
+                if v in closers:
+                    if (s > 0 and text[s - 1] in _HEDGING_CHARS) or (
+                        e < n and text[e] not in _CLAUSE_ENDS
+                    ):
+                        continue  # 这不是诈骗, 像是诈骗, 是骗子群发的: not a closing verdict
+                    begin = max(0, s - REPORT_REACH)
+                    for m in sms_patterns()["sentence_end"].finditer(text, begin, s):
+                        begin = m.end()
+                    scopes.append((begin, s))
+                    continue
                 stop = min(n, e + REPORT_REACH)
                 for m in end_at(text, e, stop):
                     # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is
@@ -1286,6 +1303,10 @@ def _unmasked(
     ]
 
 
+# Characters that negate or hedge a closing cue right before it (不是诈骗, 并非骗局, 像是诈骗),
+# and what must follow a closing cue: it closes its clause (…的，都是诈骗。).
+_HEDGING_CHARS: Final = "不非没未像"
+_CLAUSE_ENDS: Final = "，。、；！？：,.;!?:…\n ”」』)）"
 _OPENING_QUOTES: Final = "“「『‘\u300c\u300e"
 _CLOSING_QUOTES: Final = "”」』’\u300d\u300f"
 
