@@ -500,12 +500,14 @@ class SmsEngine:
         chat = turns(text) if "\n" in text else ()
         chatting = conversation(chat) if chat else False
         scopes: list[tuple[int, int]] = []
-        if not chatting and not self._report_cues.isdisjoint(found):
+        if not chatting and (
+            not self._report_frames.isdisjoint(found)
+            or (sv is not None and "sender_official" in self._sender_tag_cache(sv))
+        ):
             # A warning or a report that retells a scam ("骗子会让您下载…，再要求您转账") quotes
             # the demand: the demands and destinations it reports are not made to the reader.
-            official = sv is not None and "sender_official" in self._sender_tag_cache(sv)
-            if official or not self._report_frames.isdisjoint(found):
-                scopes = self._report_scopes(text, found)
+            scopes = self._report_scopes(text, found)
+            if scopes:
                 found = self._unreported(found, scopes)
         if numbers is not None and numbers.contact:
             # An order, ticket or transaction number, a date or an amount is not a contact;
@@ -684,30 +686,34 @@ class SmsEngine:
         closing cue (…让您扫码支付保证金的，是诈骗) reports its sentence up to itself when it
         closes its clause and is not negated or hedged (这不是诈骗 is what a scammer says).
         """
-        end_at = sms_patterns()["report_scope_end"].finditer
+        patterns = sms_patterns()
+        end_at, sentence_end = patterns["report_scope_end"].finditer, patterns["sentence_end"]
         n = len(text)
-        scopes = []
         closers = self._report_closers
-        for v in self._report_cues & found.keys():
-            for s, e in found[v]:
-                if v in closers:
-                    if (s > 0 and text[s - 1] in _HEDGING_CHARS) or (
-                        e < n and text[e] not in _CLAUSE_ENDS
-                    ):
-                        continue  # 这不是诈骗, 像是诈骗, 是骗子群发的: not a closing verdict
-                    begin = max(0, s - REPORT_REACH)
-                    for m in sms_patterns()["sentence_end"].finditer(text, begin, s):
-                        begin = m.end()
-                    scopes.append((begin, s))
-                    continue
-                stop = min(n, e + REPORT_REACH)
-                for m in end_at(text, e, stop):
-                    # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is
-                    # the scam's own words: the report ends after it closes.
-                    if _open_quotes(text, e, m.start()) <= 0:
-                        stop = m.start()
-                        break
-                scopes.append((e, stop))
+        # A third person named as the subject (市民陈先生, 被告人张某: the ``report_subject``
+        # pattern) opens reported speech as a cue row does.
+        cues = [(-1, m.span()) for m in patterns["report_subject"].finditer(text)]
+        cues.extend((v, span) for v in self._report_cues & found.keys() for span in found[v])
+        scopes = []
+        for v, (s, e) in cues:
+            if v in closers:
+                if (s > 0 and text[s - 1] in _HEDGING_CHARS) or (
+                    e < n and text[e] not in _CLAUSE_ENDS
+                ):
+                    continue  # 这不是诈骗, 像是诈骗, 是骗子群发的: not a closing verdict
+                begin = max(0, s - REPORT_REACH)
+                for m in sentence_end.finditer(text, begin, s):
+                    begin = m.end()
+                scopes.append((begin, s))
+                continue
+            stop = min(n, e + REPORT_REACH)
+            for m in end_at(text, e, stop):
+                # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is the
+                # scam's own words: the report ends after it closes.
+                if _open_quotes(text, e, m.start()) <= 0:
+                    stop = m.start()
+                    break
+            scopes.append((e, stop))
         scopes.sort()
         return scopes
 

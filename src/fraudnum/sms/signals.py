@@ -87,6 +87,8 @@ def pinyin_syllables() -> frozenset[str]:
 
 
 _REQUIRED_PATTERNS: Final = (
+    "report_subject",
+    "sentence_end",
     "deposit_bonus",
     "call_instruction",
     "reference_gap",
