@@ -27,17 +27,12 @@ ROWS = read_set(LOOKALIKE_SET)
 HALF_A = [r for r in ROWS if r.half == "A"]
 VETOES = ("notice_antifraud", "notice_news", "notice_official", "notice_licensed_loan")
 
-# Half-A look-alikes still called fraud after the eighth pass, each for a reason the tables
-# cannot tell from a script without reading more than words (docs/evaluation.md, eighth pass):
-# a returned transfer names a payee (户名), a tax notice asks to pay (缴纳) beside 税务局. (The
-# landlord chat that says 押金不用再交 is cleared since the tenth pass: a negation in front of a
-# demand, tag negates_demand, cancels it.)
-KNOWN_FALSE = frozenset(
-    {
-        "【招商银行】您的账户有一笔12,800.00元的跨行转账因收款方户名不符被退回，资金已原路退还至尾号2291账户。",
-        "【税务】您好，您名下有一笔车船税未缴，金额360元，可在办理交强险时由保险公司代收，或通过电子税务局缴纳。",
-    }
-)
+# Half-A look-alikes still called fraud (strict xfails). The eighth pass left three, each for a
+# reason the tables could not tell from a script without reading more than words; the tenth pass
+# read that grammar and cleared them: a returned transfer's 户名不符 names no payee and 电子税务局
+# is a channel, not a claimed role (tag masks_inner), and 押金不用再交 negates the demand (tag
+# negates_demand). None is left.
+KNOWN_FALSE: frozenset[str] = frozenset()
 
 
 def _known(row: Row) -> bool:

@@ -299,8 +299,8 @@ class SmsEngine:
         # The phrase rows that carry each tag (a reason reports the spans of those found).
         self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
-        # Words that hide the demands inside them (tag ``masks_inner``): a brand (支付宝 is
-        # not a demand to 支付) or a completed act (支付成功, 转过去了).
+        # Words that hide the scam words inside them (tag ``masks_inner``): a brand (支付宝
+        # is not a demand to 支付), a channel (电子税务局) or a completed act (转过去了).
         self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
@@ -673,7 +673,7 @@ class SmsEngine:
         rows = self._rows
         kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         if self._maskers:
-            kept = _unmasked(kept, self._maskers, self._negatable)
+            kept = _unmasked(kept, self._maskers, self._reportable)
         return rows.group(len(text), kept)
 
     def _report_scopes(
@@ -1293,10 +1293,11 @@ _REPORT_FRAMES: Final = (
 def _unmasked(
     kept: list[tuple[int, int, int]], maskers: frozenset[int], demands: frozenset[int]
 ) -> list[tuple[int, int, int]]:
-    """``kept`` without the demands that lie strictly inside a hit of a ``masks_inner`` row.
+    """``kept`` without the scam words that lie strictly inside a hit of a ``masks_inner`` row.
 
-    Only demands (the rows a negation cancels) are hidden: 支付宝 is no demand to 支付, and
-    转过去了 (done) no demand to 转过去, but what else the word holds still counts.
+    Only the words a scam is made of (``demands``: the rows reported speech quotes) are
+    hidden: 支付宝 is no demand to 支付, 转过去了 (done) no demand to 转过去, 电子税务局 (a
+    channel) no claim to be the 税务局; cues and frames inside still count.
     """
     spans = [(s, e) for s, e, v in kept if v in maskers]
     if not spans:
