@@ -235,6 +235,56 @@ def test_a_scam_demand_after_the_report_stays_fraud(frame: str, cue: str) -> Non
     assert CLF.classify_sms(text).category is SmsCategory.FRAUD
 
 
+# Scams dressed as warnings (公安部刑侦局 冒充公检法类/冒充客服类 话术): a frame, a reporting cue,
+# then a demand the text puts on the reader itself, or a working destination.
+DRESSED_SCAMS = [
+    "【公安提醒】有人冒充您的身份办理了银行卡，涉嫌洗钱，需要您配合调查将资金转入安全账户。",
+    "【风险提示】您的银行卡涉嫌洗钱，对方称需要您把资金转到安全账户核查，否则冻结。",
+    "近日骗子称您涉嫌洗钱，您的资金必须立即转入安全账户6222021234567890123核查。",
+    "【温馨提醒】王先生，您的快递丢失，可三倍理赔，添加理赔专员QQ 2837465901办理退款。",
+    "【警方提示】市民王先生您好，您涉嫌一起洗钱案件，需将资金转入安全账户接受审查，请勿告知他人。",
+]
+
+
+@pytest.mark.parametrize("text", DRESSED_SCAMS)
+def test_a_scam_dressed_as_a_warning_stays_fraud(text: str) -> None:
+    assert CLF.classify_sms(text).category is SmsCategory.FRAUD
+
+
+OWN_CUES = ["不法分子会", "对方要求", "犯罪嫌疑人以", "有人冒充", "对方称", "如有人", "市民王先生"]
+OBLIGATIONS = ["需要您", "您需要", "需您", "必须", "务必", "请您", "请"]
+PRETEXTS = ["涉嫌洗钱", "您的账户异常", "您的快递丢失可理赔", "您的校园贷未注销影响征信"]
+SCAM_DEMANDS = [
+    "将资金转入安全账户",
+    "把钱转到指定账户",
+    "下载会议软件开启屏幕共享",
+    "提供短信验证码",
+    "缴纳解冻保证金",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    frame=st.sampled_from([*FRAMES, "温馨提醒", "公安提醒"]),
+    cue=st.sampled_from(OWN_CUES),
+    pretext=st.sampled_from(PRETEXTS),
+    obligation=st.sampled_from(OBLIGATIONS),
+    demand=st.sampled_from(SCAM_DEMANDS),
+)
+def test_a_reporting_cue_never_hides_the_texts_own_demand(
+    frame: str, cue: str, pretext: str, obligation: str, demand: str
+) -> None:
+    # A scam that puts its demand on the reader itself stays what it was without the cue.
+    # (Checked exhaustively, 5264 texts. The cues 骗子会/诈骗分子 are left out: those words
+    # weigh -1.5 as news wording since the seventh pass, which already moves some of these
+    # texts below the threshold with or without the cue.)
+    plain = f"【{frame}】{pretext}，{obligation}{demand}。"
+    if CLF.classify_sms(plain).category is not SmsCategory.FRAUD:
+        return
+    text = f"【{frame}】{cue}{pretext}，{obligation}{demand}。"
+    assert CLF.classify_sms(text).category is SmsCategory.FRAUD
+
+
 # -- negation ------------------------------------------------------------------------------
 
 NEGATIONS = _rows("negates") + _rows("negates_demand")

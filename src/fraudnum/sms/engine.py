@@ -315,6 +315,11 @@ class SmsEngine:
             *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
             self._report_closers,
         )
+        # The demands that make a text a scam when it makes them itself (outside reported
+        # speech): money, codes, control of the phone, an app, a fee again, a code to scan.
+        self._own_demands = self._negatable & frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _OWN_DEMANDS)
+        )
         # What reported speech quotes: the scam's own words, i.e. the fraud rows that argue
         # for fraud and the rows of any family a fraud rule needs (a claimed role, a
         # pretext, a demand, a destination); never the cues and frames themselves.
@@ -500,15 +505,24 @@ class SmsEngine:
         chat = turns(text) if "\n" in text else ()
         chatting = conversation(chat) if chat else False
         scopes: list[tuple[int, int]] = []
-        if not chatting and (
-            not self._report_frames.isdisjoint(found)
-            or (sv is not None and "sender_official" in self._sender_tag_cache(sv))
+        if (
+            not chatting
+            and not urls
+            and (numbers is None or not numbers.bank_card)
+            and (
+                not self._report_frames.isdisjoint(found)
+                or (sv is not None and "sender_official" in self._sender_tag_cache(sv))
+            )
         ):
             # A warning or a report that retells a scam ("骗子会让您下载…，再要求您转账") quotes
             # the demand: the demands and destinations it reports are not made to the reader.
+            # A text that gives a working destination (a link, a card number) acts, it does
+            # not report.
             scopes = self._report_scopes(text, found)
-            if scopes:
+            if scopes and not self._demands_outside(found, scopes):
                 found = self._unreported(found, scopes)
+            else:
+                scopes = []
         if numbers is not None and numbers.contact:
             # An order, ticket or transaction number, a date or an amount is not a contact;
             # neither is a number quoted inside reported speech.
@@ -716,6 +730,21 @@ class SmsEngine:
             scopes.append((e, stop))
         scopes.sort()
         return scopes
+
+    def _demands_outside(
+        self, found: Mapping[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
+    ) -> bool:
+        """Whether the text makes a demand of its own, outside every reported span.
+
+        A warning retells the scam and then advises (its own demands are negated: 请不要转账);
+        a scam dressed as a warning (【警方提示】有人冒充您的身份…，需要您将资金转入安全账户)
+        makes one: then nothing in it is read as reported.
+        """
+        for v in self._own_demands & found.keys():
+            for s, e in found[v]:
+                if not any(a <= s and e <= b for a, b in scopes):
+                    return True
+        return False
 
     def _unreported(
         self, found: dict[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
@@ -1279,6 +1308,18 @@ class _Explanation:
 NEGATION_REACH: Final = 24
 #: How far reported speech reaches when no sentence end comes first (characters).
 REPORT_REACH: Final = 80
+#: The demands that, made by the text itself outside any reported span, make it act rather
+#: than report (a call to 110 or a bill to pay in the sender's app does not).
+_OWN_DEMANDS: Final = (
+    "script_demand_money",
+    "script_demand_credential",
+    "script_demand_control",
+    "demand_app",
+    "demand_refee",
+    "demand_scan",
+    "money_request",
+    "otp_request",
+)
 #: The tags of the phrase rows that frame a text as a warning or a report, in which a
 #: reporting cue (骗子会, 对方要求) quotes the scam rather than makes its demand.
 _REPORT_FRAMES: Final = (
