@@ -131,6 +131,21 @@ def test_a_reported_scam_is_not_the_scam(text: str) -> None:
     assert not any(r.code.startswith("script_") for r in v.reasons)
 
 
+def test_a_report_says_first_that_it_is_one() -> None:
+    # The first reason says why it was decided; the scam words it quotes are not reasons.
+    v = CLF.classify_sms(REPORTED[1])
+    assert v.reasons[0].code == "notice_reported"
+    assert "reported_speech" in v.tags
+    assert not any(r.code.startswith(("script_", "combo_")) for r in v.reasons)
+
+
+def test_a_conditional_that_names_the_speaker_as_payee_is_a_demand() -> None:
+    # 公安部 十大高发类型 刷单返利/传销类: 发展下线, 让人把钱先转给自己.
+    v = CLF.classify_sms("近日我们在招代理，如果有人想买，将钱先转给我，刷单返利，我再返佣金给你。")
+    assert v.category is SmsCategory.FRAUD
+    assert "reported_speech" not in v.tags
+
+
 def test_a_number_quoted_in_reported_speech_is_not_a_contact() -> None:
     v = CLF.classify_sms(REPORTED[5])
     assert "contact" not in v.tags

@@ -93,7 +93,7 @@ _SENDER_CACHE_SIZE: Final = 65536
 _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
-_CONVERSATION = int(Signal.CONVERSATION)
+_CONVERSATION, _REPORTED = int(Signal.CONVERSATION), int(Signal.REPORTED)
 _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
@@ -541,6 +541,8 @@ class SmsEngine:
         num_sig = length_signal(text)
         if chatting:
             num_sig |= _CONVERSATION
+        if scopes:
+            num_sig |= _REPORTED
         if numbers is not None:
             if numbers.contact:
                 num_sig |= _CONTACT

@@ -50,6 +50,7 @@ class Signal(enum.IntFlag):
     PINYIN_MIX = 16
     DEPOSIT_BONUS = 32
     CONVERSATION = 64  # two or more speakers take turns (fraudnum.sms.turns)
+    REPORTED = 128  # a warning or a report quotes a scam's demands (issue 11, tenth pass)
 
 
 _SHORT, _LONG = int(Signal.SHORT_TEXT), int(Signal.LONG_TEXT)
@@ -66,6 +67,7 @@ SIGNAL_TAGS: Final = tuple(
         (Signal.PINYIN_MIX, "pinyin_mix"),
         (Signal.DEPOSIT_BONUS, "deposit_bonus"),
         (Signal.CONVERSATION, "conversation"),
+        (Signal.REPORTED, "reported_speech"),
     )
 )
 
