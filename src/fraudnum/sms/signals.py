@@ -209,6 +209,9 @@ def find_numbers(text: str) -> Numbers | None:
     return found
 
 
+# A character every reference_amount_before form holds (¥, 人民币, RMB, CNY, HK$, 金额):
+# most numbers have none before them, so the pattern is not run.
+_AMOUNT_SIGNS: Final = frozenset("¥￥币BY$额")
 #: How far after a reference label (订单号, 流水号 …) its number may start (characters).
 REFERENCE_REACH: Final = 8
 
@@ -236,14 +239,17 @@ def drop_references(
     gap, date = pats["reference_gap"], pats["reference_date"]
     before, after = pats["reference_amount_before"], pats["reference_amount_after"]
     ends = sorted(label_ends)
+    n = len(text)
     kept: list[tuple[int, int]] = []
     for start, end in numbers.contact:
         i = bisect.bisect_right(ends, start) - 1
+        lead = text[max(0, start - REFERENCE_REACH) : start]
         ref = (
             (i >= 0 and start - ends[i] <= REFERENCE_REACH and gap.fullmatch(text, ends[i], start))
-            or date.fullmatch(text[start:end].translate(_NUMBER_FOLD))
-            or before.search(text[max(0, start - REFERENCE_REACH) : start])
-            or after.match(text, end)
+            # cheap guards first: most numbers have no hyphen, no currency before, no unit after
+            or ("-" in text[start:end] and date.fullmatch(text[start:end].translate(_NUMBER_FOLD)))
+            or (not _AMOUNT_SIGNS.isdisjoint(lead) and before.search(lead))
+            or (end < n and after.match(text, end))
             or any(a <= start and end <= b for a, b in quoted)
         )
         (numbers.reference if ref else kept).append((start, end))
