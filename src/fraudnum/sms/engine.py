@@ -688,9 +688,10 @@ class SmsEngine:
         # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
         kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
-        if self._maskers:
-            kept = _unmasked(kept, self._maskers, self._reportable)
-        return rows.group(len(text), kept)
+        found = rows.group(len(text), kept)
+        if not self._maskers.isdisjoint(found):
+            found = _unmasked(found, self._maskers, self._reportable)
+        return found
 
     def _report_scopes(
         self, text: str, found: Mapping[int, list[tuple[int, int]]]
@@ -1334,23 +1335,27 @@ _REPORT_FRAMES: Final = (
 
 
 def _unmasked(
-    kept: list[tuple[int, int, int]], maskers: frozenset[int], demands: frozenset[int]
-) -> list[tuple[int, int, int]]:
-    """``kept`` without the scam words that lie strictly inside a hit of a ``masks_inner`` row.
+    found: dict[int, list[tuple[int, int]]], maskers: frozenset[int], demands: frozenset[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """``found`` without the scam words that lie strictly inside a hit of a ``masks_inner`` row.
 
     Only the words a scam is made of (``demands``: the rows reported speech quotes) are
     hidden: 支付宝 is no demand to 支付, 转过去了 (done) no demand to 转过去, 电子税务局 (a
     channel) no claim to be the 税务局; cues and frames inside still count.
     """
-    spans = [(s, e) for s, e, v in kept if v in maskers]
-    if not spans:
-        return kept
-    return [
-        h
-        for h in kept
-        if h[2] not in demands
-        or not any(s <= h[0] and h[1] <= e and h[1] - h[0] < e - s for s, e in spans)
-    ]
+    spans = [sp for v in maskers & found.keys() for sp in found[v]]
+    out: dict[int, list[tuple[int, int]]] = {}
+    for v, hits in found.items():
+        if v in demands:
+            hits = [
+                (s, e)
+                for s, e in hits
+                if not any(a <= s and e <= b and e - s < b - a for a, b in spans)
+            ]
+            if not hits:
+                continue
+        out[v] = hits
+    return out
 
 
 # Characters that negate or hedge a closing cue right before it (不是诈骗, 并非骗局, 像是诈骗),
