@@ -230,12 +230,16 @@ def test_a_reported_demand_inside_a_warning_stays_non_fraud(
 
 
 @settings(max_examples=60, deadline=None)
-@given(frame=st.sampled_from(FRAMES), cue=st.sampled_from(CUES))
-def test_a_genuine_warning_from_12381_that_quotes_a_scam_is_never_blocked(
-    frame: str, cue: str
+@given(
+    frame=st.sampled_from(FRAMES),
+    cue=st.sampled_from(CUES),
+    sender=st.sampled_from(["12381", "96110"]),
+)
+def test_a_genuine_warning_that_quotes_a_scam_is_never_blocked(
+    frame: str, cue: str, sender: str
 ) -> None:
     text = f"【{frame}】{cue}让您下载会议软件并开启屏幕共享，再要求您转到安全账户。"
-    v = CLF.classify_sms(text, sender="12381")
+    v = CLF.classify_sms(text, sender=sender)
     assert v.category is SmsCategory.WARNING
     assert v.risk is Risk.TRUSTED
 
