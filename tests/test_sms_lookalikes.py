@@ -27,21 +27,16 @@ ROWS = read_set(LOOKALIKE_SET)
 HALF_A = [r for r in ROWS if r.half == "A"]
 VETOES = ("notice_antifraud", "notice_news", "notice_official", "notice_licensed_loan")
 
-# Half-A look-alikes still called fraud after the eighth pass, each for a reason the tables
-# cannot tell from a script without reading more than words (docs/evaluation.md, eighth pass):
-# a returned transfer names a payee (户名), a tax notice asks to pay (缴纳) beside 税务局, a
-# landlord chat says 押金不用再交 (再交 reads as a fee asked again).
-KNOWN_FALSE = frozenset(
-    {
-        "【招商银行】您的账户有一笔12,800.00元的跨行转账因收款方户名不符被退回，资金已原路退还至尾号2291账户。",
-        "【税务】您好，您名下有一笔车船税未缴，金额360元，可在办理交强险时由保险公司代收，或通过电子税务局缴纳。",
-    }
-)
-KNOWN_FALSE_PREFIX = ("房东：小刘，跟你说一下，明年房租还是每月3,500",)
+# Half-A look-alikes still called fraud (strict xfails). The eighth pass left three, each for a
+# reason the tables could not tell from a script without reading more than words; the tenth pass
+# read that grammar and cleared them: a returned transfer's 户名不符 names no payee and 电子税务局
+# is a channel, not a claimed role (tag masks_inner), and 押金不用再交 negates the demand (tag
+# negates_demand). None is left.
+KNOWN_FALSE: frozenset[str] = frozenset()
 
 
 def _known(row: Row) -> bool:
-    return row.text in KNOWN_FALSE or row.text.startswith(KNOWN_FALSE_PREFIX)
+    return row.text in KNOWN_FALSE
 
 
 def test_the_set_is_large_enough_to_measure_a_small_rate() -> None:

@@ -47,10 +47,12 @@ from fraudnum.sms.signals import (
     Evasions,
     Numbers,
     Signal,
+    drop_references,
     find_evasions,
     find_numbers,
     instructed_contacts,
     length_signal,
+    sms_patterns,
 )
 from fraudnum.sms.tables import (
     PHRASE_CATEGORIES,
@@ -91,7 +93,7 @@ _SENDER_CACHE_SIZE: Final = 65536
 _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
-_CONVERSATION = int(Signal.CONVERSATION)
+_CONVERSATION, _REPORTED = int(Signal.CONVERSATION), int(Signal.REPORTED)
 # Tags that make contact_any: a way to reach the sender is given.
 _CONTACT_TRIGGER: Final = ("contact", "contact_channel", "link")
 _SCORED: Final = SCORED_CATEGORIES
@@ -247,14 +249,27 @@ class SmsEngine:
         # Rows that are a number (12381, 96110): matched through separators (9.6.1.1.0)
         # but not through one decimal point or comma, which makes an amount (余额961.10元).
         self._numeric = frozenset(i for i, p in enumerate(self._phrases) if p.folded.isdigit())
-        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载).
-        self._negates = frozenset(i for i, p in enumerate(self._phrases) if "negates" in p.tags)
-        # What a negating cue can cancel: the demands (script families, money requests).
+        # Rows that negate the words inside them (tag ``negates``: 停止转账, 切勿下载), and
+        # negations that cancel a demand without making the text advice (``negates_demand``:
+        # 押金不用再交): both cancel the demands after them in their clause.
+        self._negates = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if "negates" in p.tags or "negates_demand" in p.tags
+        )
+        # What a negating cue can cancel: the demands (script families, money and code
+        # requests: 不会要求您提供验证码 asks for no code).
         self._negatable = frozenset(
             i
             for i, p in enumerate(self._phrases)
             if i not in self._negates
-            and ("demand_any" in p.tags or (p.category == "fraud" and "money_request" in p.tags))
+            and (
+                "demand_any" in p.tags
+                or (
+                    p.category == "fraud"
+                    and not {"money_request", "otp_request"}.isdisjoint(p.tags)
+                )
+            )
         )
         # Which hits count and the rows they find, in one compiled pass (fraudnum._smsrows).
         n_rows = len(self._phrases)
@@ -289,6 +304,39 @@ class SmsEngine:
         # The phrase rows that carry each tag (a reason reports the spans of those found).
         self._rows_of_tag = {t: frozenset(rows) for t, rows in rows_of_tag.items()}
         self._phrase_tags = phrase_tags
+        # Words that hide the scam words inside them (tag ``masks_inner``): a brand (支付宝
+        # is not a demand to 支付), a channel (电子税务局) or a completed act (转过去了).
+        self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
+        # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
+        self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
+        # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
+        # text framed as a warning or a report (_REPORT_FRAMES) or sent by an official number;
+        # what it cancels: the demands a negation cancels, and the destinations named.
+        self._report_cues = self._rows_of_tag.get("report_cue", frozenset())
+        # Closing cues (tag ``report_close``: …的，都是诈骗) report what comes before them.
+        self._report_closers = self._rows_of_tag.get("report_close", frozenset())
+        self._report_cues |= self._report_closers
+        self._report_frames = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
+            self._report_closers,
+        )
+        # The demands that make a text a scam when it makes them itself (outside reported
+        # speech): money, codes, control of the phone, an app, a fee again, a code to scan.
+        self._own_demands = self._negatable & frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _OWN_DEMANDS)
+        )
+        # What reported speech quotes: the scam's own words, i.e. the fraud rows that argue
+        # for fraud and the rows of any family a fraud rule needs (a claimed role, a
+        # pretext, a demand, a destination); never the cues and frames themselves.
+        scam_tags = frozenset(
+            t for r in self._combos if r.category == "fraud" and r.weight > 0 for t in r.require
+        )
+        self._reportable = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if (p.category == "fraud" and p.weight > 0)
+            or (p.category == "signal" and not scam_tags.isdisjoint(p.tags))
+        ) - (self._report_cues | self._report_frames)
         self._near_rules = tuple(
             (i, r.near, r.require & phrase_tags)
             for i, r in enumerate(self._combos)
@@ -524,6 +572,32 @@ class SmsEngine:
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
         found = self._found(text, hits, urls)
+        chat = turns(text) if "\n" in text else ()
+        chatting = conversation(chat) if chat else False
+        scopes: list[tuple[int, int]] = []
+        if (
+            not chatting
+            and not urls
+            and (numbers is None or not numbers.bank_card)
+            and (
+                not self._report_frames.isdisjoint(found)
+                or (sv is not None and "sender_official" in self._sender_tag_cache(sv))
+            )
+        ):
+            # A warning or a report that retells a scam ("骗子会让您下载…，再要求您转账") quotes
+            # the demand: the demands and destinations it reports are not made to the reader.
+            # A text that gives a working destination (a link, a card number) acts, it does
+            # not report.
+            scopes = self._report_scopes(text, found)
+            if scopes and not self._demands_outside(found, scopes):
+                found = self._unreported(found, scopes)
+            else:
+                scopes = []
+        if numbers is not None and numbers.contact:
+            # An order, ticket or transaction number, a date or an amount is not a contact;
+            # neither is a number quoted inside reported speech.
+            label_ends = [e for v in self._reference_rows & found.keys() for _s, e in found[v]]
+            drop_references(text, numbers, label_ends, scopes)
         # 2. the decision depends only on which rows were found (in this order), on what
         # the links were flagged, on which kinds of number occur and on the sender's tags:
         # decided once per such signature, then reused.
@@ -535,10 +609,10 @@ class SmsEngine:
             if len(urls) > MAX_LINKS:
                 urls = _report_links(urls)
         num_sig = length_signal(text)
-        chat = turns(text) if "\n" in text else ()
-        chatting = conversation(chat) if chat else False
         if chatting:
             num_sig |= _CONVERSATION
+        if scopes:
+            num_sig |= _REPORTED
         if numbers is not None:
             if numbers.contact:
                 num_sig |= _CONTACT
@@ -720,7 +794,80 @@ class SmsEngine:
         # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
         kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
-        return rows.group(len(text), kept)
+        found = rows.group(len(text), kept)
+        if not self._maskers.isdisjoint(found):
+            found = _unmasked(found, self._maskers, self._reportable)
+        return found
+
+    def _report_scopes(
+        self, text: str, found: Mapping[int, list[tuple[int, int]]]
+    ) -> list[tuple[int, int]]:
+        """The spans of reported speech: from each reporting cue to the end of its sentence.
+
+        A sentence ends at its end mark, or where the text turns to the reader (请, the
+        ``report_scope_end`` pattern), and at most :data:`REPORT_REACH` characters on. A
+        closing cue (…让您扫码支付保证金的，是诈骗) reports its sentence up to itself when it
+        closes its clause and is not negated or hedged (这不是诈骗 is what a scammer says).
+        """
+        patterns = sms_patterns()
+        end_at, sentence_end = patterns["report_scope_end"].finditer, patterns["sentence_end"]
+        n = len(text)
+        closers = self._report_closers
+        # A third person named as the subject (市民陈先生, 被告人张某: the ``report_subject``
+        # pattern) opens reported speech as a cue row does.
+        cues = [(-1, m.span()) for m in patterns["report_subject"].finditer(text)]
+        cues.extend((v, span) for v in self._report_cues & found.keys() for span in found[v])
+        scopes = []
+        for v, (s, e) in cues:
+            if v in closers:
+                if (s > 0 and text[s - 1] in _HEDGING_CHARS) or (
+                    e < n and text[e] not in _CLAUSE_ENDS
+                ):
+                    continue  # 这不是诈骗, 像是诈骗, 是骗子群发的: not a closing verdict
+                begin = max(0, s - REPORT_REACH)
+                for m in sentence_end.finditer(text, begin, s):
+                    begin = m.end()
+                scopes.append((begin, s))
+                continue
+            stop = min(n, e + REPORT_REACH)
+            for m in end_at(text, e, stop):
+                # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is the
+                # scam's own words: the report ends after it closes.
+                if _open_quotes(text, e, m.start()) <= 0:
+                    stop = m.start()
+                    break
+            scopes.append((e, stop))
+        scopes.sort()
+        return scopes
+
+    def _demands_outside(
+        self, found: Mapping[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
+    ) -> bool:
+        """Whether the text makes a demand of its own, outside every reported span.
+
+        A warning retells the scam and then advises (its own demands are negated: 请不要转账);
+        a scam dressed as a warning (【警方提示】有人冒充您的身份…，需要您将资金转入安全账户)
+        makes one: then nothing in it is read as reported.
+        """
+        for v in self._own_demands & found.keys():
+            for s, e in found[v]:
+                if not any(a <= s and e <= b for a, b in scopes):
+                    return True
+        return False
+
+    def _unreported(
+        self, found: dict[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
+    ) -> dict[int, list[tuple[int, int]]]:
+        """``found`` without the demands and destinations that lie inside reported speech."""
+        reportable = self._reportable
+        out: dict[int, list[tuple[int, int]]] = {}
+        for v, spans in found.items():
+            if v in reportable:
+                spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in scopes)]
+                if not spans:
+                    continue
+            out[v] = spans
+        return out
 
     def _decision(
         self,
@@ -1205,6 +1352,67 @@ class _Explanation:
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
 NEGATION_REACH: Final = 24
+#: How far reported speech reaches when no sentence end comes first (characters).
+REPORT_REACH: Final = 80
+#: The demands that, made by the text itself outside any reported span, make it act rather
+#: than report (a call to 110 or a bill to pay in the sender's app does not).
+_OWN_DEMANDS: Final = (
+    "script_demand_money",
+    "script_demand_credential",
+    "script_demand_control",
+    "demand_app",
+    "demand_refee",
+    "demand_scan",
+    "money_request",
+    "otp_request",
+)
+#: The tags of the phrase rows that frame a text as a warning or a report, in which a
+#: reporting cue (骗子会, 对方要求) quotes the scam rather than makes its demand.
+_REPORT_FRAMES: Final = (
+    "news_frame",
+    "advice_notice",
+    "advice_formula",
+    "advice_bank",
+    "report_frame",
+)
+
+
+def _unmasked(
+    found: dict[int, list[tuple[int, int]]], maskers: frozenset[int], demands: frozenset[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """``found`` without the scam words that lie strictly inside a hit of a ``masks_inner`` row.
+
+    Only the words a scam is made of (``demands``: the rows reported speech quotes) are
+    hidden: 支付宝 is no demand to 支付, 转过去了 (done) no demand to 转过去, 电子税务局 (a
+    channel) no claim to be the 税务局; cues and frames inside still count.
+    """
+    spans = [sp for v in maskers & found.keys() for sp in found[v]]
+    out: dict[int, list[tuple[int, int]]] = {}
+    for v, hits in found.items():
+        if v in demands:
+            hits = [
+                (s, e)
+                for s, e in hits
+                if not any(a <= s and e <= b and e - s < b - a for a, b in spans)
+            ]
+            if not hits:
+                continue
+        out[v] = hits
+    return out
+
+
+# Characters that negate or hedge a closing cue right before it (不是诈骗, 并非骗局, 像是诈骗),
+# and what must follow a closing cue: it closes its clause (…的，都是诈骗。).
+_HEDGING_CHARS: Final = "不非没未像"
+_CLAUSE_ENDS: Final = "，。、；！？：,.;!?:…\n ”」』)）"
+_OPENING_QUOTES: Final = "“「『‘\u300c\u300e"
+_CLOSING_QUOTES: Final = "”」』’\u300d\u300f"
+
+
+def _open_quotes(text: str, start: int, end: int) -> int:
+    """How many quotations opened in ``text[start:end]`` are still open at ``end``."""
+    part = text[start:end]
+    return sum(part.count(q) for q in _OPENING_QUOTES) - sum(part.count(q) for q in _CLOSING_QUOTES)
 
 
 def _pool_rows(

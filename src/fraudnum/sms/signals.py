@@ -8,6 +8,7 @@ regular expressions in ``data/sms_patterns.csv``, each row with a source.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 import re
@@ -26,6 +27,7 @@ __all__ = [
     "Numbers",
     "Signal",
     "count_blanks",
+    "drop_references",
     "find_evasions",
     "find_numbers",
     "instructed_contacts",
@@ -48,6 +50,7 @@ class Signal(enum.IntFlag):
     PINYIN_MIX = 16
     DEPOSIT_BONUS = 32
     CONVERSATION = 64  # two or more speakers take turns (fraudnum.sms.turns)
+    REPORTED = 128  # a warning or a report quotes a scam's demands (issue 11, tenth pass)
 
 
 _SHORT, _LONG = int(Signal.SHORT_TEXT), int(Signal.LONG_TEXT)
@@ -64,6 +67,7 @@ SIGNAL_TAGS: Final = tuple(
         (Signal.PINYIN_MIX, "pinyin_mix"),
         (Signal.DEPOSIT_BONUS, "deposit_bonus"),
         (Signal.CONVERSATION, "conversation"),
+        (Signal.REPORTED, "reported_speech"),
     )
 )
 
@@ -84,6 +88,19 @@ def pinyin_syllables() -> frozenset[str]:
     return frozenset(out)
 
 
+_REQUIRED_PATTERNS: Final = (
+    "report_subject",
+    "sentence_end",
+    "deposit_bonus",
+    "call_instruction",
+    "reference_gap",
+    "reference_date",
+    "reference_amount_before",
+    "reference_amount_after",
+    "report_scope_end",
+)
+
+
 @functools.cache
 def sms_patterns() -> Mapping[str, re.Pattern[str]]:
     """The regular expressions of ``data/sms_patterns.csv``, compiled, by name."""
@@ -96,7 +113,7 @@ def sms_patterns() -> Mapping[str, re.Pattern[str]]:
             out[row["name"]] = re.compile(row["pattern"])
         except re.error as e:
             raise TableError(origin, line, f"bad pattern: {e}") from None
-    for name in ("deposit_bonus", "call_instruction"):
+    for name in _REQUIRED_PATTERNS:
         if name not in out:
             raise TableError(origin, None, f"the {name} pattern is missing")
     return out
@@ -151,11 +168,13 @@ _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
 class Numbers:
     """Numbers found in a message, as tags with their spans."""
 
-    __slots__ = ("bank_card", "contact")
+    __slots__ = ("bank_card", "contact", "reference")
 
     def __init__(self) -> None:
         self.contact: list[tuple[int, int]] = []
         self.bank_card: list[tuple[int, int]] = []
+        # Numbers that identify something (an order, a date, an amount): not a way to act.
+        self.reference: list[tuple[int, int]] = []
 
 
 def find_numbers(text: str) -> Numbers | None:
@@ -188,6 +207,53 @@ def find_numbers(text: str) -> Numbers | None:
         elif masked or n <= 13:
             found.contact.append((start, end))
     return found
+
+
+# A character every reference_amount_before form holds (¥, 人民币, RMB, CNY, HK$, 金额):
+# most numbers have none before them, so the pattern is not run.
+_AMOUNT_SIGNS: Final = frozenset("¥￥币BY$额")
+#: How far after a reference label (订单号, 流水号 …) its number may start (characters).
+REFERENCE_REACH: Final = 8
+
+
+def drop_references(
+    text: str,
+    numbers: Numbers,
+    label_ends: Sequence[int],
+    quoted: Sequence[tuple[int, int]] = (),
+) -> None:
+    """Move the phone-like numbers that are references out of ``numbers.contact``.
+
+    A notice identifies what it is about by a number: an order, a waybill, a ticket, a
+    transaction (订单号 283746519283, 工单号 2026…), a date (2026-12-01), an amount
+    (¥3500000, 1200000元). Such a number is information, not a number to call, so it does
+    not make the text "give a contact". ``label_ends`` are the end offsets of the reference
+    labels found in the text (phrase rows tagged ``number_reference``); what may stand
+    between a label and its number, and the shapes of dates and amounts, are the
+    ``reference_*`` patterns of ``data/sms_patterns.csv``. A number inside one of the
+    ``quoted`` spans (reported speech in a warning: 对方让他拨打…) is quoted, not given.
+    """
+    if not numbers.contact:
+        return
+    pats = sms_patterns()
+    gap, date = pats["reference_gap"], pats["reference_date"]
+    before, after = pats["reference_amount_before"], pats["reference_amount_after"]
+    ends = sorted(label_ends)
+    n = len(text)
+    kept: list[tuple[int, int]] = []
+    for start, end in numbers.contact:
+        i = bisect.bisect_right(ends, start) - 1
+        lead = text[max(0, start - REFERENCE_REACH) : start]
+        ref = (
+            (i >= 0 and start - ends[i] <= REFERENCE_REACH and gap.fullmatch(text, ends[i], start))
+            # cheap guards first: most numbers have no hyphen, no currency before, no unit after
+            or ("-" in text[start:end] and date.fullmatch(text[start:end].translate(_NUMBER_FOLD)))
+            or (not _AMOUNT_SIGNS.isdisjoint(lead) and before.search(lead))
+            or (end < n and after.match(text, end))
+            or any(a <= start and end <= b for a, b in quoted)
+        )
+        (numbers.reference if ref else kept).append((start, end))
+    numbers.contact = kept
 
 
 #: How many characters before a number an instruction to call it is looked for.
