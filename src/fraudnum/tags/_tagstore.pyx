@@ -96,6 +96,8 @@ cdef enum:
     # A compact directory entry: count in the low 14 bits, relative byte offset above.
     COMPACT_SHIFT = 14
 
+# _past_zeros when the high bits end first.
+cdef uint64_t RAN_OUT = <uint64_t>-1
 cdef uint64_t VALUE_MASK = (<uint64_t>1 << LEN_SHIFT) - 1
 cdef uint64_t MOBILE_LO = 10000000000ULL
 cdef uint64_t MOBILE_HI = 20000000000ULL
@@ -473,13 +475,29 @@ cdef class TagCore:
             packed,
         )
 
+    cdef inline uint64_t _past_zeros(self, uint64_t pos, uint64_t he, uint64_t need) noexcept nogil:
+        # The bit position just past the need-th (need >= 1) zero of the high bits at or
+        # after pos, or RAN_OUT when they end at he first (a corrupt payload).
+        cdef uint64_t rem, chunk, z
+        while pos < he:
+            rem = he - pos
+            chunk = ~_get64(self.ef, pos)
+            if rem < 64:
+                chunk &= (<uint64_t>1 << rem) - 1
+            z = fn_popcount64(chunk)
+            if z >= need:
+                return pos + <uint64_t>fn_select64(chunk, <int>(need - 1)) + 1
+            need -= z
+            pos += 64 if rem >= 64 else rem
+        return RAN_OUT
+
     cdef inline int64_t _find_in_segment(self, uint64_t r, uint64_t w, uint64_t s, bint ahead,
                                          bint want_index, int64_t* packed) noexcept nogil:
         # Entry index of suffix s in the r-th present segment (of bitmap word w), -1,
         # or -2 (corrupt); when found, *packed = tag | day value << 8. Without
         # want_index a found entry may return any index >= 0 (the compact directory
         # does not hold where a segment's entries start).
-        cdef uint64_t h, lo, pos, need, rem, chunk, z, idx, rec
+        cdef uint64_t h, lo, pos, idx, rec
         cdef uint64_t k, est
         cdef Seg g
         self._seg_c(r, w, &g)
@@ -506,21 +524,9 @@ cdef class TagCore:
         lo = s & ((<uint64_t>1 << g.lo_bits) - 1)
         pos = g.hb
         if h > 0:
-            # Move past the h-th zero of the high bits.
-            need = h
-            while True:
-                if pos >= g.he:
-                    return -2
-                rem = g.he - pos
-                chunk = ~_get64(self.ef, pos)
-                if rem < 64:
-                    chunk &= (<uint64_t>1 << rem) - 1
-                z = fn_popcount64(chunk)
-                if z >= need:
-                    pos += fn_select64(chunk, <int>(need - 1)) + 1
-                    break
-                need -= z
-                pos += 64 if rem >= 64 else rem
+            pos = self._past_zeros(pos, g.he, h)
+            if pos == RAN_OUT:
+                return -2
         idx = (pos - g.hb) - h
         while pos < g.he and idx < g.n:
             if not ((self.ef[pos >> 6] >> (pos & 63)) & 1):
@@ -801,7 +807,7 @@ cdef class TagCore:
         # key by key: once the high bits run out (corrupt, -2) they run out for every
         # larger suffix too.
         cdef Seg g
-        cdef uint64_t pos, hcur = 0, idx, h, lo, need, rem, chunk, z, q, e, kk, rec, s
+        cdef uint64_t pos, hcur = 0, idx, h, lo, q, e, kk, rec, s
         cdef uint64_t lo_mask
         cdef int64_t found, p = 0
         cdef Py_ssize_t t, i
@@ -817,23 +823,8 @@ cdef class TagCore:
             h = s >> g.lo_bits
             lo = s & lo_mask
             if h > hcur:
-                # Move past (h - hcur) more zeros of the high bits.
-                need = h - hcur
-                while True:
-                    if pos >= g.he:
-                        break
-                    rem = g.he - pos
-                    chunk = ~_get64(self.ef, pos)
-                    if rem < 64:
-                        chunk &= (<uint64_t>1 << rem) - 1
-                    z = fn_popcount64(chunk)
-                    if z >= need:
-                        pos += fn_select64(chunk, <int>(need - 1)) + 1
-                        need = 0
-                        break
-                    need -= z
-                    pos += 64 if rem >= 64 else rem
-                if need:
+                pos = self._past_zeros(pos, g.he, h - hcur)
+                if pos == RAN_OUT:
                     # Corrupt high bits: this key and every later one of the segment.
                     while t < k:
                         self._miss(<Py_ssize_t>(recs[t] & ((1 << 22) - 1)), out)
