@@ -112,6 +112,16 @@ def test_compiled_tables_equal_the_twin_and_the_oracle(table, data):
         assert masks[c] == _bits(t for v in found if rows[v][0] == c for t in rows[v][2])
     assert union == _bits(t for v in found for t in rows[v][2])
     assert a.ids(union) == b.ids(union) == sorted({t for v in found for t in rows[v][2]})
+    # With one category's negative weights skipped (an addressed demand): the same in both,
+    # the other weights summed in the order found, the tags unchanged.
+    skip = data.draw(st.integers(-1, N_CATS - 1))
+    got_a, got_b = a.tally(found, skip), b.tally(found, skip)
+    assert got_a == got_b
+    expect = [0.0] * N_CATS
+    for v in found:
+        if rows[v][0] != skip or rows[v][1] >= 0:
+            expect[rows[v][0]] += rows[v][1]
+    assert got_b == (expect, masks, union)
     tags = set(data.draw(st.lists(st.integers(0, n_tags - 1), max_size=20)))
     far = set(data.draw(st.lists(st.integers(0, len(rules) + 2), max_size=3)))
     fired_a = a.fire(_bits(tags), far)

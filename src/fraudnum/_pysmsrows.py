@@ -403,8 +403,14 @@ class TagRules:
             raise ValueError("a tag id is out of range")
         return [t for t in range(mask.bit_length()) if mask >> t & 1]
 
-    def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
-        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+    def tally(
+        self, rows: Iterable[int], skip_negative: int = -1
+    ) -> tuple[list[float], tuple[int, ...], int]:
+        """Per category the summed weight and the tags of ``rows``, and all their tags.
+
+        The rows of category ``skip_negative`` (``-1``: none) that weigh less than zero add
+        their tags but not their weight (the other weights are summed in the order given).
+        """
         cat, weight, row_mask, n = self._row_cat, self._weight, self._row_mask, len(self._row_cat)
         scores = [0.0] * self._n_cats
         masks = [0] * self._n_cats
@@ -412,7 +418,8 @@ class TagRules:
             if not 0 <= v < n:
                 raise IndexError(f"row {v} out of range")
             c = cat[v]
-            scores[c] += weight[v]
+            if c != skip_negative or weight[v] >= 0:
+                scores[c] += weight[v]
             masks[c] |= row_mask[v]
         union = 0
         for m in masks:

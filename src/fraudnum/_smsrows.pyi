@@ -74,8 +74,14 @@ class TagRules:
     ) -> None: ...
     def ids(self, mask: int) -> list[int]:
         """The tag ids set in ``mask``, ascending."""
-    def tally(self, rows: Iterable[int]) -> tuple[list[float], tuple[int, ...], int]:
-        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+    def tally(
+        self, rows: Iterable[int], skip_negative: int = -1
+    ) -> tuple[list[float], tuple[int, ...], int]:
+        """Per category the summed weight and the tags of ``rows``, and all their tags.
+
+        The rows of category ``skip_negative`` (``-1``: none) that weigh less than zero add
+        their tags but not their weight.
+        """
     def fire(self, tags: int, far: Collection[int]) -> tuple[tuple[int, ...], int, int]:
         """The rules that fire on ``tags`` (in order), their highest rank, the tags after."""
     def __len__(self) -> int: ...

@@ -660,8 +660,12 @@ cdef class TagRules:
                 b += 1
         return out
 
-    def tally(self, rows):
-        """Per category the summed weight and the tags of ``rows``, and all their tags."""
+    def tally(self, rows, Py_ssize_t skip_negative=-1):
+        """Per category the summed weight and the tags of ``rows``, and all their tags.
+
+        The rows of category ``skip_negative`` (``-1``: none) that weigh less than zero add
+        their tags but not their weight (the other weights are summed in the order given).
+        """
         cdef int w = self._words, n_cats = self._n_cats, k
         cdef Py_ssize_t v, c
         cdef double* scores = <double*>PyMem_Malloc(n_cats * sizeof(double))
@@ -681,7 +685,8 @@ cdef class TagRules:
                 if v < 0 or v >= self._rows:
                     raise IndexError(f"row {v} out of range")
                 c = self._row_cat[v]
-                scores[c] += self._weight[v]
+                if c != skip_negative or self._weight[v] >= 0:
+                    scores[c] += self._weight[v]
                 row = &self._row_mask[v * w]
                 for k in range(w):
                     masks[c * w + k] |= row[k]

@@ -94,12 +94,22 @@ _DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
 _CONVERSATION, _REPORTED = int(Signal.CONVERSATION), int(Signal.REPORTED)
+_ADDRESSED = int(Signal.ADDRESSED_DEMAND)
+# An addressed demand (SmsEngine._addressed): a cue that speaks to the reader (请您, 你现在 …)
+# before a money, credential or control demand in one sentence, the phrase families by tag.
+_ADDRESS_TAGS: Final = ("address_reader",)
+_ADDRESSED_DEMAND_TAGS: Final = (
+    "script_demand_money",
+    "script_demand_credential",
+    "script_demand_control",
+)
 # Tags that make contact_any: a way to reach the sender is given.
 _CONTACT_TRIGGER: Final = ("contact", "contact_channel", "link")
 _SCORED: Final = SCORED_CATEGORIES
 _PHRASE_ORDER: Final = PHRASE_CATEGORIES
 _CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
 _ILLEGAL: Final = _CAT_INDEX["illegal"]
+_FRAUD_ROWS: Final = _CAT_INDEX["fraud"]
 _SIGNAL: Final = _CAT_INDEX["signal"]
 _WARNING: Final = _CAT_INDEX["warning"]
 _SCORED_ILLEGAL: Final = _SCORED.index("illegal")
@@ -320,6 +330,15 @@ class SmsEngine:
             *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
             self._report_closers,
         )
+        # An addressed demand (see _addressed): the cues that speak to the reader, the demands
+        # they may lead, and the cues of advice or reported speech that make a sentence a report.
+        self._address_rows = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESS_TAGS)
+        )
+        self._addressed_demand_rows = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESSED_DEMAND_TAGS)
+        )
+        self._not_addressed_rows = self._report_cues | self._report_frames
         # The demands that make a text a scam when it makes them itself (outside reported
         # speech): money, codes, control of the phone, an app, a fee again, a code to scan.
         self._own_demands = self._negatable & frozenset().union(
@@ -613,6 +632,14 @@ class SmsEngine:
             num_sig |= _CONVERSATION
         if scopes:
             num_sig |= _REPORTED
+        elif (
+            not self._address_rows.isdisjoint(found)
+            and not self._addressed_demand_rows.isdisjoint(found)
+            and self._addressed(text, found)
+        ):
+            # Reported speech left no demand of the text's own standing; an addressed one is
+            # the speaker's: advice and news wording around it cancel nothing (_decision).
+            num_sig |= _ADDRESSED
         if numbers is not None:
             if numbers.contact:
                 num_sig |= _CONTACT
@@ -840,6 +867,45 @@ class SmsEngine:
         scopes.sort()
         return scopes
 
+    def _addressed(self, text: str, found: Mapping[int, list[tuple[int, int]]]) -> bool:
+        """Whether one sentence speaks to the reader and then demands money, a code or control.
+
+        The sentence holds an address cue (请您, 你现在, 麻烦你 …) before a demand that survived
+        negation, and no cue of advice or of reported speech (骗子会, 警方提醒, 凡是…都是诈骗);
+        the demand lies outside every reported span (:meth:`_report_scopes`). A line break
+        ends a sentence, so in a conversation both are one speaker's words.
+        """
+        address: list[int] = []
+        demands: list[int] = []
+        reported: list[int] = []
+        rows_a, rows_d, rows_r = (
+            self._address_rows,
+            self._addressed_demand_rows,
+            self._not_addressed_rows,
+        )
+        for v, spans in found.items():
+            if v in rows_a:
+                address.extend(s for s, _e in spans)
+            if v in rows_d:
+                demands.extend(s for s, _e in spans)
+            if v in rows_r:
+                reported.extend(s for s, _e in spans)
+        scopes = self._report_scopes(text, found) if not self._report_cues.isdisjoint(found) else []
+        if scopes:
+            demands = [d for d in demands if not any(a <= d < b for a, b in scopes)]
+        # Two offsets share a sentence when no sentence end lies between them: a few short
+        # searches, not a split of the whole text.
+        end = sms_patterns()["sentence_end"].search
+        for a in address:
+            for d in demands:
+                if (
+                    a <= d
+                    and end(text, a, d) is None
+                    and not any(end(text, min(r, a), max(r, d)) is None for r in reported)
+                ):
+                    return True
+        return False
+
     def _demands_outside(
         self, found: Mapping[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
     ) -> bool:
@@ -880,7 +946,11 @@ class SmsEngine:
         """Scores, tags, rules, category and risk for one signature of signals."""
         # Scores and tags per category of the rows found, summed in the order found, and the
         # rules that fire: in C over bit masks (fraudnum._smsrows.TagRules).
-        scores, by_cat, union = self._tally.tally(found)
+        # A demand the speaker addresses to the reader is no report about fraud: the negative
+        # fraud weights of advice and news rows around it (谨防, 警方提醒, 切勿泄露) do not count.
+        scores, by_cat, union = self._tally.tally(
+            found, _FRAUD_ROWS if num_sig & _ADDRESSED else -1
+        )
         base, neutral, with_contact = self._neutral_of(url_sig, num_sig, sender_tags)
         tags = base | union  # base: links, numbers, length, the sender: facts, not a category
         if tags & self._contact_trigger:

@@ -51,6 +51,7 @@ class Signal(enum.IntFlag):
     DEPOSIT_BONUS = 32
     CONVERSATION = 64  # two or more speakers take turns (fraudnum.sms.turns)
     REPORTED = 128  # a warning or a report quotes a scam's demands (issue 11, tenth pass)
+    ADDRESSED_DEMAND = 256  # a demand made to the reader in one sentence (SmsEngine._addressed)
 
 
 _SHORT, _LONG = int(Signal.SHORT_TEXT), int(Signal.LONG_TEXT)
@@ -68,6 +69,7 @@ SIGNAL_TAGS: Final = tuple(
         (Signal.DEPOSIT_BONUS, "deposit_bonus"),
         (Signal.CONVERSATION, "conversation"),
         (Signal.REPORTED, "reported_speech"),
+        (Signal.ADDRESSED_DEMAND, "demand_addressed"),
     )
 )
 
