@@ -71,8 +71,13 @@ def _script(parts: list[str], sep: str) -> str:
 
 
 @pytest.mark.parametrize("script", MONEY_SCRIPTS)
-def test_each_script_alone_is_fraud_with_an_addressed_demand(script: tuple[str, ...]) -> None:
-    v = CLF.classify_sms(_script(list(script), "。"))
+def test_each_script_is_fraud_and_its_demand_addressed_once_advice_could_cancel_it(
+    script: tuple[str, ...],
+) -> None:
+    assert CLF.classify_sms(_script(list(script), "。")).category is SmsCategory.FRAUD
+    # The sentences are searched only when a row that could cancel the demand is found (a
+    # veto's family or a negative fraud weight): here the quoted warning.
+    v = CLF.classify_sms(_script([ADVICE[0], *script], "。"))
     assert v.category is SmsCategory.FRAUD
     assert "demand_addressed" in v.tags
 

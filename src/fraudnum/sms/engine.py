@@ -38,6 +38,7 @@ from typing import Any, Final
 from fraudnum._cache import remember
 from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules, pool_spans
 from fraudnum._pysmsrows import latin as _latin
+from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
@@ -95,9 +96,9 @@ _DECISION_CACHE_SIZE: Final = 65536
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
 _CONVERSATION, _REPORTED = int(Signal.CONVERSATION), int(Signal.REPORTED)
 _ADDRESSED = int(Signal.ADDRESSED_DEMAND)
-# An addressed demand (SmsEngine._addressed): a cue that speaks to the reader (请您, 你现在 …)
-# before a money, credential or control demand in one sentence, the phrase families by tag.
-_ADDRESS_TAGS: Final = ("address_reader",)
+# An addressed demand (SmsEngine._addressed): a cue that speaks to the reader (请您, 你现在 …:
+# the ``address_reader`` pattern) before a money, credential or control demand (these phrase
+# families) in one sentence.
 _ADDRESSED_DEMAND_TAGS: Final = (
     "script_demand_money",
     "script_demand_credential",
@@ -330,15 +331,28 @@ class SmsEngine:
             *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
             self._report_closers,
         )
-        # An addressed demand (see _addressed): the cues that speak to the reader, the demands
-        # they may lead, and the cues of advice or reported speech that make a sentence a report.
-        self._address_rows = frozenset().union(
-            *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESS_TAGS)
-        )
+        # An addressed demand (see _addressed): the cue pattern that speaks to the reader, the
+        # demands it may lead, and the cues of advice or reported speech that make a sentence
+        # a report.
+        patterns = sms_patterns()
+        if "address_reader" not in patterns:
+            raise TableError("sms_patterns.csv", None, "the address_reader pattern is missing")
+        self._address_cue = patterns["address_reader"]
         self._addressed_demand_rows = frozenset().union(
             *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESSED_DEMAND_TAGS)
         )
         self._not_addressed_rows = self._report_cues | self._report_frames
+        # It changes a verdict only through what it disables: a rule that needs
+        # !demand_addressed (its required families) or a negative fraud weight. Without such a
+        # row the sentences are not searched.
+        vetoed = frozenset(
+            t for r in self._combos if "demand_addressed" in r.absent for t in r.require
+        )
+        self._cancellers = frozenset(
+            i
+            for i, p in enumerate(self._phrases)
+            if (p.category == "fraud" and p.weight < 0) or not vetoed.isdisjoint(p.tags)
+        )
         # The demands that make a text a scam when it makes them itself (outside reported
         # speech): money, codes, control of the phone, an app, a fee again, a code to scan.
         self._own_demands = self._negatable & frozenset().union(
@@ -633,8 +647,8 @@ class SmsEngine:
         if scopes:
             num_sig |= _REPORTED
         elif (
-            not self._address_rows.isdisjoint(found)
-            and not self._addressed_demand_rows.isdisjoint(found)
+            not self._addressed_demand_rows.isdisjoint(found)
+            and not self._cancellers.isdisjoint(found)
             and self._addressed(text, found)
         ):
             # Reported speech left no demand of the text's own standing; an addressed one is
@@ -870,22 +884,19 @@ class SmsEngine:
     def _addressed(self, text: str, found: Mapping[int, list[tuple[int, int]]]) -> bool:
         """Whether one sentence speaks to the reader and then demands money, a code or control.
 
-        The sentence holds an address cue (请您, 你现在, 麻烦你 …) before a demand that survived
-        negation, and no cue of advice or of reported speech (骗子会, 警方提醒, 凡是…都是诈骗);
-        the demand lies outside every reported span (:meth:`_report_scopes`). A line break
-        ends a sentence, so in a conversation both are one speaker's words.
+        The sentence holds an address cue (pattern ``address_reader``: 请您, 你现在, 麻烦你 …)
+        before a demand that survived negation, and no cue of advice or of reported speech
+        (骗子会, 警方提醒, 凡是…都是诈骗); the demand lies outside every reported span
+        (:meth:`_report_scopes`). A line break ends a sentence, so in a conversation both are
+        one speaker's words.
         """
-        address: list[int] = []
+        address = [m.start() for m in self._address_cue.finditer(text)]
+        if not address:
+            return False
         demands: list[int] = []
         reported: list[int] = []
-        rows_a, rows_d, rows_r = (
-            self._address_rows,
-            self._addressed_demand_rows,
-            self._not_addressed_rows,
-        )
+        rows_d, rows_r = self._addressed_demand_rows, self._not_addressed_rows
         for v, spans in found.items():
-            if v in rows_a:
-                address.extend(s for s, _e in spans)
             if v in rows_d:
                 demands.extend(s for s, _e in spans)
             if v in rows_r:
