@@ -63,36 +63,12 @@ def turns(text: str) -> tuple[Turn, ...]:
     if "\n" not in text or text.count(":") + text.count("\uff1a") < 2:
         return ()  # one line, or fewer than two colons: no two turns
     marker = _patterns()[0]
-    found = _line_markers(text, marker) if marker.pattern.startswith("^") else None
-    if found is None:
-        found = [(m.start(1), m.group(1)) for m in marker.finditer(text)]
+    found = [(m.start(1), m.group(1)) for m in marker.finditer(text)]
     out = []
     for i, (start, speaker) in enumerate(found):
         end = found[i + 1][0] if i + 1 < len(found) else len(text)
         out.append(Turn(start, end, speaker))
     return tuple(out)
-
-
-def _line_markers(text: str, marker: re.Pattern[str]) -> list[tuple[int, str]] | None:
-    """The markers of a pattern anchored at line starts, tried at each line's start only.
-
-    The regular expression engine has no fast way to the next line: ``finditer`` tries
-    ``^`` at every character. Tried at line starts, the matches are the same as long as none
-    holds a line break (the shipped pattern cannot); None when one does, so the caller
-    scans as before.
-    """
-    match = marker.match
-    found = []
-    at = 0
-    while at >= 0:
-        nxt = text.find("\n", at)
-        m = match(text, at)
-        if m is not None:
-            if nxt >= 0 and m.end() > nxt:
-                return None  # a marker across lines: not what this shortcut assumes
-            found.append((m.start(1), m.group(1)))
-        at = nxt + 1 if nxt >= 0 else -1
-    return found
 
 
 def conversation(found: Sequence[Turn]) -> bool:
