@@ -37,9 +37,11 @@ _KINDS = ("official_domain", "brand_token", "shortener", "unusual_tld", "tld")
 _MAX_RUN = 512
 
 _ALNUM = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# Runs of 4 characters or more only (a shorter one is never a link): the digits of an
+# amount or a date before a dot would otherwise each be a match for Python to skip.
 _RUN = re.compile(
     f"[{_ALNUM}][{_ALNUM}\\-._~:/?#@$&*+=%\\uff0d\\uff0e\\uff1a\\uff0f\\uff1f\\uff03"
-    "\\uff20\\uff06\\uff0a\\uff0b\\uff1d\\uff05\\u3002\\uff61]*"
+    "\\uff20\\uff06\\uff0a\\uff0b\\uff1d\\uff05\\u3002\\uff61]{3,}"
 )
 # Full-width ASCII and the ideographic full stops, one character to one character.
 _TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -299,8 +301,6 @@ def extract_urls(text: str, rules: UrlRules | None = None) -> tuple[UrlFinding, 
     found: list[UrlFinding] = []
     for m in _RUN.finditer(text):
         raw = m.group()
-        if len(raw) < 4:
-            continue
         if len(raw) > _MAX_RUN:
             raw = raw[:_MAX_RUN]
         run = raw if raw.isascii() else raw.translate(_TO_ASCII)

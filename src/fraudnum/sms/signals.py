@@ -138,8 +138,13 @@ def length_signal(text: str) -> int:
     return 0
 
 
-# Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens.
-_NUMBER_RUN: Final = re.compile("[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]*")
+# Digit runs, possibly masked with x or * (138****5678, xxxxxxxxxxx) and split by hyphens,
+# of 7 characters or more: a shorter run is never a number here, and matching it would only
+# hand Python a match object to skip (every 工号6740 and 满50 of a script). A position inside
+# a short run cannot start a long one, so these are exactly the long maximal runs.
+_NUMBER_RUN: Final = re.compile(
+    "[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]{6,}"
+)
 # Seven number characters in a row (hyphens aside): a cheap test before the loop below.
 _NUMBER_PRECHECK: Final = re.compile(
     "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
@@ -186,8 +191,6 @@ def find_numbers(text: str) -> Numbers | None:
     found: Numbers | None = None
     for m in _NUMBER_RUN.finditer(text):
         start, end = m.span()
-        if end - start < 7:
-            continue
         raw = m.group()
         # Trailing hyphens are not part of the number.
         while raw and raw[-1] in "-\uff0d":
