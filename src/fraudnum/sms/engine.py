@@ -706,29 +706,17 @@ class SmsEngine:
         )
         return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
 
-    def _explain(
-        self,
-        text: str,
-        category: SmsCategory,
-        found: Mapping[int, list[tuple[int, int]]],
-        codes: tuple[_Code, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        unverified_warning: bool,
-        windows: Mapping[str, tuple[int, int]],
-        chat: Sequence[Turn],
-        note: Reason | None,
-        key: _Signature,
-    ) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-        """A verdict's reasons and counter signals (``chat``: the turns of a conversation)."""
-        plan = self._planned(key, category, found, codes, urls, numbers, unverified_warning)
+    def _explain(self, x: _Explanation) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        """A verdict's reasons and counter signals (``x.chat``: the turns of a conversation)."""
+        text, category, found, urls, numbers = x.text, x.category, x.found, x.urls, x.numbers
+        windows, chat, note = x.windows, x.chat, x.note
+        plan = self._planned(x)
         pooled: tuple[_Pooled, ...] = plan[0]
         order: tuple[_Item, ...] = plan[1]
         counter_order: tuple[_Item, ...] = plan[2]
         if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
             windows = {**self._turn_windows(chat, found, pooled), **windows}
-        build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+        build = self._builder(text, found, pooled, urls, numbers, x.evasions, windows)
         reasons = [build(item) for item in order]
         counter = [build(item) for item in counter_order]
         if chat and category is not SmsCategory.NORMAL:
@@ -737,21 +725,7 @@ class SmsEngine:
             reasons.append(note)
         return tuple(reasons), tuple(counter)
 
-    def _codes(
-        self,
-        text: str,
-        category: SmsCategory,
-        found: Mapping[int, list[tuple[int, int]]],
-        codes: tuple[_Code, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        unverified_warning: bool,
-        windows: Mapping[str, tuple[int, int]],
-        chat: Sequence[Turn],
-        note: Reason | None,
-        key: _Signature,
-    ) -> tuple[str, ...]:
+    def _codes(self, x: _Explanation) -> tuple[str, ...]:
         """The codes :meth:`_explain` gives, in order, without building its reasons.
 
         From the decision and the kinds of signal found (:meth:`_layout`), so a caller that
@@ -759,10 +733,10 @@ class SmsEngine:
         that is not normal gets the turn pointer only where its deciding reason has spans
         inside the turns: its reasons are built up to the first with spans, no further.
         """
+        text, category, found, urls, numbers = x.text, x.category, x.found, x.urls, x.numbers
+        windows, chat, note = x.windows, x.chat, x.note
         chatting = bool(chat) and category is not SmsCategory.NORMAL
-        plan = self._planned(
-            key, category, found, codes, urls, numbers, unverified_warning, chatting
-        )
+        plan = self._planned(x, chatting)
         pooled: tuple[_Pooled, ...] = plan[0]
         order: tuple[_Item, ...] = plan[1]
         ordered: tuple[str, ...] = plan[3]
@@ -770,7 +744,7 @@ class SmsEngine:
             # The turn pointer follows the first reason with spans: build reasons up to it.
             if category is not SmsCategory.WARNING:
                 windows = {**self._turn_windows(chat, found, pooled), **windows}
-            build = self._builder(text, found, pooled, urls, numbers, evasions, windows)
+            build = self._builder(text, found, pooled, urls, numbers, x.evasions, windows)
             spans: tuple[tuple[int, int], ...] = ()
             for item in order:
                 spans = build(item).spans
@@ -782,17 +756,7 @@ class SmsEngine:
             return (*ordered, note.code)
         return ordered
 
-    def _planned(
-        self,
-        key: _Signature,
-        category: SmsCategory,
-        found: Mapping[int, object],
-        codes: tuple[_Code, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        unverified_warning: bool,
-        rows: bool = True,
-    ) -> _Layout:
+    def _planned(self, x: _Explanation, rows: bool = True) -> _Layout:
         """The rule reasons with their rows, the order of reasons and counter signals, the codes.
 
         All of it follows from the signature the verdict was decided on (the rows found in
@@ -802,14 +766,17 @@ class SmsEngine:
         spans and texts are each verdict's own. The rows are found only when ``rows`` asks
         for them (None until then: reading the codes needs none).
         """
+        key, urls, codes = x.key, x.urls, x.decision_codes
         lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
         got = self._layouts.get(lkey)
         if got is None:
-            order, counter = self._layout(category, found, codes, urls, numbers, unverified_warning)
+            order, counter = self._layout(
+                x.category, x.found, codes, urls, x.numbers, x.unverified_warning
+            )
             got = [None, tuple(order), tuple(counter), tuple([item[0] for item in order])]
             remember(self._layouts, lkey, got, _DECISION_CACHE_SIZE)
         if rows and got[0] is None:  # the rows only when reasons are built (not for codes)
-            got[0] = _pool_rows(found, self._rows_of_tag, codes)
+            got[0] = _pool_rows(x.found, self._rows_of_tag, codes)
         return got
 
     def _decided(self, key: _Signature) -> _Decision:
@@ -1386,9 +1353,27 @@ class SmsEngine:
 
 
 class _Explanation:
-    """A verdict's deferred reasons: built when called, their codes alone by :meth:`codes`."""
+    """A verdict's deferred reasons: what :meth:`SmsEngine._explain` builds them from.
 
-    __slots__ = ("_args", "_engine")
+    Called, it builds the reasons and counter signals; :meth:`codes` gives their codes
+    alone. ``chat`` holds the turns of a conversation (empty otherwise).
+    """
+
+    __slots__ = (
+        "_engine",
+        "category",
+        "chat",
+        "decision_codes",
+        "evasions",
+        "found",
+        "key",
+        "note",
+        "numbers",
+        "text",
+        "unverified_warning",
+        "urls",
+        "windows",
+    )
 
     def __init__(
         self,
@@ -1407,28 +1392,26 @@ class _Explanation:
         key: _Signature,
     ) -> None:
         self._engine = engine
-        self._args = (
-            text,
-            category,
-            found,
-            codes,
-            urls,
-            numbers,
-            evasions,
-            unverified_warning,
-            windows,
-            chat,
-            note,
-            key,
-        )
+        self.text = text
+        self.category = category
+        self.found = found
+        self.decision_codes = codes
+        self.urls = urls
+        self.numbers = numbers
+        self.evasions = evasions
+        self.unverified_warning = unverified_warning
+        self.windows = windows
+        self.chat = chat
+        self.note = note
+        self.key = key
 
     def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
         """The reasons and the counter signals (:meth:`SmsEngine._explain`)."""
-        return self._engine._explain(*self._args)
+        return self._engine._explain(self)
 
     def codes(self) -> tuple[str, ...]:
         """The reason codes, in order (:meth:`SmsEngine._codes`)."""
-        return self._engine._codes(*self._args)
+        return self._engine._codes(self)
 
 
 #: How far a negating cue reaches when no clause punctuation ends it first (characters).
