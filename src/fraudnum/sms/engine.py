@@ -42,6 +42,7 @@ from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
+from fraudnum.sms.senses import WordSenses, negated_over_lists, word_senses
 from fraudnum.sms.signals import (
     MAX_SPANS,
     SIGNAL_TAGS,
@@ -318,6 +319,10 @@ class SmsEngine:
         # Words that hide the scam words inside them (tag ``masks_inner``): a brand (支付宝
         # is not a demand to 支付), a channel (电子税务局) or a completed act (转过去了).
         self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
+        # Where a phrase is part of another word (data/word_senses.csv: 账号 in 注册一个账号).
+        self._senses = WordSenses(
+            [(p.folded, p.tags) for p in self._phrases], word_senses(), self._fold
+        )
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
@@ -801,8 +806,13 @@ class SmsEngine:
         # are negated (demand cues and money requests): 防止套现…冻结 is still an account
         # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
-        kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
+        kept, negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         found = rows.group(len(text), kept)
+        if negated and "、" in text:
+            # A negation reaches over an enumeration (不会以退票、改签为由要求您转账).
+            found = negated_over_lists(text, found, self._negates, self._negatable, NEGATION_REACH)
+        if not self._senses.gate.isdisjoint(found):
+            found = self._senses.drop(text, found)
         if not self._maskers.isdisjoint(found):
             found = _unmasked(found, self._maskers, self._reportable)
         return found
