@@ -42,7 +42,8 @@ from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
-from fraudnum.sms.senses import WordSenses, negated_over_lists, word_senses
+from fraudnum.sms.quoted_advice import without_advice_sentences
+from fraudnum.sms.senses import WordSenses, disclaimed, negated_over_lists, word_senses
 from fraudnum.sms.signals import (
     MAX_SPANS,
     SIGNAL_TAGS,
@@ -323,6 +324,8 @@ class SmsEngine:
         self._senses = WordSenses(
             [(p.folded, p.tags) for p in self._phrases], word_senses(), self._fold
         )
+        # Disclaimers (tag ``disclaims``: 不会以, 不会主动联系): see fraudnum.sms.senses.disclaimed.
+        self._disclaimers = self._rows_of_tag.get("disclaims", frozenset())
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
@@ -390,6 +393,10 @@ class SmsEngine:
             len(family),
         )
         self._near_todo: dict[int, tuple[int, ...]] = {}
+        # The rows that carry a family some proximity rule locates (see quoted_advice).
+        self._located = frozenset(
+            i for i, p in enumerate(self._phrases) if not near_tags.isdisjoint(p.tags)
+        )
         # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
         self._extra_of = {
             t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
@@ -665,7 +672,7 @@ class SmsEngine:
             if numbers.bank_card:
                 num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
-        far, windows = self._proximity(text, found, chatting)
+        far, windows = self._proximity(text, found, chatting, bool(num_sig & _ADDRESSED))
         key = (tuple(found), url_sig, num_sig, sender_tags, far)
         decision = self._decisions.get(key)
         if decision is None:
@@ -813,6 +820,9 @@ class SmsEngine:
             found = negated_over_lists(text, found, self._negates, self._negatable, NEGATION_REACH)
         if not self._senses.gate.isdisjoint(found):
             found = self._senses.drop(text, found)
+        if not self._disclaimers.isdisjoint(found):
+            # What the sender says it will never do names scam words, it does not use them.
+            found = disclaimed(text, found, self._disclaimers, self._reportable, NEGATION_REACH)
         if not self._maskers.isdisjoint(found):
             found = _unmasked(found, self._maskers, self._reportable)
         return found
@@ -1076,7 +1086,11 @@ class SmsEngine:
         return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
 
     def _proximity(
-        self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
+        self,
+        text: str,
+        found: Mapping[int, list[tuple[int, int]]],
+        chatting: bool = False,
+        addressed: bool = False,
     ) -> tuple[tuple[int, ...], dict[str, tuple[int, int]]]:
         """The proximity rules whose families do not meet, and the windows of those that do.
 
@@ -1098,6 +1112,11 @@ class SmsEngine:
         if not todo:
             return (), {}
         starts = Units(text).starts
+        if addressed:
+            # Quoted advice between a role and an addressed demand is no distance.
+            starts = without_advice_sentences(
+                starts, found, self._not_addressed_rows, self._located
+            )
         if len(starts) == 1:
             return (), {}
         far: list[int] = []

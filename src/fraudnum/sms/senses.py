@@ -23,7 +23,7 @@ from typing import Final
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.folding import SKIP, FoldTable
 
-__all__ = ["WordSense", "WordSenses", "negated_over_lists", "word_senses"]
+__all__ = ["WordSense", "WordSenses", "disclaimed", "negated_over_lists", "word_senses"]
 
 # What ends a clause for a context and for a widened negation: not 、, which lists.
 _CLAUSE_ENDS: Final = frozenset("，。；！？：,;!?\n")
@@ -164,6 +164,41 @@ class WordSenses:
         return out
 
 
+def _reaches(
+    text: str, found: Mapping[int, list[tuple[int, int]]], cues: frozenset[int], reach: int
+) -> list[tuple[int, int, bool]]:
+    """Per cue hit, the range it reaches and whether a 、 lies in it.
+
+    The range runs from the cue's end to its clause's end (、 does not end it), within ``reach``.
+    """
+    out: list[tuple[int, int, bool]] = []
+    for v in cues & found.keys():
+        for _s, e in found[v]:
+            stop = min(len(text), e + reach)
+            j = e
+            listed = False
+            while j < stop and text[j] not in _CLAUSE_ENDS:
+                listed |= text[j] == _LIST_MARK
+                j += 1
+            out.append((e, j, listed))
+    return out
+
+
+def _without(
+    found: dict[int, list[tuple[int, int]]],
+    rows: frozenset[int],
+    ranges: Sequence[tuple[int, int]],
+) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for v, spans in found.items():
+        if v in rows:
+            spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in ranges)]
+            if not spans:
+                continue
+        out[v] = spans
+    return out
+
+
 def negated_over_lists(
     text: str,
     found: dict[int, list[tuple[int, int]]],
@@ -176,24 +211,22 @@ def negated_over_lists(
     Only cues whose compiled reach stopped at 、 can reach further, so a text without a cue
     followed by 、 in its clause is returned as it is.
     """
-    ranges: list[tuple[int, int]] = []
-    for v in cues & found.keys():
-        for _s, e in found[v]:
-            stop = min(len(text), e + reach)
-            j = e
-            listed = False
-            while j < stop and text[j] not in _CLAUSE_ENDS:
-                listed |= text[j] == _LIST_MARK
-                j += 1
-            if listed:
-                ranges.append((e, j))
-    if not ranges:
-        return found
-    out: dict[int, list[tuple[int, int]]] = {}
-    for v, spans in found.items():
-        if v in negatable:
-            spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in ranges)]
-            if not spans:
-                continue
-        out[v] = spans
-    return out
+    ranges = [(a, b) for a, b, listed in _reaches(text, found, cues, reach) if listed]
+    return _without(found, negatable, ranges) if ranges else found
+
+
+def disclaimed(
+    text: str,
+    found: dict[int, list[tuple[int, int]]],
+    cues: frozenset[int],
+    words: frozenset[int],
+    reach: int,
+) -> dict[int, list[tuple[int, int]]]:
+    """``found`` without the scam words an institution's disclaimer names in its clause.
+
+    A cue tagged ``disclaims`` (不会以, 不会通过, 不会主动联系您 …) says what the sender will never
+    do: in 平台客服不会主动联系您办理退款理赔 the refund is disclaimed, not offered; the same
+    words in the next clause (…，请您缴纳保证金) still count.
+    """
+    ranges = [(a, b) for a, b, _listed in _reaches(text, found, cues, reach)]
+    return _without(found, words, ranges) if ranges else found
