@@ -350,6 +350,8 @@ class SmsEngine:
             *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESSED_DEMAND_TAGS)
         )
         self._not_addressed_rows = self._report_cues | self._report_frames
+        # The rows that make a sentence quoted advice (see quoted_advice): no distance.
+        self._quoted_advice = self._not_addressed_rows | self._negates
         # It changes a verdict only through what it disables: a rule that needs
         # !demand_addressed (its required families) or a negative fraud weight. Without such a
         # row the sentences are not searched.
@@ -393,10 +395,6 @@ class SmsEngine:
             len(family),
         )
         self._near_todo: dict[int, tuple[int, ...]] = {}
-        # The rows that carry a family some proximity rule locates (see quoted_advice).
-        self._located = frozenset(
-            i for i, p in enumerate(self._phrases) if not near_tags.isdisjoint(p.tags)
-        )
         # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
         self._extra_of = {
             t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
@@ -1114,9 +1112,7 @@ class SmsEngine:
         starts = Units(text).starts
         if addressed:
             # Quoted advice between a role and an addressed demand is no distance.
-            starts = without_advice_sentences(
-                starts, found, self._not_addressed_rows, self._located
-            )
+            starts = without_advice_sentences(starts, found, self._quoted_advice)
         if len(starts) == 1:
             return (), {}
         far: list[int] = []
