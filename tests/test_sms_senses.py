@@ -226,7 +226,13 @@ def test_the_development_set_stays_at_its_measured_false_fraud() -> None:
 
 def test_freezing_by_the_banks_number_is_protection_but_the_threat_stays_fraud() -> None:
     # 建设银行 动账提醒 format vs. the 冒充银行 threat (您的账户将被冻结，请致电…解冻).
-    honest = "【建设银行】您尾号7721的账户今日向陌生账户转账50,000.00元，如非本人操作或疑似被骗，请立即致电95533冻结账户。"
-    scam = "【建设银行】您的账户涉嫌违规操作将被冻结，请立即致电4008123456并按客服指引将资金转入安全账户。"
+    honest = (
+        "【建设银行】您尾号7721的账户今日向陌生账户转账50,000.00元，"
+        "如非本人操作或疑似被骗，请立即致电95533冻结账户。"
+    )
+    scam = (
+        "【建设银行】您的账户涉嫌违规操作将被冻结，"
+        "请立即致电4008123456并按客服指引将资金转入安全账户。"
+    )
     assert CLF.classify_sms(honest).category is not fraudnum.SmsCategory.FRAUD
     assert CLF.classify_sms(scam).category is fraudnum.SmsCategory.FRAUD
