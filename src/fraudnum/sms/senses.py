@@ -120,6 +120,16 @@ class WordSenses:
         self._rules: Mapping[int, tuple[tuple[str, bool, int], ...]] = {
             i: tuple(r) for i, r in rules.items()
         }
+        # Per context, per character, the characters that fold to it (its own included): a
+        # context is looked for only where each of its characters occurs in some spelling.
+        contexts = {ctx for rs in self._rules.values() for ctx, _b, _g in rs}
+        variants: dict[str, set[str]] = {ch: {ch} for ctx in contexts for ch in ctx}
+        for cp, target in fold.mapping.items():
+            if target != SKIP and chr(target) in variants:
+                variants[chr(target)].add(chr(cp))
+        self._spellings: Mapping[str, tuple[tuple[str, ...], ...]] = {
+            ctx: tuple(tuple(sorted(variants[ch])) for ch in ctx) for ctx in contexts
+        }
         #: The rows some sense can take a hit from: the step runs only when one is found.
         self.gate: frozenset[int] = frozenset(self._rules)
 
@@ -131,8 +141,10 @@ class WordSenses:
         get = self._fold.fold_char
         return "".join(chr(c) for c in (get(ord(ch)) for ch in text[start:end]) if c != SKIP)
 
-    def _other_word(self, text: str, s: int, e: int, row: int) -> bool:
-        for ctx, before, gap in self._rules[row]:
+    def _other_word(
+        self, text: str, s: int, e: int, rules: Sequence[tuple[str, bool, int]]
+    ) -> bool:
+        for ctx, before, gap in rules:
             if before:
                 lo = max(0, s - gap - len(ctx) * 2)
                 window = text[lo:s]
@@ -154,12 +166,20 @@ class WordSenses:
         self, text: str, found: dict[int, list[tuple[int, int]]]
     ) -> dict[int, list[tuple[int, int]]]:
         """``found`` without the hits that a word-sense row reads as another word."""
+        # Only the senses whose context's characters all occur in the text (in some spelling
+        # that folds to them) are looked for around each hit: most texts hold none of them.
+        spell = self._spellings
         out: dict[int, list[tuple[int, int]]] = {}
         for v, spans in found.items():
-            if v in self._rules:
-                spans = [(s, e) for s, e in spans if not self._other_word(text, s, e, v)]
-                if not spans:
-                    continue
+            rules = self._rules.get(v)
+            if rules is not None:
+                rules = tuple(
+                    r for r in rules if all(any(c in text for c in cs) for cs in spell[r[0]])
+                )
+                if rules:
+                    spans = [(s, e) for s, e in spans if not self._other_word(text, s, e, rules)]
+                    if not spans:
+                        continue
             out[v] = spans
         return out
 
