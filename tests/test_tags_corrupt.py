@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from fraudnum.tags import TagArrays, TagStore, TagStoreError, build
 from fraudnum.tags.format import header_size, section_names
-from fraudnum.tags.store import Backend
+from fraudnum.tags._backend import Backend
 
 BACKENDS: list[Backend] = ["compiled", "python"]
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")
