@@ -51,6 +51,7 @@ from fraudnum.sms.signals import (
     drop_references,
     find_evasions,
     find_numbers,
+    grouped_cards,
     instructed_contacts,
     length_signal,
     sms_patterns,
@@ -318,6 +319,10 @@ class SmsEngine:
         # Words that hide the scam words inside them (tag ``masks_inner``): a brand (支付宝
         # is not a demand to 支付), a channel (电子税务局) or a completed act (转过去了).
         self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
+        # Rows beside which a card number written in groups is looked for (signals.grouped_cards).
+        self._card_context = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in ("bank", "payee", "money_request"))
+        )
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
@@ -605,6 +610,9 @@ class SmsEngine:
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
         found = self._found(text, hits, urls)
+        if (numbers is None or not numbers.bank_card) and not self._card_context.isdisjoint(found):
+            # A card number in groups matters only beside a bank, a payee or a money request.
+            numbers = grouped_cards(text, numbers)
         chat = turns(text) if "\n" in text else ()
         chatting = conversation(chat) if chat else False
         scopes: list[tuple[int, int]] = []
