@@ -186,3 +186,22 @@ def test_near_rules_wide_masks_and_many_hits_equal_the_twin(case):
     assert a.present(found) == have
     every = list(range(len(rules)))
     assert a.windows(found, starts, every) == b.windows(found, starts, every)
+
+
+LINK_TEXT = st.text("aZ0９ｚＡ.．。｡:/-@中文 w", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINK_TEXT)
+def test_link_precheck_rules_out_only_texts_without_links(text):
+    """The dot precheck (a letter or digit on both sides) never hides a link."""
+    from fraudnum.sms import links
+
+    got = links.extract_urls(text)
+    saved = links._DOTS
+    try:
+        links._DOTS = re.compile("")  # every text passes: the full scan
+        want = links.extract_urls(text)
+    finally:
+        links._DOTS = saved
+    assert got == want
