@@ -129,3 +129,63 @@ def test_stock_tip_group_lure_is_fraud():
     v = fraudnum.classify_sms("敢死队今晚建群，免费公布好股，人满即封，加微信 gp8888")
     assert v.category is SmsCategory.FRAUD
     assert "investment" in v.tags
+
+
+# A card number as card faces and bank apps print it, in groups (ISO/IEC 7812 PANs of
+# 16-19 digits). The texts are written for these tests, on the pattern of the 公安部刑侦局
+# warning about "直接把钱打到这个卡上" messages.
+_GROUPED_CARDS = (
+    "6222 0212 3456 7890 123",
+    "622202 123456 7890123",
+    "6222-0212-3456-7890",
+    "6222、0212、3456、7890、123",
+    "6222/0212/3456/7890/123",
+)
+
+
+@pytest.mark.parametrize("card", _GROUPED_CARDS)
+def test_a_card_number_in_groups_is_a_card_number(card: str) -> None:
+    whole = card.translate({ord(c): None for c in " -、/"})
+    text = f"房租直接打到这个卡上：农业银行 {card} 户名王红梅"
+    grouped = fraudnum.classify_sms(text)
+    joined = fraudnum.classify_sms(text.replace(card, whole))
+    assert grouped.category is SmsCategory.FRAUD
+    assert "bank_card" in grouped.tags
+    # the same verdict, for the same first reason, as the card written in one run
+    assert grouped.category is joined.category
+    assert _codes(grouped)[0] == _codes(joined)[0]
+    # a text that is little more than the card and a name is looked at too
+    assert "bank_card" in fraudnum.classify_sms(f"{card} 王红梅").tags
+
+
+@pytest.mark.parametrize("card", _GROUPED_CARDS[:3])
+def test_a_bare_card_number_in_groups_and_a_name_is_a_transfer_request(card: str) -> None:
+    v = fraudnum.classify_sms(f"{card} 王红梅")
+    assert v.category is SmsCategory.FRAUD
+    assert _codes(v)[0] == "combo_bare_account"
+
+
+def test_grouped_numbers_that_are_not_a_card_stay_what_they_are() -> None:
+    from fraudnum.sms.signals import find_numbers
+
+    # a phone number in groups is 11 digits; a list of prices is not a card either
+    for text in ("工行客服 138 1234 5678", "价格 1000 2000 3000 元", "0755 8888 8888 1234 工行"):
+        numbers = find_numbers(text)
+        assert numbers is None or not numbers.bank_card, text
+        assert "bank_card" not in fraudnum.classify_sms(text).tags, text
+    # a bank's own notice names a card by its last four digits, never in full
+    v = fraudnum.classify_sms("【工商银行】您尾号1234的卡于12月1日消费100.00元，余额5,678.90元。")
+    assert v.category is not SmsCategory.FRAUD
+    assert "bank_card" not in v.tags
+
+
+def test_a_calling_card_text_is_an_ad_however_short() -> None:
+    # The carriers' hang-up "calling card" SMS (挂机短信/来电名片): a business welcomes the
+    # reader to call and names what it offers. Written for this test.
+    for text in ("欢迎致电平安锁业开锁服务部", "欢迎来电，本店专业提供搬家服务"):
+        v = fraudnum.classify_sms(text)
+        assert v.category is SmsCategory.MARKETING, text
+        assert "combo_business_card" in _codes(v), text
+        assert "combo_short_text" not in _codes(v), text
+    # the same welcome as a chat line about a speech is not a calling card
+    assert fraudnum.classify_sms("我刚才欢迎致辞的时候忘词了").category is SmsCategory.NORMAL

@@ -151,7 +151,7 @@ def test_reason_texts_from_reasons_csv_read_as_before(category, count, exact, da
 
 def test_reason_texts_are_data(monkeypatch: pytest.MonkeyPatch):
     """Rewording a crowd_marks row of reasons.csv rewords the tag: no code holds the text."""
-    from fraudnum.tags import store as store_module
+    from fraudnum.tags import tag as store_module
     from fraudnum.texts import ReasonText, builtin_reasons
 
     table = dict(builtin_reasons())
@@ -542,10 +542,10 @@ def test_store_paths_accept_str(tmp_path):
 def test_auto_backend_follows_the_cores_implementation(monkeypatch):
     """FRAUDNUM_IMPLEMENTATION=python reaches the tag store too (the twin run tests the twin)."""
     from fraudnum import _core
-    from fraudnum.tags import _pystore, store
+    from fraudnum.tags import _backend, _pystore
 
     monkeypatch.setattr(_core, "IMPLEMENTATION", "python")
-    assert store._cores("auto")[0] is _pystore.PyTagCore
+    assert _backend._cores("auto")[0] is _pystore.PyTagCore
     monkeypatch.setattr(_core, "IMPLEMENTATION", "compiled")
     compiled = pytest.importorskip("fraudnum.tags._tagstore")
-    assert store._cores("auto")[0] is compiled.TagCore
+    assert _backend._cores("auto")[0] is compiled.TagCore

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fraudnum.tags import TagArrays, TagStore, TagStoreError, build
+from fraudnum.tags._backend import Backend
 from fraudnum.tags.format import header_size, section_names
-from fraudnum.tags.store import Backend
 
 BACKENDS: list[Backend] = ["compiled", "python"]
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")

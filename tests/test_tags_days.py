@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fraudnum.tags import Delta, TagArrays, TagStore, TagStoreError, build, merge, number_key
+from fraudnum.tags._backend import Backend
 from fraudnum.tags.format import (
     HEADER_SIZE_V2,
     day_number,
@@ -26,7 +27,6 @@ from fraudnum.tags.format import (
     header_size,
     high_bits,
 )
-from fraudnum.tags.store import Backend
 
 BACKENDS: list[Backend] = ["compiled", "python"]
 _FIXED = struct.Struct("<8sHHIQQIB3xiiQI4x")

@@ -29,13 +29,13 @@ from fraudnum.tags import (
     number_key,
 )
 from fraudnum.tags import strategies as tst
+from fraudnum.tags._backend import Backend
 from fraudnum.tags.format import (
     EF_LOW_TABLE,
     HIGH_BITS_TABLE,
     SECTION_NAMES,
     block_bytes,
 )
-from fraudnum.tags.store import Backend
 
 BACKENDS: list[Backend] = ["compiled", "python"]
 DAY_BITS = [None, 0, 1, 2, 4, 16]

@@ -35,6 +35,7 @@ __all__ = [
     "TagRules",
     "canon",
     "pool_spans",
+    "run_ends",
 ]
 
 _CHOICES = ("auto", "compiled", "python")
@@ -80,7 +81,7 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans
+    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans, run_ends
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -96,6 +97,7 @@ else:
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
     pool_spans = _compiled_smsrows.pool_spans
+    run_ends = _compiled_smsrows.run_ends
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

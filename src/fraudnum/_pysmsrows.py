@@ -31,11 +31,12 @@ always sorted them (sentence, start, end, tag name).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
 
 _AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
@@ -49,6 +50,24 @@ def latin(ch: str) -> bool:
     if o < 128:
         return ch.isalnum()
     return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+
+
+@functools.lru_cache(maxsize=16)
+def _run_of(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]+")
+
+
+def run_ends(text: str, chars: str) -> list[int]:
+    """The end offsets of the maximal runs of characters of ``chars`` in ``text``, in order.
+
+    What ``[m.end() for m in re.finditer("[chars]+", text)]`` gives, for a set of
+    characters read from a data pattern (``sentence_end``; see fraudnum.sms.turns).
+    """
+    if not isinstance(text, str) or not isinstance(chars, str):
+        raise TypeError("run_ends expects two str")
+    if not chars:
+        return []
+    return [m.end() for m in _run_of(chars).finditer(text)]
 
 
 class RowFilter:

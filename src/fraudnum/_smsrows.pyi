@@ -3,10 +3,13 @@
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
+
+def run_ends(text: str, chars: str) -> list[int]:
+    """The end offsets of the maximal runs of characters of ``chars`` in ``text``, in order."""
 
 @final
 class RowFilter:

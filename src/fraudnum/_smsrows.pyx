@@ -17,7 +17,7 @@ from libc.stdint cimport int32_t, uint32_t, uint64_t, uint8_t
 from libc.stdlib cimport qsort
 from libc.string cimport memset
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans"]
+__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -58,6 +58,55 @@ def latin(str ch):
     if len(ch) != 1:
         raise TypeError("latin() expects one character")
     return _latin(ord(ch))
+
+
+def run_ends(str text not None, str chars not None):
+    """The end offsets of the maximal runs of characters of ``chars`` in ``text``, in order."""
+    cdef Py_ssize_t n, i, k, m
+    cdef int kind, ckind
+    cdef const void* data
+    cdef const void* cdata
+    cdef uint32_t o
+    cdef uint32_t* marks
+    cdef bint inside = False, hit
+    cdef list out = []
+    cdef uint8_t low[32]  # bit (o & 255) set for some mark: most characters fail this test
+    FN_UNICODE_READY(text)
+    FN_UNICODE_READY(chars)
+    m = PyUnicode_GET_LENGTH(chars)
+    if m == 0:
+        return out
+    marks = <uint32_t*>PyMem_Malloc(m * sizeof(uint32_t))
+    if marks == NULL:
+        raise MemoryError()
+    try:
+        ckind = PyUnicode_KIND(chars)
+        cdata = PyUnicode_DATA(chars)
+        memset(low, 0, sizeof(low))
+        for k in range(m):
+            marks[k] = PyUnicode_READ(ckind, cdata, k)
+            low[(marks[k] & 255) >> 3] |= 1 << (marks[k] & 7)
+        kind = PyUnicode_KIND(text)
+        data = PyUnicode_DATA(text)
+        n = PyUnicode_GET_LENGTH(text)
+        for i in range(n):
+            o = PyUnicode_READ(kind, data, i)
+            hit = False
+            if low[(o & 255) >> 3] & (1 << (o & 7)):
+                for k in range(m):
+                    if marks[k] == o:
+                        hit = True
+                        break
+            if hit:
+                inside = True
+            elif inside:
+                inside = False
+                out.append(i)
+        if inside:
+            out.append(n)
+        return out
+    finally:
+        PyMem_Free(marks)
 
 
 @cython.final
@@ -306,6 +355,19 @@ cdef int _cmp_hits(const void* a, const void* b) noexcept nogil:
     return 0
 
 
+cdef inline void _sort_small(NearHit* hits, Py_ssize_t n) noexcept nogil:
+    # The order _cmp_hits defines: equal hits are equal in every field, so any sort agrees.
+    cdef Py_ssize_t i, j
+    cdef NearHit x
+    for i in range(1, n):
+        x = hits[i]
+        j = i - 1
+        while j >= 0 and _cmp_hits(&hits[j], &x) > 0:
+            hits[j + 1] = hits[j]
+            j -= 1
+        hits[j + 1] = x
+
+
 @cython.final
 cdef class NearRules:
     """Proximity rules over phrase families, fixed once built (see fraudnum._pysmsrows)."""
@@ -321,6 +383,8 @@ cdef class NearRules:
     cdef tuple _row_mask
     cdef tuple _rule_mask
     cdef tuple _args
+    cdef int _words
+    cdef uint64_t* _row_bits  # row v's families: _row_bits[v * _words : (v + 1) * _words]
 
     def __cinit__(self):
         self._row_start = NULL
@@ -328,6 +392,7 @@ cdef class NearRules:
         self._need = NULL
         self._n_need = NULL
         self._reach = NULL
+        self._row_bits = NULL
 
     def __init__(self, row_tags, rules, int n_tags):
         cdef Py_ssize_t i, k, n_ids = 0
@@ -377,6 +442,14 @@ cdef class NearRules:
             self._n_need[i] = len(need)
             self._reach[i] = reach
         self._row_mask = tuple(sum(1 << t for t in set(tags)) for tags in rows)
+        self._words = (n_tags + 63) // 64 or 1
+        self._row_bits = <uint64_t*>PyMem_Malloc((self._rows or 1) * self._words * sizeof(uint64_t))
+        if self._row_bits == NULL:
+            raise MemoryError()
+        memset(self._row_bits, 0, (self._rows or 1) * self._words * sizeof(uint64_t))
+        for i in range(self._rows):
+            for t in rows[i]:
+                self._row_bits[i * self._words + t // 64] |= (<uint64_t>1) << (t % 64)
         self._rule_mask = tuple(sum(1 << t for t in need) for need, _ in rule_list)
         self._args = (rows, tuple((tuple(sorted(n)), r) for n, r in rule_list), n_tags)
 
@@ -386,6 +459,7 @@ cdef class NearRules:
         PyMem_Free(self._need)
         PyMem_Free(self._n_need)
         PyMem_Free(self._reach)
+        PyMem_Free(self._row_bits)
 
     def __reduce__(self):
         return (NearRules, self._args)
@@ -395,14 +469,31 @@ cdef class NearRules:
 
     def present(self, rows):
         """The families the given rows carry, as a bit mask (bit ``id``)."""
-        cdef Py_ssize_t v
-        out = 0
+        cdef Py_ssize_t v, w, words = self._words
+        cdef uint64_t acc[4]
+        cdef uint64_t* bits
+        if words > 4:  # more than 256 families: Python ints
+            out = 0
+            for obj in rows:
+                v = obj
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                out |= self._row_mask[v]
+            return out
+        memset(acc, 0, sizeof(acc))
         for obj in rows:
             v = obj
             if v < 0 or v >= self._rows:
                 raise IndexError(f"row {v} out of range")
-            if self._row_start[v] != self._row_start[v + 1]:
-                out |= self._row_mask[v]
+            bits = &self._row_bits[v * words]
+            for w in range(words):
+                acc[w] |= bits[w]
+        if words == 1:
+            return acc[0]
+        out = 0
+        for w in range(words):
+            if acc[w]:
+                out |= (<object>acc[w]) << (64 * w)
         return out
 
     def todo(self, present):
@@ -462,7 +553,10 @@ cdef class NearRules:
                         hits[k].tag = self._row_ids[j]
                         k += 1
             n_hits = k
-            qsort(hits, n_hits, sizeof(NearHit), _cmp_hits)
+            if n_hits <= 48:  # a text's few hits: insertion sort, no allocation, no callback
+                _sort_small(hits, n_hits)
+            else:
+                qsort(hits, n_hits, sizeof(NearHit), _cmp_hits)
             for obj in todo:
                 r = obj
                 if r < 0 or r >= self._n_rules:

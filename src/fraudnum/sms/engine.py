@@ -42,6 +42,7 @@ from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
+from fraudnum.sms.plans import PendingCodes, Plan, RulePlans
 from fraudnum.sms.quoted_advice import without_advice_sentences
 from fraudnum.sms.senses import WordSenses, disclaimed, negated_over_lists, word_senses
 from fraudnum.sms.signals import (
@@ -53,6 +54,7 @@ from fraudnum.sms.signals import (
     drop_references,
     find_evasions,
     find_numbers,
+    grouped_cards,
     instructed_contacts,
     length_signal,
     sms_patterns,
@@ -172,7 +174,6 @@ _Layout = list[Any]
 # A decided category for _decision: the category, its risk and the risk's rank, its phrase
 # category index (-1: none), whether it is spam, its position (SmsEngine._outcome).
 _Outcome = tuple[SmsCategory, Risk, int, int, bool, int]
-_Plan = tuple[int, tuple[_Code, ...], tuple[int, float, float, int] | None]  # tags as a mask
 # The extra spans a required tag asks for (a link's tags all start with "link").
 _EXTRA: Final = {
     "contact": _EXTRA_CONTACT,
@@ -188,7 +189,7 @@ _Decision = tuple[
     Risk,
     tuple[str, ...],
     tuple[tuple[str, float], ...],
-    tuple[_Code, ...],
+    PendingCodes,
     bool,
 ]
 # The signature of a message: phrase rows found, link flags, number/length/evasion bits,
@@ -326,6 +327,10 @@ class SmsEngine:
         )
         # Disclaimers (tag ``disclaims``: 不会以, 不会主动联系): see fraudnum.sms.senses.disclaimed.
         self._disclaimers = self._rows_of_tag.get("disclaims", frozenset())
+        # Rows beside which a card number written in groups is looked for (signals.grouped_cards).
+        self._card_context = frozenset().union(
+            *(self._rows_of_tag.get(t, frozenset()) for t in ("bank", "payee", "money_request"))
+        )
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
@@ -474,6 +479,8 @@ class SmsEngine:
         self._decide = tuple(
             (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
+        # What the rules that fired give (tags shown, risk cap; reasons pooled when read).
+        self._rule_plans = RulePlans(facts, self._rank, self._templates, self._decide, _SCORED)
         # What each outcome of the thresholds gives, worked out once: (category, its risk,
         # the risk's rank, the category's phrase index or -1, spam, the category's position).
         self._outcome_normal = self._outcome(SmsCategory.NORMAL, self._risk_of[SmsCategory.NORMAL])
@@ -497,7 +504,7 @@ class SmsEngine:
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[_Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
-        self._plans: dict[tuple[tuple[int, ...], int], _Plan] = {}
+        self._plans: dict[tuple[tuple[int, ...], int], Plan] = {}
         self._neutral: dict[
             tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
             tuple[int, frozenset[str], frozenset[str]],
@@ -615,6 +622,9 @@ class SmsEngine:
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
         found = self._found(text, hits, urls)
+        if (numbers is None or not numbers.bank_card) and not self._card_context.isdisjoint(found):
+            # A card number in groups matters only beside a bank, a payee or a money request.
+            numbers = grouped_cards(text, numbers)
         chat = turns(text) if "\n" in text else ()
         chatting = conversation(chat) if chat else False
         scopes: list[tuple[int, int]] = []
@@ -776,7 +786,7 @@ class SmsEngine:
         spans and texts are each verdict's own. The rows are found only when ``rows`` asks
         for them (None until then: reading the codes needs none).
         """
-        key, urls, codes = x.key, x.urls, x.decision_codes
+        key, urls, codes = x.key, x.urls, x.decision_codes.get()
         lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
         got = self._layouts.get(lkey)
         if got is None:
@@ -1016,42 +1026,9 @@ class SmsEngine:
         decided = _CAT_INDEX.get(category.value, -1)
         return category, risk, risk.rank, decided, spam, _CATEGORY_POS[category]
 
-    def _plan(self, fired: Sequence[int], category: SmsCategory, risk: Risk) -> _Plan:
-        """What the rules that fired give: the tags shown, the reasons by code, the risk cap.
-
-        ``fired``: the rules by position, in firing order. The cap is :meth:`_cap`'s
-        (``risk``: the category's own risk).
-
-        What argued for the verdict: rules of its category adding to it, neutral rules
-        (category none), and for a normal or warning verdict the rules that argued against
-        spam. The rest argued for another category: counter signals. Rules sharing a reason
-        pool the spans of their tags.
-        """
-        decided = category.value
-        spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        shown = 0
-        pooled: dict[str, tuple[set[str], list[float], list[int]]] = {}
-        facts = self._rule_facts
-        for i in fired:
-            rule_cat, weight, reason, require, adds, extra, priority, _rank = facts[i]
-            # A rule against a category that would have outranked the verdict explains it
-            # (why not fraud); against one below it (short_text on fraud), it is noise.
-            against = weight < 0 and (not spam or priority < self._rank[decided])
-            supports = rule_cat == "none" or (rule_cat == decided and weight > 0) or against
-            if supports:
-                shown |= adds
-            entry = pooled.get(reason)
-            if entry is None:
-                entry = pooled[reason] = (set(), [], [0])
-            entry[0].update(require)
-            entry[2][0] |= extra
-            if supports:
-                entry[1].append(max(weight, 0.0))  # what decided sorts before what explains
-        codes = [
-            (code, frozenset(req), bool(acc), sum(acc), self._templates[code], extra[0])
-            for code, (req, acc, extra) in pooled.items()
-        ]
-        return shown, tuple(codes), self._cap(category, risk, fired)
+    def _plan(self, fired: tuple[int, ...], category: SmsCategory, risk: Risk) -> Plan:
+        """What the rules that fired give a verdict of ``category`` (see fraudnum.sms.plans)."""
+        return self._rule_plans.plan(fired, category, risk)
 
     def _neutral_of(
         self,
@@ -1175,35 +1152,6 @@ class SmsEngine:
             return []
         starts = [t.start for t in chat]
         return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
-
-    def _cap(
-        self, category: SmsCategory, risk: Risk, fired: Sequence[int]
-    ) -> tuple[int, float, float, int] | None:
-        """When a verdict is reached only through rules of a lower risk than its category's.
-
-        A rule's ``risk`` below its category's (a claimed role with a fraud-only pretext and no
-        demand yet: fraud at medium) caps the verdict when, without those rules, the score would
-        stay under the threshold; any other rule or phrase that decides keeps the category's risk.
-        Returns the category's score index, its threshold, the summed weight of those rules and
-        the highest risk rank among them (the cap); None when no such rule fired (``fired``: the
-        rules by position, in firing order).
-        """
-        name = category.value
-        if name not in _SCORED:
-            return None
-        rank = risk.rank
-        facts = self._rule_facts
-        low = [
-            facts[i]
-            for i in fired
-            if facts[i][0] == name and facts[i][1] > 0 and 0 <= facts[i][7] < rank
-        ]
-        if not low:
-            return None
-        i = _SCORED.index(name)
-        threshold = next(thr for j, _, thr in self._decide if j == i)
-        top = max(f[7] for f in low)
-        return i, threshold, sum(f[1] for f in low), top
 
     def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
         """The risk after the sender's lists and verdict, and the reason that says so (last)."""
@@ -1406,7 +1354,7 @@ class _Explanation:
         text: str,
         category: SmsCategory,
         found: Mapping[int, list[tuple[int, int]]],
-        codes: tuple[_Code, ...],
+        codes: PendingCodes,
         urls: tuple[UrlFinding, ...],
         numbers: Numbers | None,
         evasions: Evasions | None,

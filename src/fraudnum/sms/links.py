@@ -47,8 +47,10 @@ _RUN = re.compile(
 _TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _TO_ASCII[0x3002] = ord(".")
 _TO_ASCII[0xFF61] = ord(".")
-# A host has a letter or digit right before a dot (full-width and ideographic dots included).
-_DOTS = re.compile(f"[{_ALNUM}][.\\uff0e\\u3002\\uff61]")
+# A host has a letter or digit on both sides of a dot (full-width and ideographic dots
+# included): its labels start and end with one (_LABEL), and folding keeps them in place.
+# A sentence that ends after a number (卡号6225…。请) has none after its full stop.
+_DOTS = re.compile(f"[{_ALNUM}][.\\uff0e\\u3002\\uff61][{_ALNUM}]")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _PARTS = re.compile(r"[a-z]+|[0-9]+")
 _TRAIL = ".-_~:?#@$&*+=%/"
@@ -296,7 +298,7 @@ def extract_urls(text: str, rules: UrlRules | None = None) -> tuple[UrlFinding, 
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     if not _DOTS.search(text):
-        return ()  # no letter or digit before a dot: no link (the common case, decided in C)
+        return ()  # no dot between letters or digits: no link (the common case, decided in C)
     rules = builtin_url_rules() if rules is None else rules
     found: list[UrlFinding] = []
     for m in _RUN.finditer(text):

@@ -30,6 +30,7 @@ __all__ = [
     "drop_references",
     "find_evasions",
     "find_numbers",
+    "grouped_cards",
     "instructed_contacts",
     "length_signal",
     "pinyin_syllables",
@@ -95,6 +96,7 @@ _REQUIRED_PATTERNS: Final = (
     "sentence_end",
     "deposit_bonus",
     "call_instruction",
+    "card_groups",
     "reference_gap",
     "reference_date",
     "reference_amount_before",
@@ -185,9 +187,14 @@ class Numbers:
 
 
 def find_numbers(text: str) -> Numbers | None:
-    """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none."""
+    """Phone numbers (real or masked) and bank card numbers in ``text``; None if there are none.
+
+    A card number written in groups is looked for here only in a text short enough to be
+    little more than the card and a name; the engine looks in longer ones beside a bank
+    or payee word (:func:`grouped_cards`).
+    """
     if _NUMBER_PRECHECK.search(text) is None:
-        return None
+        return grouped_cards(text, None) if len(text) < 2 * SHORT_TEXT else None
     found: Numbers | None = None
     for m in _NUMBER_RUN.finditer(text):
         start, end = m.span()
@@ -211,7 +218,34 @@ def find_numbers(text: str) -> Numbers | None:
             found.bank_card.append((start, end))
         elif masked or n <= 13:
             found.contact.append((start, end))
+    if len(text) < 2 * SHORT_TEXT and (found is None or not found.bank_card):
+        found = grouped_cards(text, found)
     return found
+
+
+def grouped_cards(text: str, numbers: Numbers | None) -> Numbers | None:
+    """Add the bank card numbers written in groups (``6222 0212 3456 7890 123``) to ``numbers``.
+
+    :func:`find_numbers` reads only unbroken runs, so a card number copied as its face
+    prints it would be three or four short numbers, or none. A group run (pattern
+    ``card_groups``) of 16-19 digits, all masked or none (an unmasked one starting as card
+    numbers do, 3-6), is a card; a phone-like number it covers is part of it. Returns
+    ``numbers`` (a new :class:`Numbers` when it was None and a card was found).
+    """
+    for m in sms_patterns()["card_groups"].finditer(text):
+        run = "".join(ch for ch in m.group().translate(_NUMBER_FOLD) if ch.isalnum() or ch == "*")
+        n = len(run)
+        masked = run.count("x") + run.count("*")
+        if not 16 <= n <= 19 or not (masked == n or (masked == 0 and run[0] in "3456")):
+            continue
+        start, end = m.span()
+        if numbers is None:
+            numbers = Numbers()
+        if any(s < end and start < e for s, e in numbers.bank_card):
+            continue
+        numbers.contact = [(s, e) for s, e in numbers.contact if e <= start or s >= end]
+        numbers.bank_card.append((start, end))
+    return numbers
 
 
 # A character every reference_amount_before form holds (¥, 人民币, RMB, CNY, HK$, 金额):

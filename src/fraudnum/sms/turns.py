@@ -24,6 +24,7 @@ from typing import Final, NamedTuple
 
 # The sweep is the pure-Python proximity twin's own: one copy of it, which the compiled
 # NearRules is tested against.
+from fraudnum._core import run_ends
 from fraudnum._pysmsrows import _window as tightest_window
 from fraudnum._tables import TableError
 from fraudnum.sms.signals import sms_patterns
@@ -62,25 +63,100 @@ def turns(text: str) -> tuple[Turn, ...]:
     """
     if "\n" not in text or text.count(":") + text.count("\uff1a") < 2:
         return ()  # one line, or fewer than two colons: no two turns
-    marker = _patterns()[0]
-    found = [(m.start(1), m.group(1)) for m in marker.finditer(text)]
-    out = []
-    for i, (start, speaker) in enumerate(found):
-        end = found[i + 1][0] if i + 1 < len(found) else len(text)
-        out.append(Turn(start, end, speaker))
-    return tuple(out)
+    found = [m.span(1) for m in _patterns()[0].finditer(text)]
+    if not found:
+        return ()
+    # Each turn ends where the next starts; tuple.__new__ builds the named tuples without
+    # the Python-level __new__ a NamedTuple call runs (a chat has a dozen turns).
+    ends = [s for s, _e in found[1:]]
+    ends.append(len(text))
+    new = tuple.__new__
+    return tuple([new(Turn, (s, end, text[s:e])) for (s, e), end in zip(found, ends, strict=True)])
 
 
 def conversation(found: Sequence[Turn]) -> bool:
     """Whether these turns make a conversation: at least two speakers take turns."""
-    return len(found) >= 2 and len({t.speaker for t in found}) >= 2
+    if len(found) < 2:
+        return False
+    first = found[0][2]
+    return any(t[2] != first for t in found)
+
+
+#: Escapes a sentence-end set may hold, and the character each stands for.
+_SET_ESCAPES: Final = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _run_chars(pattern: str) -> str | None:
+    r"""The characters of ``pattern`` when it is one run of a plain set (``[X][X]*``, ``[X]+``).
+
+    Such a pattern's matches are the maximal runs of those characters, which a compiled
+    scan finds without the regular-expression engine (fraudnum._core.run_ends). A set
+    with a range, a class escape (``\s``) or a negation is not plain: None, and the
+    pattern is searched as written.
+    """
+    for suffix in ("+", "*"):
+        if pattern.endswith(suffix) and pattern.startswith("[") and len(pattern) > 3:
+            body = pattern[1 : -len(suffix) - 1] if pattern[-len(suffix) - 1] == "]" else None
+            if body is None:
+                continue
+            if suffix == "*":  # [X][X]*: the same set twice
+                half = body.split("][")
+                if len(half) != 2 or half[0] != half[1]:
+                    continue
+                body = half[0]
+            chars = _plain_set(body)
+            if chars is not None:
+                return chars
+    return None
+
+
+def _plain_set(body: str) -> str | None:
+    """The characters a set's body ``X`` (of ``[X]``) stands for, or None when not plain."""
+    if not body or body.startswith("^"):
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            if i + 1 >= len(body):
+                return None
+            nxt = body[i + 1]
+            if nxt in _SET_ESCAPES:
+                out.append(_SET_ESCAPES[nxt])
+            elif nxt.isalnum():
+                return None  # \s, \d, \w, \u…: a class or a code, not plain
+            else:
+                out.append(nxt)
+            i += 2
+            continue
+        if ch in "[]-&~|":  # a range, a nested set or a set operation
+            return None
+        out.append(ch)
+        i += 1
+    return "".join(dict.fromkeys(out))
+
+
+@functools.cache
+def _sentence_marks() -> str | None:
+    """The sentence-end characters, when ``sentence_end`` is a run of a plain set."""
+    pattern = _patterns()[1]
+    plain = pattern.flags & (re.VERBOSE | re.IGNORECASE) == 0
+    chars = _run_chars(pattern.pattern) if plain else None
+    if chars is not None and not all(pattern.fullmatch(c) for c in chars):
+        return None  # a flag changed what the set means: search as written
+    return chars
 
 
 def sentence_starts(text: str) -> tuple[int, ...]:
     """The offsets where the sentences of ``text`` start (the first is 0)."""
     if len(text) < MIN_SPLIT:
         return (0,)
-    ends = [m.end() for m in _patterns()[1].finditer(text)]
+    marks = _sentence_marks()
+    if marks is not None:
+        ends = run_ends(text, marks)
+    else:
+        ends = [m.end() for m in _patterns()[1].finditer(text)]
     if ends and ends[-1] >= len(text):
         ends.pop()  # ends only grow: only the last can be the end of the text
     return (0, *ends)

@@ -14,21 +14,10 @@ from __future__ import annotations
 
 from fraudnum.tags.categories import Category, builtin_categories
 from fraudnum.tags.format import TagStoreError
-from fraudnum.tags.store import (
-    BadRowsError,
-    BuildReport,
-    Delta,
-    MergeReport,
-    RowError,
-    Tag,
-    TagArrays,
-    TagBatch,
-    TagStore,
-    build,
-    merge,
-    number_key,
-    open_store,
-)
+from fraudnum.tags.inputs import BadRowsError, RowError, TagArrays
+from fraudnum.tags.store import Delta, MergeReport, TagBatch, TagStore, merge, open_store
+from fraudnum.tags.tag import Tag, number_key
+from fraudnum.tags.writer import BuildReport, build
 
 __all__ = [
     "BadRowsError",

@@ -15,7 +15,9 @@ from typing import Any, TextIO
 
 from fraudnum._files import add_file_options, check_file_options, run_file_job
 from fraudnum.tags.format import TagStoreError
-from fraudnum.tags.store import BadRowsError, TagStore, build, merge
+from fraudnum.tags.inputs import BadRowsError
+from fraudnum.tags.store import TagStore, merge
+from fraudnum.tags.writer import build
 
 __all__ = ["add_store_parser", "cmd_build", "cmd_info", "cmd_lookup", "cmd_merge", "main"]
 

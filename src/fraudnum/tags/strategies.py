@@ -32,7 +32,10 @@ from hypothesis import strategies as st
 
 from fraudnum.tags.categories import builtin_categories
 from fraudnum.tags.format import day_number
-from fraudnum.tags.store import TagArrays, TagStore, build, number_key
+from fraudnum.tags.inputs import TagArrays
+from fraudnum.tags.store import TagStore
+from fraudnum.tags.tag import number_key
+from fraudnum.tags.writer import build
 
 __all__ = [
     "Mark",
