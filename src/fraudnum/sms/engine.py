@@ -43,6 +43,8 @@ from fraudnum.folding import FoldTable, load_fold_table
 from fraudnum.sms.explain import Template
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
 from fraudnum.sms.plans import PendingCodes, Plan, RulePlans
+from fraudnum.sms.quoted_advice import without_advice_sentences
+from fraudnum.sms.senses import WordSenses, disclaimed, negated_over_lists, word_senses
 from fraudnum.sms.signals import (
     MAX_SPANS,
     SIGNAL_TAGS,
@@ -319,6 +321,12 @@ class SmsEngine:
         # Words that hide the scam words inside them (tag ``masks_inner``): a brand (支付宝
         # is not a demand to 支付), a channel (电子税务局) or a completed act (转过去了).
         self._maskers = self._rows_of_tag.get("masks_inner", frozenset())
+        # Where a phrase is part of another word (data/word_senses.csv: 账号 in 注册一个账号).
+        self._senses = WordSenses(
+            [(p.folded, p.tags) for p in self._phrases], word_senses(), self._fold
+        )
+        # Disclaimers (tag ``disclaims``: 不会以, 不会主动联系): see fraudnum.sms.senses.disclaimed.
+        self._disclaimers = self._rows_of_tag.get("disclaims", frozenset())
         # Rows beside which a card number written in groups is looked for (signals.grouped_cards).
         self._card_context = frozenset().union(
             *(self._rows_of_tag.get(t, frozenset()) for t in ("bank", "payee", "money_request"))
@@ -347,6 +355,8 @@ class SmsEngine:
             *(self._rows_of_tag.get(t, frozenset()) for t in _ADDRESSED_DEMAND_TAGS)
         )
         self._not_addressed_rows = self._report_cues | self._report_frames
+        # The rows that make a sentence quoted advice (see quoted_advice): no distance.
+        self._quoted_advice = self._not_addressed_rows | self._negates
         # It changes a verdict only through what it disables: a rule that needs
         # !demand_addressed (its required families) or a negative fraud weight. Without such a
         # row the sentences are not searched.
@@ -670,7 +680,7 @@ class SmsEngine:
             if numbers.bank_card:
                 num_sig |= _BANK_CARD
         sender_tags = self._sender_tag_cache(sv) if sv is not None else ()
-        far, windows = self._proximity(text, found, chatting)
+        far, windows = self._proximity(text, found, chatting, bool(num_sig & _ADDRESSED))
         key = (tuple(found), url_sig, num_sig, sender_tags, far)
         decision = self._decisions.get(key)
         if decision is None:
@@ -811,8 +821,16 @@ class SmsEngine:
         # are negated (demand cues and money requests): 防止套现…冻结 is still an account
         # alert. A row starting with the cue (不要告诉) still counts.
         rows = self._rows
-        kept, _negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
+        kept, negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         found = rows.group(len(text), kept)
+        if negated and "、" in text:
+            # A negation reaches over an enumeration (不会以退票、改签为由要求您转账).
+            found = negated_over_lists(text, found, self._negates, self._negatable, NEGATION_REACH)
+        if not self._senses.gate.isdisjoint(found):
+            found = self._senses.drop(text, found)
+        if not self._disclaimers.isdisjoint(found):
+            # What the sender says it will never do names scam words, it does not use them.
+            found = disclaimed(text, found, self._disclaimers, self._reportable, NEGATION_REACH)
         if not self._maskers.isdisjoint(found):
             found = _unmasked(found, self._maskers, self._reportable)
         return found
@@ -1043,7 +1061,11 @@ class SmsEngine:
         return remember(self._neutral, key, got, _SENDER_CACHE_SIZE)
 
     def _proximity(
-        self, text: str, found: Mapping[int, list[tuple[int, int]]], chatting: bool = False
+        self,
+        text: str,
+        found: Mapping[int, list[tuple[int, int]]],
+        chatting: bool = False,
+        addressed: bool = False,
     ) -> tuple[tuple[int, ...], dict[str, tuple[int, int]]]:
         """The proximity rules whose families do not meet, and the windows of those that do.
 
@@ -1065,6 +1087,9 @@ class SmsEngine:
         if not todo:
             return (), {}
         starts = Units(text).starts
+        if addressed:
+            # Quoted advice between a role and an addressed demand is no distance.
+            starts = without_advice_sentences(starts, found, self._quoted_advice)
         if len(starts) == 1:
             return (), {}
         far: list[int] = []
