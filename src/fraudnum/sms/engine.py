@@ -30,20 +30,29 @@ the original text.
 
 from __future__ import annotations
 
-import bisect
-import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules, pool_spans
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
+from fraudnum.sms._shared import (
+    CAT_INDEX,
+    DECISION_CACHE_SIZE,
+    PHRASE_ORDER,
+    SCORED,
+    SIGNAL_CAT,
+    WARNING_CAT,
+    Signature,
+)
 from fraudnum.sms.explain import Template
+from fraudnum.sms.explanation import EXTRA, EXTRA_LINK, Explaining, Explanation, Layout
 from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_urls
 from fraudnum.sms.plans import PendingCodes, Plan, RulePlans
 from fraudnum.sms.quoted_advice import without_advice_sentences
+from fraudnum.sms.scopes import NEGATION_REACH, OWN_DEMANDS, REPORT_FRAMES, Scoping, unmasked
 from fraudnum.sms.senses import WordSenses, disclaimed, negated_over_lists, word_senses
 from fraudnum.sms.signals import (
     MAX_SPANS,
@@ -60,8 +69,6 @@ from fraudnum.sms.signals import (
     sms_patterns,
 )
 from fraudnum.sms.tables import (
-    PHRASE_CATEGORIES,
-    SCORED_CATEGORIES,
     CategoryPolicy,
     ComboRule,
     Phrase,
@@ -72,11 +79,9 @@ from fraudnum.sms.tables import (
 )
 from fraudnum.sms.turns import (
     MIN_SPLIT,
-    Turn,
     Units,
     conversation,
     turns,
-    window_of,
 )
 from fraudnum.texts import ReasonText
 from fraudnum.types import (
@@ -94,8 +99,6 @@ from fraudnum.types import (
 __all__ = ["SmsEngine", "build_engine"]
 
 _SENDER_CACHE_SIZE: Final = 65536
-# Decisions (category, scores, tags, rules) per signature of signals, and filled reason texts.
-_DECISION_CACHE_SIZE: Final = 65536
 
 _CONTACT, _BANK_CARD = int(Signal.CONTACT), int(Signal.BANK_CARD)
 _CONVERSATION, _REPORTED = int(Signal.CONVERSATION), int(Signal.REPORTED)
@@ -110,14 +113,9 @@ _ADDRESSED_DEMAND_TAGS: Final = (
 )
 # Tags that make contact_any: a way to reach the sender is given.
 _CONTACT_TRIGGER: Final = ("contact", "contact_channel", "link")
-_SCORED: Final = SCORED_CATEGORIES
-_PHRASE_ORDER: Final = PHRASE_CATEGORIES
-_CAT_INDEX: Final = {c: i for i, c in enumerate(_PHRASE_ORDER)}
-_ILLEGAL: Final = _CAT_INDEX["illegal"]
-_FRAUD_ROWS: Final = _CAT_INDEX["fraud"]
-_SIGNAL: Final = _CAT_INDEX["signal"]
-_WARNING: Final = _CAT_INDEX["warning"]
-_SCORED_ILLEGAL: Final = _SCORED.index("illegal")
+_ILLEGAL: Final = CAT_INDEX["illegal"]
+_FRAUD_ROWS: Final = CAT_INDEX["fraud"]
+_SCORED_ILLEGAL: Final = SCORED.index("illegal")
 # Categories no evasion signal can change (fraud outranks illegal).
 _FRAUD, _ILLEGAL_CAT = SmsCategory.FRAUD, SmsCategory.ILLEGAL
 # Each category's position, so a per-message key holds an int (an enum hashes in Python).
@@ -127,8 +125,6 @@ _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
 
 _RISKS: Final = tuple(sorted(Risk, key=lambda r: r.rank))
-# SmsCategory.value is a property: a dict on the per-message path.
-_NAME: Final = {c: c.value for c in SmsCategory}
 
 _SENDER_KIND_TAGS: Final[Mapping[NumberKind, str]] = {
     NumberKind.SMS_PORT: "sender_sms_port",
@@ -149,38 +145,9 @@ _OFFICIAL_KINDS: Final = frozenset(
     }
 )
 _WARNING_KINDS: Final = frozenset({NumberKind.ANTI_FRAUD_SMS, NumberKind.ANTI_FRAUD_CALL})
-
-
-# The reason code of rules that fired, the tags they required, the phrase rows whose
-# spans it reports, whether it argued for the verdict, its weight toward it, its template
-# and which other spans it reports (_EXTRA_* bits: links, numbers, evasions), found once
-# per signature so a verdict does not test tag names again.
-_Pooled = tuple[str, frozenset[str], tuple[int, ...], bool, float, Template, int]
-_EXTRA_LINK, _EXTRA_CONTACT, _EXTRA_CARD, _EXTRA_PINYIN, _EXTRA_DEPOSIT = 1, 2, 4, 8, 16
-# A reason of the rules before its rows are known: _Pooled without the rows (cached per
-# rules fired and verdict).
-_Code = tuple[str, frozenset[str], bool, float, Template, int]
-# What the rules that fired give a verdict of one category: the tags the supporting rules
-# show, the reasons by code, and the risk cap (SmsEngine._cap).
-# One reason or counter signal before it is built: its code, what kind (_ITEM_*), and an
-# index (the rule's among the decision's reasons, the phrase category, the link).
-_Item = tuple[str, int, int]
-_ITEM_RULE, _ITEM_GROUP, _ITEM_LINK, _ITEM_UNVERIFIED, _ITEM_CONTACT, _ITEM_CARD, _ITEM_FIXED = (
-    range(7)
-)
-# What _planned keeps per signature: the rule reasons with their rows (None until reasons
-# are built), the order of the reasons and of the counter signals, and the codes.
-_Layout = list[Any]
 # A decided category for _decision: the category, its risk and the risk's rank, its phrase
 # category index (-1: none), whether it is spam, its position (SmsEngine._outcome).
 _Outcome = tuple[SmsCategory, Risk, int, int, bool, int]
-# The extra spans a required tag asks for (a link's tags all start with "link").
-_EXTRA: Final = {
-    "contact": _EXTRA_CONTACT,
-    "bank_card": _EXTRA_CARD,
-    "pinyin_mix": _EXTRA_PINYIN,
-    "deposit_bonus": _EXTRA_DEPOSIT,
-}
 # What a signature of signals decides: category, risk (before the sender's lists), sorted
 # tags (those of the deciding category and of neutral signals only), scores, the rules
 # that fired, and whether the text is an unverified warning.
@@ -192,24 +159,9 @@ _Decision = tuple[
     PendingCodes,
     bool,
 ]
-# The signature of a message: phrase rows found, link flags, number/length/evasion bits,
-# the sender's tags and the proximity rules whose families do not meet in the text.
-_Signature = tuple[
-    tuple[int, ...],
-    tuple[tuple[bool, tuple[str, ...]], ...],
-    int,  # Signal bits
-    tuple[str, ...],
-    tuple[int, ...],  # rules too far apart
-]
 
 
-@functools.lru_cache(maxsize=256)
-def _url_flag_tags(flags: tuple[str, ...]) -> frozenset[str]:
-    """The tags a suspicious link's flags give (``link_suspicious`` and ``link_<flag>``)."""
-    return frozenset(["link_suspicious", *("link_" + f for f in flags)])
-
-
-class SmsEngine:
+class SmsEngine(Explaining, Scoping):
     """The compiled SMS machinery of one :class:`~fraudnum.Classifier`.
 
     Immutable once built and safe to share between threads (the only mutable part is a
@@ -255,7 +207,7 @@ class SmsEngine:
         self._automaton = factory(
             [p.phrase for p in self._phrases], list(range(len(self._phrases))), self._fold
         )
-        self._cat = tuple(_CAT_INDEX[p.category] for p in self._phrases)
+        self._cat = tuple(CAT_INDEX[p.category] for p in self._phrases)
         self._weight = tuple(p.weight for p in self._phrases)
         self._tags = tuple(p.tags for p in self._phrases)
         self._bound = tuple(self._boundary(p) for p in self._phrases)
@@ -293,7 +245,7 @@ class SmsEngine:
             [i in self._numeric for i in range(n_rows)],
             [i in self._negates for i in range(n_rows)],
             self._cat,
-            _SIGNAL,
+            SIGNAL_CAT,
             MAX_SPANS,
             [i in self._negatable for i in range(n_rows)],
             NEGATION_REACH,
@@ -306,7 +258,7 @@ class SmsEngine:
         )
         # The score index each rule adds to (-1: none).
         self._combo_cat = tuple(
-            -1 if r.category == "none" else _SCORED.index(r.category) for r in self._combos
+            -1 if r.category == "none" else SCORED.index(r.category) for r in self._combos
         )
         # Proximity rules (``near``): the phrase families they require must meet within
         # that many sentences; only tags some phrase row carries are located in the text.
@@ -334,14 +286,14 @@ class SmsEngine:
         # The labels a reference number follows (订单号, 流水号): tag ``number_reference``.
         self._reference_rows = self._rows_of_tag.get("number_reference", frozenset())
         # Reported speech (tag ``report_cue``: 骗子会, 对方要求, 犯罪嫌疑人以 …) counts only in a
-        # text framed as a warning or a report (_REPORT_FRAMES) or sent by an official number;
+        # text framed as a warning or a report (REPORT_FRAMES) or sent by an official number;
         # what it cancels: the demands a negation cancels, and the destinations named.
         self._report_cues = self._rows_of_tag.get("report_cue", frozenset())
         # Closing cues (tag ``report_close``: …的，都是诈骗) report what comes before them.
         self._report_closers = self._rows_of_tag.get("report_close", frozenset())
         self._report_cues |= self._report_closers
         self._report_frames = frozenset().union(
-            *(self._rows_of_tag.get(t, frozenset()) for t in _REPORT_FRAMES),
+            *(self._rows_of_tag.get(t, frozenset()) for t in REPORT_FRAMES),
             self._report_closers,
         )
         # An addressed demand (see _addressed): the cue pattern that speaks to the reader, the
@@ -371,7 +323,7 @@ class SmsEngine:
         # The demands that make a text a scam when it makes them itself (outside reported
         # speech): money, codes, control of the phone, an app, a fee again, a code to scan.
         self._own_demands = self._negatable & frozenset().union(
-            *(self._rows_of_tag.get(t, frozenset()) for t in _OWN_DEMANDS)
+            *(self._rows_of_tag.get(t, frozenset()) for t in OWN_DEMANDS)
         )
         # What reported speech quotes: the scam's own words, i.e. the fraud rows that argue
         # for fraud and the rows of any family a fraud rule needs (a claimed role, a
@@ -402,7 +354,7 @@ class SmsEngine:
         self._near_todo: dict[int, tuple[int, ...]] = {}
         # Per tag a rule requires, which other spans its reason reports (_EXTRA_* bits).
         self._extra_of = {
-            t: _EXTRA_LINK if t.startswith("link") else _EXTRA.get(t, 0)
+            t: EXTRA_LINK if t.startswith("link") else EXTRA.get(t, 0)
             for r in self._combos
             for t in r.require
         }
@@ -439,7 +391,7 @@ class SmsEngine:
             self._cat,
             self._weight,
             [[tag_id[t] for t in p.tags] for p in self._phrases],
-            len(_PHRASE_ORDER),
+            len(PHRASE_ORDER),
             len(universe),
             [
                 (
@@ -477,10 +429,10 @@ class SmsEngine:
             if pol.threshold is not None
         ]
         self._decide = tuple(
-            (_SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
+            (SCORED.index(cat.value), cat, float(thr)) for _, cat, thr in sorted(scored)
         )
         # What the rules that fired give (tags shown, risk cap; reasons pooled when read).
-        self._rule_plans = RulePlans(facts, self._rank, self._templates, self._decide, _SCORED)
+        self._rule_plans = RulePlans(facts, self._rank, self._templates, self._decide, SCORED)
         # What each outcome of the thresholds gives, worked out once: (category, its risk,
         # the risk's rank, the category's phrase index or -1, spam, the category's position).
         self._outcome_normal = self._outcome(SmsCategory.NORMAL, self._risk_of[SmsCategory.NORMAL])
@@ -502,17 +454,17 @@ class SmsEngine:
             else illegal.threshold - lift
         )
         self._sender_cache: dict[str, Verdict] = {}
-        self._decisions: dict[_Signature, _Decision] = {}
+        self._decisions: dict[Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
         self._plans: dict[tuple[tuple[int, ...], int], Plan] = {}
         self._neutral: dict[
             tuple[tuple[tuple[bool, tuple[str, ...]], ...], int, tuple[str, ...]],
             tuple[int, frozenset[str], frozenset[str]],
         ] = {}
-        self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in _PHRASE_ORDER)
+        self._phrase_templates = tuple(self._templates["sms_phrase_" + c] for c in PHRASE_ORDER)
         self._sender_tags: dict[int, tuple[Verdict, tuple[str, ...]]] = {}
         # Per signature (and kinds of the links reported): _planned's rows and order.
-        self._layouts: dict[object, _Layout] = {}
+        self._layouts: dict[object, Layout] = {}
         self._normal = SmsVerdict(
             SmsCategory.NORMAL,
             self._policy[SmsCategory.NORMAL].risk,
@@ -709,7 +661,7 @@ class SmsEngine:
         if sv is not None:
             risk, note = self._sender_risk(sv, risk)
         # The reasons are built when first read (SmsVerdict._deferred): from these, unchanged.
-        explain = _Explanation(
+        explain = Explanation(
             self,
             text,
             category,
@@ -726,84 +678,11 @@ class SmsEngine:
         )
         return SmsVerdict._deferred(category, risk, tags, sv, urls, scores, self._advisor, explain)
 
-    def _explain(self, x: _Explanation) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-        """A verdict's reasons and counter signals (``x.chat``: the turns of a conversation)."""
-        text, category, found, urls, numbers = x.text, x.category, x.found, x.urls, x.numbers
-        windows, chat, note = x.windows, x.chat, x.note
-        plan = self._planned(x)
-        pooled: tuple[_Pooled, ...] = plan[0]
-        order: tuple[_Item, ...] = plan[1]
-        counter_order: tuple[_Item, ...] = plan[2]
-        if chat and category not in (SmsCategory.NORMAL, SmsCategory.WARNING):
-            windows = {**self._turn_windows(chat, found, pooled), **windows}
-        build = self._builder(text, found, pooled, urls, numbers, x.evasions, windows)
-        reasons = [build(item) for item in order]
-        counter = [build(item) for item in counter_order]
-        if chat and category is not SmsCategory.NORMAL:
-            self._point_at_turns(chat, reasons)
-        if note is not None:
-            reasons.append(note)
-        return tuple(reasons), tuple(counter)
-
-    def _codes(self, x: _Explanation) -> tuple[str, ...]:
-        """The codes :meth:`_explain` gives, in order, without building its reasons.
-
-        From the decision and the kinds of signal found (:meth:`_layout`), so a caller that
-        reads only the codes (the Arrow columns) builds no text and no span. A conversation
-        that is not normal gets the turn pointer only where its deciding reason has spans
-        inside the turns: its reasons are built up to the first with spans, no further.
-        """
-        text, category, found, urls, numbers = x.text, x.category, x.found, x.urls, x.numbers
-        windows, chat, note = x.windows, x.chat, x.note
-        chatting = bool(chat) and category is not SmsCategory.NORMAL
-        plan = self._planned(x, chatting)
-        pooled: tuple[_Pooled, ...] = plan[0]
-        order: tuple[_Item, ...] = plan[1]
-        ordered: tuple[str, ...] = plan[3]
-        if chatting:
-            # The turn pointer follows the first reason with spans: build reasons up to it.
-            if category is not SmsCategory.WARNING:
-                windows = {**self._turn_windows(chat, found, pooled), **windows}
-            build = self._builder(text, found, pooled, urls, numbers, x.evasions, windows)
-            spans: tuple[tuple[int, int], ...] = ()
-            for item in order:
-                spans = build(item).spans
-                if spans:
-                    break
-            if self._turns_at(chat, spans) and "sms_turn" in self._templates:
-                ordered = (ordered[0], "sms_turn", *ordered[1:])
-        if note is not None:
-            return (*ordered, note.code)
-        return ordered
-
-    def _planned(self, x: _Explanation, rows: bool = True) -> _Layout:
-        """The rule reasons with their rows, the order of reasons and counter signals, the codes.
-
-        All of it follows from the signature the verdict was decided on (the rows found in
-        their order, the kinds of link and number, the sender, the rules too far apart) and
-        the kinds of the links reported, so it is made once per such key (:meth:`_layout`,
-        :func:`_pool_rows`) and shared by the verdicts whose reasons or codes are read; the
-        spans and texts are each verdict's own. The rows are found only when ``rows`` asks
-        for them (None until then: reading the codes needs none).
-        """
-        key, urls, codes = x.key, x.urls, x.decision_codes.get()
-        lkey: object = (key, tuple([(u.official, u.flags) for u in urls])) if urls else key
-        got = self._layouts.get(lkey)
-        if got is None:
-            order, counter = self._layout(
-                x.category, x.found, codes, urls, x.numbers, x.unverified_warning
-            )
-            got = [None, tuple(order), tuple(counter), tuple([item[0] for item in order])]
-            remember(self._layouts, lkey, got, _DECISION_CACHE_SIZE)
-        if rows and got[0] is None:  # the rows only when reasons are built (not for codes)
-            got[0] = _pool_rows(x.found, self._rows_of_tag, codes)
-        return got
-
-    def _decided(self, key: _Signature) -> _Decision:
+    def _decided(self, key: Signature) -> _Decision:
         """The decision for a signature of signals, from the cache or made now."""
         decision = self._decisions.get(key)
         if decision is None:
-            decision = remember(self._decisions, key, self._decision(*key), _DECISION_CACHE_SIZE)
+            decision = remember(self._decisions, key, self._decision(*key), DECISION_CACHE_SIZE)
         return decision
 
     def _found(
@@ -832,114 +711,8 @@ class SmsEngine:
             # What the sender says it will never do names scam words, it does not use them.
             found = disclaimed(text, found, self._disclaimers, self._reportable, NEGATION_REACH)
         if not self._maskers.isdisjoint(found):
-            found = _unmasked(found, self._maskers, self._reportable)
+            found = unmasked(found, self._maskers, self._reportable)
         return found
-
-    def _report_scopes(
-        self, text: str, found: Mapping[int, list[tuple[int, int]]]
-    ) -> list[tuple[int, int]]:
-        """The spans of reported speech: from each reporting cue to the end of its sentence.
-
-        A sentence ends at its end mark, or where the text turns to the reader (请, the
-        ``report_scope_end`` pattern), and at most :data:`REPORT_REACH` characters on. A
-        closing cue (…让您扫码支付保证金的，是诈骗) reports its sentence up to itself when it
-        closes its clause and is not negated or hedged (这不是诈骗 is what a scammer says).
-        """
-        patterns = sms_patterns()
-        end_at, sentence_end = patterns["report_scope_end"].finditer, patterns["sentence_end"]
-        n = len(text)
-        closers = self._report_closers
-        # A third person named as the subject (市民陈先生, 被告人张某: the ``report_subject``
-        # pattern) opens reported speech as a cue row does.
-        cues = [(-1, m.span()) for m in patterns["report_subject"].finditer(text)]
-        cues.extend((v, span) for v in self._report_cues & found.keys() for span in found[v])
-        scopes = []
-        for v, (s, e) in cues:
-            if v in closers:
-                if (s > 0 and text[s - 1] in _HEDGING_CHARS) or (
-                    e < n and text[e] not in _CLAUSE_ENDS
-                ):
-                    continue  # 这不是诈骗, 像是诈骗, 是骗子群发的: not a closing verdict
-                begin = max(0, s - REPORT_REACH)
-                for m in sentence_end.finditer(text, begin, s):
-                    begin = m.end()
-                scopes.append((begin, s))
-                continue
-            stop = min(n, e + REPORT_REACH)
-            for m in end_at(text, e, stop):
-                # A quotation opened after the cue (骗子称“…，请将资金转入安全账户”) is the
-                # scam's own words: the report ends after it closes.
-                if _open_quotes(text, e, m.start()) <= 0:
-                    stop = m.start()
-                    break
-            scopes.append((e, stop))
-        scopes.sort()
-        return scopes
-
-    def _addressed(self, text: str, found: Mapping[int, list[tuple[int, int]]]) -> bool:
-        """Whether one sentence speaks to the reader and then demands money, a code or control.
-
-        The sentence holds an address cue (pattern ``address_reader``: 请您, 你现在, 麻烦你 …)
-        before a demand that survived negation, and no cue of advice or of reported speech
-        (骗子会, 警方提醒, 凡是…都是诈骗); the demand lies outside every reported span
-        (:meth:`_report_scopes`). A line break ends a sentence, so in a conversation both are
-        one speaker's words.
-        """
-        address = [m.start() for m in self._address_cue.finditer(text)]
-        if not address:
-            return False
-        demands: list[int] = []
-        reported: list[int] = []
-        rows_d, rows_r = self._addressed_demand_rows, self._not_addressed_rows
-        for v, spans in found.items():
-            if v in rows_d:
-                demands.extend(s for s, _e in spans)
-            if v in rows_r:
-                reported.extend(s for s, _e in spans)
-        scopes = self._report_scopes(text, found) if not self._report_cues.isdisjoint(found) else []
-        if scopes:
-            demands = [d for d in demands if not any(a <= d < b for a, b in scopes)]
-        # Two offsets share a sentence when no sentence end lies between them: a few short
-        # searches, not a split of the whole text.
-        end = sms_patterns()["sentence_end"].search
-        for a in address:
-            for d in demands:
-                if (
-                    a <= d
-                    and end(text, a, d) is None
-                    and not any(end(text, min(r, a), max(r, d)) is None for r in reported)
-                ):
-                    return True
-        return False
-
-    def _demands_outside(
-        self, found: Mapping[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
-    ) -> bool:
-        """Whether the text makes a demand of its own, outside every reported span.
-
-        A warning retells the scam and then advises (its own demands are negated: 请不要转账);
-        a scam dressed as a warning (【警方提示】有人冒充您的身份…，需要您将资金转入安全账户)
-        makes one: then nothing in it is read as reported.
-        """
-        for v in self._own_demands & found.keys():
-            for s, e in found[v]:
-                if not any(a <= s and e <= b for a, b in scopes):
-                    return True
-        return False
-
-    def _unreported(
-        self, found: dict[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
-    ) -> dict[int, list[tuple[int, int]]]:
-        """``found`` without the demands and destinations that lie inside reported speech."""
-        reportable = self._reportable
-        out: dict[int, list[tuple[int, int]]] = {}
-        for v, spans in found.items():
-            if v in reportable:
-                spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in scopes)]
-                if not spans:
-                    continue
-            out[v] = spans
-        return out
 
     def _decision(
         self,
@@ -984,7 +757,7 @@ class SmsEngine:
         plan = self._plans.get(plan_key)
         if plan is None:
             plan = self._plan(fired_rows, category, risk)
-            remember(self._plans, plan_key, plan, _DECISION_CACHE_SIZE)
+            remember(self._plans, plan_key, plan, DECISION_CACHE_SIZE)
         rule_shown, codes, cap = plan
         # A rule's risk floor applies once the message is spam (or a port sent a link).
         if spam and cap is not None:
@@ -999,9 +772,9 @@ class SmsEngine:
         # against spam. The rest argued for another category: counter signals.
         # Cues (signal rows) are shown on spam only: on a warning or a normal text they
         # would read as a cause (反诈中心 is a claimed role only in a scammer's demand).
-        shown = by_cat[_WARNING] | rule_shown
+        shown = by_cat[WARNING_CAT] | rule_shown
         if spam:
-            shown |= by_cat[_SIGNAL]
+            shown |= by_cat[SIGNAL_CAT]
         if decided >= 0:
             shown |= by_cat[decided]
         shown_key = (neutral, shown)
@@ -1009,12 +782,12 @@ class SmsEngine:
         if shown_tags is None:
             names = self._tag_names
             shown_tags = tuple(sorted(neutral.union([names[n] for n in self._tally.ids(shown)])))
-            remember(self._shown, shown_key, shown_tags, _DECISION_CACHE_SIZE)
+            remember(self._shown, shown_key, shown_tags, DECISION_CACHE_SIZE)
         return (
             category,
             risk,
             shown_tags,
-            tuple(zip(_SCORED, scores[:4], strict=True)),
+            tuple(zip(SCORED, scores[:4], strict=True)),
             codes,
             unverified_warning,
         )
@@ -1023,7 +796,7 @@ class SmsEngine:
     def _outcome(category: SmsCategory, risk: Risk) -> _Outcome:
         """What a decided category gives _decision (see ``_outcomes``)."""
         spam = category is not SmsCategory.NORMAL and category is not SmsCategory.WARNING
-        decided = _CAT_INDEX.get(category.value, -1)
+        decided = CAT_INDEX.get(category.value, -1)
         return category, risk, risk.rank, decided, spam, _CATEGORY_POS[category]
 
     def _plan(self, fired: tuple[int, ...], category: SmsCategory, risk: Risk) -> Plan:
@@ -1083,7 +856,7 @@ class SmsEngine:
         # The rules whose families all occur, per set of families present (few sets recur).
         todo = self._near_todo.get(have)
         if todo is None:
-            todo = remember(self._near_todo, have, near.todo(have), _DECISION_CACHE_SIZE)
+            todo = remember(self._near_todo, have, near.todo(have), DECISION_CACHE_SIZE)
         if not todo:
             return (), {}
         starts = Units(text).starts
@@ -1103,56 +876,6 @@ class SmsEngine:
                 windows.setdefault(combos[i].reason, window)
         return tuple(far), windows
 
-    def _turn_windows(
-        self,
-        chat: Sequence[Turn],
-        found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[_Pooled, ...],
-    ) -> dict[str, tuple[int, int]]:
-        """For the weightiest deciding rules of a conversation, the fewest turns holding them.
-
-        So the first reason reports the spans of those turns, and the turn pointer names
-        them, rather than every occurrence of its words in the whole conversation.
-        """
-        top = max((p[4] for p in pooled if p[3]), default=None)
-        if top is None:
-            return {}
-        units = Units.of_turns(chat)
-        ptags, out = self._tags, {}
-        for code, required, rows, supports, weight, _t, _x in pooled:
-            need = required & self._phrase_tags
-            if not supports or weight < top or len(need) < 2:
-                continue
-            hits = [(s, e, t) for v in rows for t in ptags[v] if t in need for s, e in found[v]]
-            window = window_of(units, hits, need, len(units))
-            if window is not None:
-                out[code] = window
-        return out
-
-    def _point_at_turns(self, chat: Sequence[Turn], reasons: list[Reason]) -> None:
-        """Add, after the deciding reason, the turns of the conversation it points at."""
-        spans = next((r.spans for r in reasons if r.spans), ())
-        idx = self._turns_at(chat, spans)
-        if not idx:
-            return
-        template = self._templates.get("sms_turn")
-        if template is None:  # a reason set without it (an older user copy): no pointer
-            return
-        turn = template.build(
-            tuple((chat[n].start, chat[n].end) for n in idx[:MAX_SPANS]),
-            turns=", ".join(str(n + 1) for n in idx[:MAX_SPANS]),
-            speakers="、".join(dict.fromkeys(chat[n].speaker for n in idx)),
-        )
-        reasons.insert(1, turn)
-
-    @staticmethod
-    def _turns_at(chat: Sequence[Turn], spans: Sequence[tuple[int, int]]) -> list[int]:
-        """The turns (by index, sorted) where ``spans`` start."""
-        if not spans:
-            return []
-        starts = [t.start for t in chat]
-        return sorted({bisect.bisect_right(starts, s) - 1 for s, _e in spans} - {-1})
-
     def _sender_risk(self, sv: Verdict, risk: Risk) -> tuple[Risk, Reason | None]:
         """The risk after the sender's lists and verdict, and the reason that says so (last)."""
         t = self._templates
@@ -1164,317 +887,6 @@ class SmsEngine:
         elif sv.risk is Risk.HIGH and risk < Risk.MEDIUM:
             return Risk.MEDIUM, t["sms_sender_risky"].build(sender_reason=sv.reasons[-1].zh)
         return risk, None
-
-    def _builder(
-        self,
-        text: str,
-        found: Mapping[int, list[tuple[int, int]]],
-        pooled: tuple[_Pooled, ...],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        windows: Mapping[str, tuple[int, int]] | None,
-    ) -> Callable[[_Item], Reason]:
-        """What builds each reason of :meth:`_layout`, with its texts and spans."""
-        t = self._templates
-        windows = windows or None
-        groups: dict[int, list[int]] = {}  # the rows found per category
-        if found:
-            cat = self._cat
-            for v in found:
-                g = groups.get(cat[v])
-                if g is None:
-                    groups[cat[v]] = [v]
-                else:
-                    g.append(v)
-
-        def build(item: _Item) -> Reason:
-            code, kind, arg = item
-            if kind == _ITEM_RULE:
-                return self._rule_reason(pooled[arg], found, urls, numbers, evasions, windows)
-            if kind == _ITEM_GROUP:
-                spans = pool_spans(found, groups[arg], None, (), MAX_SPANS)
-                words = "、".join(dict.fromkeys([text[s:e] for s, e in spans]))
-                return self._phrase_templates[arg].build_one(spans, "phrases", words)
-            if kind == _ITEM_LINK:
-                u = urls[arg]
-                span = ((u.start, u.end),)
-                if code == "sms_link" or code == "sms_link_official":
-                    return t[code].build(span, host=u.host)
-                return t[code].build(span, host=u.host, brand=u.brand or "")
-            if kind == _ITEM_UNVERIFIED:
-                claims: list[tuple[int, int]] = []
-                tags = self._tags
-                for v, row_spans in found.items():
-                    if "claims_warning" in tags[v]:
-                        claims.extend(row_spans)
-                return t[code].build(tuple(claims))
-            if kind == _ITEM_CONTACT:
-                assert numbers is not None
-                return t[code].build(tuple(numbers.contact[:MAX_SPANS]))
-            if kind == _ITEM_CARD:
-                assert numbers is not None
-                return t[code].build(tuple(numbers.bank_card[:MAX_SPANS]))
-            return t[code].build()
-
-        return build
-
-    def _layout(
-        self,
-        category: SmsCategory,
-        found: Mapping[int, object],
-        codes: Sequence[tuple[Any, ...]],  # _Code or _Pooled: the same order, the same tail
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        unverified_warning: bool,
-    ) -> tuple[list[_Item], list[_Item]]:
-        """The reasons and the counter signals in order, each as (code, kind, argument).
-
-        What :meth:`_explain` builds and :meth:`_codes` reads, so the codes of a verdict are
-        known without its texts and spans, and the two never disagree. Reasons that argued for
-        the verdict come first, by their weight toward it (a rule's weight, a phrase group's
-        summed weight); then the neutral facts (cues, links, numbers). Rules and phrase groups
-        that argued for another category are counter signals, never reasons. ``codes``: the
-        decision's reasons of the rules (``_Code`` or ``_Pooled``, read for code, support and
-        weight only).
-        """
-        lead: list[tuple[float, _Item]] = []
-        out: list[_Item] = []
-        counter: list[_Item] = []
-        cat, weight = self._cat, self._weight
-        spam = category not in (SmsCategory.NORMAL, SmsCategory.WARNING)
-        decided = _CAT_INDEX.get(_NAME[category], -1)
-        for k, entry in enumerate(codes):
-            item = (entry[0], _ITEM_RULE, k)
-            if entry[-4]:  # supports (the weight follows)
-                lead.append((entry[-3], item))
-            else:
-                counter.append(item)
-        if unverified_warning:
-            lead.append((float("inf"), ("sms_warning_unverified", _ITEM_UNVERIFIED, 0)))
-        # Phrases grouped by category (their weights summed in the order found).
-        group_weight: dict[int, float] = {}
-        for v in found:
-            c = cat[v]
-            group_weight[c] = group_weight.get(c, 0.0) + weight[v]
-        phrase = self._phrase_templates
-        for c in sorted(group_weight) if len(group_weight) > 1 else group_weight:
-            item = (phrase[c].code, _ITEM_GROUP, c)
-            if c == decided:
-                lead.append((group_weight[c], item))
-            elif (c == _SIGNAL and spam) or (c == _WARNING and unverified_warning):
-                out.append(item)
-            else:
-                counter.append(item)
-        for k, u in enumerate(urls):
-            if u.official:
-                out.append(("sms_link_official", _ITEM_LINK, k))
-                continue
-            out.append(("sms_link", _ITEM_LINK, k))
-            for flag in u.flags:
-                out.append(("url_" + flag, _ITEM_LINK, k))
-        if numbers is not None:
-            if numbers.contact:
-                out.append(("sms_contact_number", _ITEM_CONTACT, 0))
-            if numbers.bank_card:
-                out.append(("sms_bank_card", _ITEM_CARD, 0))
-        lead.sort(key=lambda wr: -wr[0])  # stable: file order among equal weights
-        reasons = [item for _, item in lead] + out
-        if not reasons:
-            code = "sms_below_threshold" if counter else "sms_no_signal"
-            reasons.append((code, _ITEM_FIXED, 0))
-        return reasons, counter
-
-    def _rule_reason(
-        self,
-        pooled: _Pooled,
-        found: Mapping[int, list[tuple[int, int]]],
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        windows: Mapping[str, tuple[int, int]] | None,
-    ) -> Reason:
-        """A reason of the rules, with the spans of the tags its rules required.
-
-        A proximity rule reports the spans of the window where its families met (``windows``,
-        by reason code), not every occurrence in the text.
-        """
-        code, required, rows, _supports, _weight, template, extra = pooled
-        window = windows.get(code) if windows else None
-        more: list[Sequence[tuple[int, int]]] = []
-        if extra:
-            if extra & _EXTRA_LINK:
-                links = []
-                for url in urls:
-                    own = "link_official" if url.official else "link"
-                    flagged = url.flags and not required.isdisjoint(_url_flag_tags(url.flags))
-                    if own in required or flagged:
-                        links.append((url.start, url.end))
-                more.append(links)
-            if numbers is not None:
-                if extra & _EXTRA_CONTACT:
-                    more.append(numbers.contact)
-                if extra & _EXTRA_CARD:
-                    more.append(numbers.bank_card)
-            if evasions is not None:
-                if extra & _EXTRA_PINYIN:
-                    more.append(evasions.pinyin)
-                if extra & _EXTRA_DEPOSIT:
-                    more.append(evasions.deposit)
-        # Pooled, inside the window if any is, sorted and bounded: in C (fraudnum._smsrows).
-        return template.build(pool_spans(found, rows, window, more, MAX_SPANS))
-
-
-class _Explanation:
-    """A verdict's deferred reasons: what :meth:`SmsEngine._explain` builds them from.
-
-    Called, it builds the reasons and counter signals; :meth:`codes` gives their codes
-    alone. ``chat`` holds the turns of a conversation (empty otherwise).
-    """
-
-    __slots__ = (
-        "_engine",
-        "category",
-        "chat",
-        "decision_codes",
-        "evasions",
-        "found",
-        "key",
-        "note",
-        "numbers",
-        "text",
-        "unverified_warning",
-        "urls",
-        "windows",
-    )
-
-    def __init__(
-        self,
-        engine: SmsEngine,
-        text: str,
-        category: SmsCategory,
-        found: Mapping[int, list[tuple[int, int]]],
-        codes: PendingCodes,
-        urls: tuple[UrlFinding, ...],
-        numbers: Numbers | None,
-        evasions: Evasions | None,
-        unverified_warning: bool,
-        windows: Mapping[str, tuple[int, int]],
-        chat: Sequence[Turn],
-        note: Reason | None,
-        key: _Signature,
-    ) -> None:
-        self._engine = engine
-        self.text = text
-        self.category = category
-        self.found = found
-        self.decision_codes = codes
-        self.urls = urls
-        self.numbers = numbers
-        self.evasions = evasions
-        self.unverified_warning = unverified_warning
-        self.windows = windows
-        self.chat = chat
-        self.note = note
-        self.key = key
-
-    def __call__(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
-        """The reasons and the counter signals (:meth:`SmsEngine._explain`)."""
-        return self._engine._explain(self)
-
-    def codes(self) -> tuple[str, ...]:
-        """The reason codes, in order (:meth:`SmsEngine._codes`)."""
-        return self._engine._codes(self)
-
-
-#: How far a negating cue reaches when no clause punctuation ends it first (characters).
-NEGATION_REACH: Final = 24
-#: How far reported speech reaches when no sentence end comes first (characters).
-REPORT_REACH: Final = 80
-#: The demands that, made by the text itself outside any reported span, make it act rather
-#: than report (a call to 110 or a bill to pay in the sender's app does not).
-_OWN_DEMANDS: Final = (
-    "script_demand_money",
-    "script_demand_credential",
-    "script_demand_control",
-    "demand_app",
-    "demand_refee",
-    "demand_scan",
-    "money_request",
-    "otp_request",
-)
-#: The tags of the phrase rows that frame a text as a warning or a report, in which a
-#: reporting cue (骗子会, 对方要求) quotes the scam rather than makes its demand.
-_REPORT_FRAMES: Final = (
-    "news_frame",
-    "advice_notice",
-    "advice_formula",
-    "advice_bank",
-    "report_frame",
-)
-
-
-def _unmasked(
-    found: dict[int, list[tuple[int, int]]], maskers: frozenset[int], demands: frozenset[int]
-) -> dict[int, list[tuple[int, int]]]:
-    """``found`` without the scam words that lie strictly inside a hit of a ``masks_inner`` row.
-
-    Only the words a scam is made of (``demands``: the rows reported speech quotes) are
-    hidden: 支付宝 is no demand to 支付, 转过去了 (done) no demand to 转过去, 电子税务局 (a
-    channel) no claim to be the 税务局; cues and frames inside still count.
-    """
-    spans = [sp for v in maskers & found.keys() for sp in found[v]]
-    out: dict[int, list[tuple[int, int]]] = {}
-    for v, hits in found.items():
-        if v in demands:
-            hits = [
-                (s, e)
-                for s, e in hits
-                if not any(a <= s and e <= b and e - s < b - a for a, b in spans)
-            ]
-            if not hits:
-                continue
-        out[v] = hits
-    return out
-
-
-# Characters that negate or hedge a closing cue right before it (不是诈骗, 并非骗局, 像是诈骗),
-# and what must follow a closing cue: it closes its clause (…的，都是诈骗。).
-_HEDGING_CHARS: Final = "不非没未像"
-_CLAUSE_ENDS: Final = "，。、；！？：,.;!?:…\n ”」』)）"
-_OPENING_QUOTES: Final = "“「『‘\u300c\u300e"
-_CLOSING_QUOTES: Final = "”」』’\u300d\u300f"
-
-
-def _open_quotes(text: str, start: int, end: int) -> int:
-    """How many quotations opened in ``text[start:end]`` are still open at ``end``."""
-    part = text[start:end]
-    return sum(part.count(q) for q in _OPENING_QUOTES) - sum(part.count(q) for q in _CLOSING_QUOTES)
-
-
-def _pool_rows(
-    found: Iterable[int], rows_of_tag: Mapping[str, frozenset[int]], codes: Sequence[_Code]
-) -> tuple[_Pooled, ...]:
-    """Each reason of the rules with the phrase rows (by row number) that carry a tag it required.
-
-    Found when the reasons are built: the phrase rows whose spans each reason reports, as the
-    rows found that carry each required tag (a set intersection per tag, done in C; a long
-    text finds dozens of rows and fires dozens of rules). The order of the rows does not
-    matter: their spans are pooled and sorted.
-    """
-    if not codes:
-        return ()
-    have = set(found)
-    out: list[_Pooled] = []
-    get = rows_of_tag.get
-    for code, req, supports, weight, template, extra in codes:
-        hit: set[int] = set()
-        for tag in req:
-            rows = get(tag)
-            if rows is not None:
-                hit |= have & rows
-        out.append((code, req, tuple(sorted(hit)), supports, weight, template, extra))
-    return tuple(out)
 
 
 def _report_links(urls: tuple[UrlFinding, ...]) -> tuple[UrlFinding, ...]:
