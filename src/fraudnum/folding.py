@@ -92,7 +92,8 @@ class FoldTable:
     def fold_text(self, text: str) -> str:
         """Return a folded copy of ``text`` with skipped code points removed.
 
-        Meant for tests and debugging; matching folds on the fly instead.
+        Matching folds on the fly instead; this copy is for short windows (word senses),
+        tests and debugging.
 
         Args:
             text: Any string, lone surrogates included.

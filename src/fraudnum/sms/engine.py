@@ -53,7 +53,13 @@ from fraudnum.sms.links import MAX_LINKS, UrlRules, builtin_url_rules, extract_u
 from fraudnum.sms.plans import PendingCodes, Plan, RulePlans
 from fraudnum.sms.quoted_advice import without_advice_sentences
 from fraudnum.sms.scopes import NEGATION_REACH, OWN_DEMANDS, REPORT_FRAMES, Scoping, unmasked
-from fraudnum.sms.senses import WordSenses, disclaimed, negated_over_lists, word_senses
+from fraudnum.sms.senses import (
+    WordSenses,
+    disclaimed,
+    negated_over_lists,
+    spans_outside,
+    word_senses,
+)
 from fraudnum.sms.signals import (
     MAX_SPANS,
     SIGNAL_TAGS,
@@ -595,7 +601,7 @@ class SmsEngine(Explaining, Scoping):
             # not report.
             scopes = self._report_scopes(text, found)
             if scopes and not self._demands_outside(found, scopes):
-                found = self._unreported(found, scopes)
+                found = spans_outside(found, self._reportable, scopes)
             else:
                 scopes = []
         if numbers is not None and numbers.contact:

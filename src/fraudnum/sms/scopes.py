@@ -98,7 +98,6 @@ class Scoping:
     _addressed_demand_rows: frozenset[int]
     _not_addressed_rows: frozenset[int]
     _own_demands: frozenset[int]
-    _reportable: frozenset[int]
 
     def _report_scopes(
         self, text: str, found: Mapping[int, list[tuple[int, int]]]
@@ -191,17 +190,3 @@ class Scoping:
                 if not any(a <= s and e <= b for a, b in scopes):
                     return True
         return False
-
-    def _unreported(
-        self, found: dict[int, list[tuple[int, int]]], scopes: Sequence[tuple[int, int]]
-    ) -> dict[int, list[tuple[int, int]]]:
-        """``found`` without the demands and destinations that lie inside reported speech."""
-        reportable = self._reportable
-        out: dict[int, list[tuple[int, int]]] = {}
-        for v, spans in found.items():
-            if v in reportable:
-                spans = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in scopes)]
-                if not spans:
-                    continue
-            out[v] = spans
-        return out

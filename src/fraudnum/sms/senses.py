@@ -23,7 +23,14 @@ from typing import Final
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.folding import SKIP, FoldTable
 
-__all__ = ["WordSense", "WordSenses", "disclaimed", "negated_over_lists", "word_senses"]
+__all__ = [
+    "WordSense",
+    "WordSenses",
+    "disclaimed",
+    "negated_over_lists",
+    "spans_outside",
+    "word_senses",
+]
 
 # What ends a clause for a context and for a widened negation: not 、, which lists.
 _CLAUSE_ENDS: Final = frozenset("，。；！？：,;!?\n")
@@ -137,10 +144,6 @@ class WordSenses:
         """The rows that name a phrase and tag none of the phrase rows has."""
         return tuple(self._unbound)
 
-    def _folded(self, text: str, start: int, end: int) -> str:
-        get = self._fold.fold_char
-        return "".join(chr(c) for c in (get(ord(ch)) for ch in text[start:end]) if c != SKIP)
-
     def _other_word(
         self, text: str, s: int, e: int, rules: Sequence[tuple[str, bool, int]]
     ) -> bool:
@@ -149,14 +152,14 @@ class WordSenses:
                 lo = max(0, s - gap - len(ctx) * 2)
                 window = text[lo:s]
                 cut = max((window.rfind(c) for c in _CLAUSE_ENDS), default=-1)
-                window = self._folded(window, cut + 1, len(window))
+                window = self._fold.fold_text(window[cut + 1 :])
                 at = window.rfind(ctx)
                 if at >= 0 and len(window) - (at + len(ctx)) <= gap:
                     return True
             else:
                 window = text[e : e + gap + len(ctx) * 2]
                 cut = min((i for i in (window.find(c) for c in _CLAUSE_ENDS) if i >= 0), default=-1)
-                window = self._folded(window, 0, len(window) if cut < 0 else cut)
+                window = self._fold.fold_text(window if cut < 0 else window[:cut])
                 at = window.find(ctx)
                 if 0 <= at <= gap:
                     return True
@@ -204,11 +207,15 @@ def _reaches(
     return out
 
 
-def _without(
-    found: dict[int, list[tuple[int, int]]],
+def spans_outside(
+    found: Mapping[int, list[tuple[int, int]]],
     rows: frozenset[int],
     ranges: Sequence[tuple[int, int]],
 ) -> dict[int, list[tuple[int, int]]]:
+    """``found`` without the spans of ``rows`` that lie inside one of ``ranges``.
+
+    A row left with no span is dropped; the other rows keep every span.
+    """
     out: dict[int, list[tuple[int, int]]] = {}
     for v, spans in found.items():
         if v in rows:
@@ -232,7 +239,7 @@ def negated_over_lists(
     followed by 、 in its clause is returned as it is.
     """
     ranges = [(a, b) for a, b, listed in _reaches(text, found, cues, reach) if listed]
-    return _without(found, negatable, ranges) if ranges else found
+    return spans_outside(found, negatable, ranges) if ranges else found
 
 
 def disclaimed(
@@ -249,4 +256,4 @@ def disclaimed(
     words in the next clause (…，请您缴纳保证金) still count.
     """
     ranges = [(a, b) for a, b, _listed in _reaches(text, found, cues, reach)]
-    return _without(found, words, ranges) if ranges else found
+    return spans_outside(found, words, ranges) if ranges else found

@@ -174,6 +174,16 @@ _NUMBER_FOLD: Final = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)} | {
 }
 
 
+def _card_shaped(run: str, masked: int) -> bool:
+    """Whether a folded run (digits, x and * only) reads as a bank card number.
+
+    16-19 characters (ISO/IEC 7812), all masked or none, an unmasked one starting as card
+    numbers do (3-6).
+    """
+    n = len(run)
+    return 16 <= n <= 19 and (masked == n or (masked == 0 and run[0] in "3456"))
+
+
 class Numbers:
     """Numbers found in a message, as tags with their spans."""
 
@@ -214,7 +224,7 @@ def find_numbers(text: str) -> Numbers | None:
             continue  # an x or two among digits is text, not a masked number
         if found is None:
             found = Numbers()
-        if 16 <= n <= 19 and (masked == n or (masked == 0 and run[0] in "3456")):
+        if _card_shaped(run, masked):
             found.bank_card.append((start, end))
         elif masked or n <= 13:
             found.contact.append((start, end))
@@ -234,9 +244,7 @@ def grouped_cards(text: str, numbers: Numbers | None) -> Numbers | None:
     """
     for m in sms_patterns()["card_groups"].finditer(text):
         run = "".join(ch for ch in m.group().translate(_NUMBER_FOLD) if ch.isalnum() or ch == "*")
-        n = len(run)
-        masked = run.count("x") + run.count("*")
-        if not 16 <= n <= 19 or not (masked == n or (masked == 0 and run[0] in "3456")):
+        if not _card_shaped(run, run.count("x") + run.count("*")):
             continue
         start, end = m.span()
         if numbers is None:
