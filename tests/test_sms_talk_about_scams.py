@@ -1,0 +1,62 @@
+"""Chats that talk about a scam are not one (issue 11, fresh-set pass).
+
+A family or colleagues who name a scheme a scam and tell each other to ignore it (一定是诈骗,
+都是骗人的, 别上当, 打96110问问) are doing what 国家反诈中心's publicity asks; their chat
+carries the scam's words without its demand. A victim's doubt inside a real script (你不会是
+骗子吧？) is a hedged question and clears nothing. Every chat here is written for these
+tests; none comes from an evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import fraudnum
+from fraudnum import SmsCategory
+
+CLF = fraudnum.Classifier()
+
+HONEST = {
+    "奶奶中奖": (
+        "女儿：妈，奶奶说有人打电话说她中了大奖，要先交个人所得税才能领\n"
+        "我：那肯定是诈骗，让她别理会，千万不要转钱\n"
+        "女儿：她还说对方知道她住哪\n"
+        "我：信息泄露很常见，让她打96110问一下就放心了"
+    ),
+    "荐股群": (
+        "同事甲：你那个群里的老师还在推股票吗\n"
+        "同事乙：早退了，说什么内部消息稳赚不赔，都是骗人的\n"
+        "同事甲：我也觉得，买基金还是在银行App里买靠谱"
+    ),
+    "刷单兼职": (
+        "室友：我刷到一个兼职广告，点赞截图一单五块\n"
+        "我：别上当，先给返利再让你垫钱，就是骗局\n"
+        "室友：好吧，那我还是去奶茶店打工"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HONEST))
+def test_a_chat_that_names_the_scam_is_not_fraud(name: str) -> None:
+    assert CLF.classify_sms(HONEST[name]).category is not SmsCategory.FRAUD
+
+
+SCRIPTS = {
+    # 冒充公检法: the victim's doubt is a question; the demand still stands
+    "公检法": (
+        "对方：我是市公安局刑侦支队的，你的银行卡涉嫌洗钱，需要配合调查\n"
+        "我：你不会是骗子吧？\n"
+        "对方：你可以不信，但必须把资金转到安全账户接受审查，否则立刻冻结"
+    ),
+    # 刷单返利: the scammer's own 'we are no scam' is negated, not a dismissal
+    "刷单": (
+        "客服：亲，我们是正规平台，不是骗局，做任务先返佣金\n"
+        "我：要交钱吗？\n"
+        "客服：第三单是联单任务，需要先垫付1280元，完成后连本带佣金返还"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_a_script_with_a_doubt_in_it_stays_fraud(name: str) -> None:
+    assert CLF.classify_sms(SCRIPTS[name]).category is SmsCategory.FRAUD
