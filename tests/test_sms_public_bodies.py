@@ -18,10 +18,14 @@ from fraudnum import SmsCategory
 CLF = fraudnum.Classifier()
 
 PHISHING_HOSTS = {
-    "退税": "【税务】您的年度汇算退税838.50元尚未领取，请24小时内访问 https://tuishui-gs.top 核对银行卡",
-    "电费": "【国网供电】尊敬的用户，您户号电费欠缴，今晚将停电，请立即在 http://95598-pay.cn 补缴",
-    "补贴": "【人力资源社会保障局】您可申领2025年技能补贴2400元，登记入口 http://butie-rs.com",
-    "台電": "【台電】您的電費帳單逾期，明日起停止供電，請點擊 http://taipower-tw.cc 繳費",
+    "退税": (
+        "【税务】您的年度汇算退税838.50元尚未领取，请24小时内访问 https://tuishui-gs.top 核对银行卡"
+    ),
+    "电费": (
+        "【国网供电】尊敬的用户，您户号电费欠缴，今晚将停电，请立即在 http://95598-pay.cn 补缴"
+    ),
+    "补贴": ("【人力资源社会保障局】您可申领2025年技能补贴2400元，登记入口 http://butie-rs.com"),
+    "台電": ("【台電】您的電費帳單逾期，明日起停止供電，請點擊 http://taipower-tw.cc 繳費"),
 }
 
 
@@ -33,9 +37,18 @@ def test_a_public_body_behind_a_look_alike_host_is_phishing(name: str) -> None:
 
 
 OFFICIAL = {
-    "网上国网": "【国网北京电力】您户号电费余额不足20元，请及时通过网上国网App或 https://www.95598.cn 缴费，以免影响用电。",
-    "个税": "【国家税务总局】您的2024年度个人所得税综合所得汇算已办理完毕，退税将于近日到账，详情请登录个人所得税App或 https://etax.chinatax.gov.cn 查询。",
-    "台電": "【台電】您本期電費1,284元已於5/12自動扣繳成功，明細請至 https://www.taipower.com.tw 查詢。",
+    "网上国网": (
+        "【国网北京电力】您户号电费余额不足20元，"
+        "请及时通过网上国网App或 https://www.95598.cn 缴费，"
+        "以免影响用电。"
+    ),
+    "个税": (
+        "【国家税务总局】您的2024年度个人所得税综合所得汇算已办理完毕，"
+        "退税将于近日到账，详情请登录个人所得税App或 https://etax.chinatax.gov.cn 查询。"
+    ),
+    "台電": (
+        "【台電】您本期電費1,284元已於5/12自動扣繳成功，明細請至 https://www.taipower.com.tw 查詢。"
+    ),
 }
 
 
@@ -82,13 +95,24 @@ def test_the_step_a_public_warning_names_is_fraud(name: str) -> None:
 
 HONEST = {
     # the carrier's own low-balance notice: its app and 10086, no key to press
-    "话费不足": "【中国移动】尊敬的客户，您的话费余额已不足5元，为避免停机影响使用，请及时通过中国移动App或拨打10086充值。",
+    "话费不足": (
+        "【中国移动】尊敬的客户，您的话费余额已不足5元，为避免停机影响使用，"
+        "请及时通过中国移动App或拨打10086充值。"
+    ),
     # the insurer's own counter and hotline
-    "医保窗口": "【医保局】您的医保卡因长期未使用已暂停使用，恢复请携带身份证到就近医保经办窗口办理，咨询电话12393。",
+    "医保窗口": (
+        "【医保局】您的医保卡因长期未使用已暂停使用，恢复请携带身份证到就近医保经办窗口办理，"
+        "咨询电话12393。"
+    ),
     # a bank's real credit notice: no contact to buy a repair from
-    "征信提醒": "【招商银行】您的信用卡已逾期3天，逾期记录将按规定报送征信系统，请尽快通过招商银行App还款。",
+    "征信提醒": (
+        "【招商银行】您的信用卡已逾期3天，逾期记录将按规定报送征信系统，请尽快通过招商银行App还款。"
+    ),
     # a licensed broker's adviser, no chat id to add
-    "投顾直播": "【华泰证券】本周四晚8点，投资顾问直播解读市场，打开涨乐财富通App即可观看。投资有风险，入市需谨慎。退订回T",
+    "投顾直播": (
+        "【华泰证券】本周四晚8点，投资顾问直播解读市场，打开涨乐财富通App即可观看。"
+        "投资有风险，入市需谨慎。退订回T"
+    ),
 }
 
 

@@ -41,6 +41,33 @@ def test_a_chat_that_names_the_scam_is_not_fraud(name: str) -> None:
     assert CLF.classify_sms(HONEST[name]).category is not SmsCategory.FRAUD
 
 
+# Texts that retell or name a scam, in the forms 国家反诈中心 and local police publish them,
+# and a shop's pre-sale whose deposit "doubles" at checkout (天猫/淘宝 预售规则).
+RETOLD = {
+    "新闻": (
+        "一名女子在二手平台卖闲置时，被“买家”拉到一个陌生网站收款，页面称账户被冻结需交保证金。"
+        "该女子先后缴纳两次共计4600元后才意识到被骗。警方提醒：交易请留在官方平台。"
+    ),
+    "防骗课堂": (
+        "【防骗课堂】“猜猜我是谁”诈骗怎么防？骗子来电让你猜他是谁，随后冒充你的朋友借钱。"
+        "接到这类电话，先挂断再用原号码回拨核实。"
+    ),
+    "民警劝阻": (
+        "民警：您好，我是派出所民警，刚才给您打电话的“客服”是骗子，请不要下载他说的软件。\n"
+        "我：啊，我差点就装了。\n"
+        "民警：如已转账请马上拨打110报警，不要再回复对方。"
+    ),
+    "预售": (
+        "【某品牌官方旗舰店】年货节预售：定金翻倍，付20抵40，1月5日晚8点付尾款，进店领券 退订回T"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RETOLD))
+def test_a_text_that_retells_or_names_a_scam_is_not_fraud(name: str) -> None:
+    assert CLF.classify_sms(RETOLD[name]).category is not SmsCategory.FRAUD
+
+
 SCRIPTS = {
     # 冒充公检法: the victim's doubt is a question; the demand still stands
     "公检法": (
@@ -48,6 +75,8 @@ SCRIPTS = {
         "我：你不会是骗子吧？\n"
         "对方：你可以不信，但必须把资金转到安全账户接受审查，否则立刻冻结"
     ),
+    # 刷单返利: the scheme named as a job, not as a scam
+    "刷单招聘": "招聘兼职刷单员，一单一结，日赚300，加QQ 2837461 领任务",
     # 刷单返利: the scammer's own 'we are no scam' is negated, not a dismissal
     "刷单": (
         "客服：亲，我们是正规平台，不是骗局，做任务先返佣金\n"
