@@ -78,6 +78,25 @@ STEPS = {
         "独家：某矿币下周上所，资深导师免费带单，翻倍不是梦，速加QQ 3390128877 进群",
         "combo_mentor_invest",
     ),
+    "借呗退款": (
+        "您好，我是京东售后，您买的电水壶被召回，我们给您退款两百元，"
+        "麻烦打开支付宝找到借呗，按我说的操作领取退款",
+        "combo_refund_borrow",
+    ),
+    "误开通转接": (
+        "您好，这里是联通客服，您误开通了每月299元的会员服务，明天开始扣费，"
+        "如需取消我帮您转接到银联中心",
+        "script_handover",
+    ),
+    "领导新微信": (
+        "王经理：小李，这是我的新微信，旧的不用了。\n我：好的王总\n"
+        "王经理：等会儿有笔货款要打到对方的对公账户，你准备一下",
+        "script_boss_new_account",
+    ),
+    "税务QQ": (
+        "您好，我是税务局的，您有一笔个税退税还没有领，加我们的工作QQ 3312456 登记办理",
+        "combo_authority_private_chat",
+    ),
     "武警采购": (
         "老板您好，我是某部队后勤的，单位要采购200套床上用品，麻烦报个价，加我微信 bd-hq77 细谈",
         "script_military",
@@ -107,6 +126,14 @@ HONEST = {
     # a bank's real credit notice: no contact to buy a repair from
     "征信提醒": (
         "【招商银行】您的信用卡已逾期3天，逾期记录将按规定报送征信系统，请尽快通过招商银行App还款。"
+    ),
+    # Alipay's own refund and repayment notices: a refund or a loan, never both at once
+    "支付宝退款": "【支付宝】您的退款128.00元已原路退回，请在账单中查看。",
+    "借呗还款": "【支付宝】您的借呗本月应还款1,020.00元，请于15日前保持余额充足。",
+    # a tax office's own warning names QQ as the fake's channel
+    "税务提醒": (
+        "【国家税务总局】个税汇算请通过个人所得税App办理，税务部门不会通过QQ、微信群办理退税，"
+        "谨防诈骗。"
     ),
     # a licensed broker's adviser, no chat id to add
     "投顾直播": (
