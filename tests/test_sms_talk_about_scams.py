@@ -33,6 +33,16 @@ HONEST = {
         "我：别上当，先给返利再让你垫钱，就是骗局\n"
         "室友：好吧，那我还是去奶茶店打工"
     ),
+    # a bank's real service line: it sends you to the branch and disclaims the demands
+    "银行客服": (
+        "客服：您好，建设银行95533，请问有什么可以帮您？\n"
+        "我：我的卡突然被限制了，转不了账。\n"
+        "客服：系统检测到异常交易，暂时限制了非柜面业务，请您本人带身份证到网点办理解除，"
+        "我们不会在电话中要求您转账或提供验证码。\n"
+        "我：好的，谢谢。"
+    ),
+    # an e-commerce colleague advising against order boosting
+    "店铺运营": "运营甲：这周销量不太好\n运营乙：别想着刷单，平台会降权，报个官方推广吧",
 }
 
 
@@ -74,6 +84,12 @@ SCRIPTS = {
         "对方：我是市公安局刑侦支队的，你的银行卡涉嫌洗钱，需要配合调查\n"
         "我：你不会是骗子吧？\n"
         "对方：你可以不信，但必须把资金转到安全账户接受审查，否则立刻冻结"
+    ),
+    # 冒充公检法: the disclaimer ends its clause; the demand comes in the next one
+    "先否认再要钱": (
+        "对方：我是公安局的，我们不会在电话里要求你转账。\n"
+        "我：那你找我干什么？\n"
+        "对方：你的账户涉嫌洗钱，现在必须把资金转到安全账户配合调查"
     ),
     # 刷单返利: the scheme named as a job, not as a scam
     "刷单招聘": "招聘兼职刷单员，一单一结，日赚300，加QQ 2837461 领任务",
