@@ -2,8 +2,8 @@
 
 Every chat below is written for these tests after the script steps that 公安部刑侦局 /
 国家反诈中心 publish for the high-frequency fraud types (十大高发电信网络诈骗类型:
-冒充电商物流客服类, 虚假网络贷款类, 刷单返利类, 虚假网络投资理财类, 二次诈骗) and the
-防骗提示 "凡是…都是诈骗" (屏幕共享, 验证码, 贷款前先交费); none is taken from an
+冒充电商物流客服类, 虚假网络贷款类, 刷单返利类, 虚假网络投资理财类) and the
+防骗提示 "凡是…都是诈骗" (屏幕共享, 验证码); none is taken from an
 evaluation data set. Each rule of the pass has a chat it must catch (with the reason it must
 give) and, where an honest chat uses the same words, that chat, which must not be called fraud.
 """
@@ -36,24 +36,6 @@ SCRIPTS: dict[str, tuple[str, str, str]] = {
         "script_chat_loan_app",
         "公安部刑侦局 十大高发电信网络诈骗类型 虚假网络贷款类",
     ),
-    # 虚假网络贷款类: quick pay-out and an app to install
-    "放款下载": (
-        "经理: 您的额度已经批下来了，放款很快\n小郑: 在哪里提？\n经理: 下载一个我们的软件就能提",
-        "script_chat_loan_app",
-        "公安部刑侦局 十大高发电信网络诈骗类型 虚假网络贷款类",
-    ),
-    # 凡是贷款前要求先交费的都是诈骗
-    "贷款交费": (
-        "小何: 你的贷款审批好了，放款前要先交一笔手续费\n阿丹: 要交多少？",
-        "script_chat_loan_fee",
-        "国家反诈中心「凡是…都是诈骗」: 贷款前要求先交手续费、保证金",
-    ),
-    # 虚假网络贷款类: the victim paid for a loan that never comes
-    "贷款已付": (
-        "阿丹: 你说的保证金我已经转了\n小何: 收到，系统审核中\n阿丹: 那贷款什么时候到？",
-        "script_chat_loan_fee",
-        "公安部刑侦局 十大高发电信网络诈骗类型 虚假网络贷款类",
-    ),
     # 刷单返利类: the task and the victim saying the advance is paid
     "刷单已付": (
         "派单员: 这单返利30元，本金加佣金一起返给你\n小赵: 好的，我已经转了",
@@ -77,18 +59,6 @@ SCRIPTS: dict[str, tuple[str, str, str]] = {
         "主管: 我们建群了，每天在群里发任务，佣金当天结\n阿玲: 好的",
         "script_chat_pitch",
         "公安部刑侦局 十大高发电信网络诈骗类型 刷单返利类",
-    ),
-    # 刷单返利类: a task that must be finished at once
-    "刷单催促": (
-        "派单员: 这是第三单任务，佣金翻倍\n小吕: 我手头钱不够了\n派单员: 任务马上超时，赶紧完成",
-        "script_chat_pitch",
-        "公安部刑侦局 十大高发电信网络诈骗类型 刷单返利类",
-    ),
-    # 虚假网络投资理财类: a stock group and a demand to put more in
-    "投资群加仓": (
-        "助理: 欢迎进群，群里老师每天讲股\n老周: 今天讲什么？\n助理: 老师说这只要加仓，跟着我投",
-        "script_chat_pitch",
-        "公安部刑侦局 十大高发电信网络诈骗类型 虚假网络投资理财类",
     ),
     # 虚假网络投资理财类: the demand to put money in, and no time to lose
     "投资催促": (
@@ -122,18 +92,6 @@ SCRIPTS: dict[str, tuple[str, str, str]] = {
         "script_chat_code_given",
         "国家反诈中心「凡是…都是诈骗」: 凡是索要验证码的都是诈骗",
     ),
-    # 二次诈骗: an offer to recover the loss, made to a victim
-    "追回损失": (
-        "阿兰: 我被骗了五万，报警也没用\n小尤: 我们是专业团队，可以帮你追回损失",
-        "script_recovery",
-        "公安部刑侦局/国家反诈中心 反诈提示 二次诈骗",
-    ),
-    # 冒充节目组中奖诈骗: the prize claim inside a chat
-    "中奖": (
-        "小严: 恭喜您中奖了，您被抽选为我们节目的幸运观众\n老陈: 真的吗？奖品是什么？",
-        "script_chat_pitch",
-        "公安部刑侦局 反诈提示 冒充节目组中奖诈骗",
-    ),
     # 微商代理诈骗: pay to climb the agent levels
     "升级代理": (
         "上家: 你现在囤五十盒货就能升级代理\n阿丽: 要多少钱？\n上家: 五千，升完就是黄金代理",
@@ -156,7 +114,7 @@ LOOKALIKES: dict[str, tuple[str, str]] = {
         "王先生: 好的，几点？",
         "商业银行 个人贷款业务: 网点面签",
     ),
-    # an officer saying no fee is needed (不需要 negates the demand after it)
+    # an officer saying no fee is needed
     "不收费": (
         "客户经理: 王先生，您申请的贷款已经审批通过，下周放款，不需要支付任何费用\n"
         "王先生: 好的，谢谢",
@@ -240,7 +198,7 @@ def test_honest_chats_with_the_same_words_are_not_fraud(name: str) -> None:
     assert v.category is not SmsCategory.ILLEGAL, (name, _codes(chat))
 
 
-@pytest.mark.parametrize("name", ["贷款下载", "刷单催促", "念验证码", "追回损失"])
+@pytest.mark.parametrize("name", ["贷款下载", "念验证码"])
 def test_pairs_without_a_demand_are_medium_risk(name: str) -> None:
     """Where the money has not been asked for yet, the verdict says so: medium, verify first."""
     chat, _code, _source = SCRIPTS[name]
@@ -257,7 +215,6 @@ def test_the_new_pairs_need_the_conversation(name: str) -> None:
     chat_only = {
         "script_chat_service_refund",
         "script_chat_loan_app",
-        "script_chat_loan_fee",
         "script_chat_control",
         "script_chat_code_given",
     }
@@ -273,16 +230,6 @@ def test_an_anti_fraud_talk_naming_the_steps_is_not_the_script() -> None:
         "民警: 退款只走平台原路退回，凡是让你下载软件贷款交费的都是诈骗"
     )
     assert CLF.classify_sms(talk).category is not SmsCategory.FRAUD, _codes(talk)
-
-
-def test_the_negation_reaches_only_its_own_clause() -> None:
-    """不需要 cancels the demand after it in its clause, not a demand in the next one."""
-    honest, _source = LOOKALIKES["不收费"]
-    assert CLF.classify_sms(honest).category is not SmsCategory.FRAUD
-    scam = "小何: 你的贷款不需要抵押，放款前先交一笔手续费\n阿丹: 要交多少？"
-    v = CLF.classify_sms(scam)
-    assert v.category is SmsCategory.FRAUD, _codes(scam)
-    assert "script_chat_loan_fee" in _codes(scam)
 
 
 _NAMES = st.sampled_from(["小张", "阿美", "王姐", "老刘", "李先生"])
