@@ -33,7 +33,10 @@ __all__ = [
     "NearRules",
     "RowFilter",
     "TagRules",
+    "blank_count",
     "canon",
+    "dotted",
+    "number_run",
     "pool_spans",
     "run_ends",
 ]
@@ -81,7 +84,16 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans, run_ends
+    from fraudnum._pysmsrows import (
+        NearRules,
+        RowFilter,
+        TagRules,
+        blank_count,
+        dotted,
+        number_run,
+        pool_spans,
+        run_ends,
+    )
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -98,6 +110,9 @@ else:
     TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
     pool_spans = _compiled_smsrows.pool_spans
     run_ends = _compiled_smsrows.run_ends
+    dotted = _compiled_smsrows.dotted
+    number_run = _compiled_smsrows.number_run
+    blank_count = _compiled_smsrows.blank_count
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

@@ -3,13 +3,32 @@
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
+__all__ = [
+    "NearRules",
+    "RowFilter",
+    "TagRules",
+    "blank_count",
+    "dotted",
+    "latin",
+    "number_run",
+    "pool_spans",
+    "run_ends",
+]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
 
 def run_ends(text: str, chars: str) -> list[int]:
     """The end offsets of the maximal runs of characters of ``chars`` in ``text``, in order."""
+
+def dotted(text: str) -> bool:
+    """Whether a Latin letter or digit, a dot (. ． 。 ｡) and another one follow each other."""
+
+def number_run(text: str) -> bool:
+    """Whether seven number characters follow each other, one hyphen allowed between two."""
+
+def blank_count(text: str) -> int:
+    """The white space characters of ``text`` (str.isspace: the plain space included)."""
 
 @final
 class RowFilter:

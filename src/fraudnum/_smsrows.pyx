@@ -17,7 +17,10 @@ from libc.stdint cimport int32_t, uint32_t, uint64_t, uint8_t
 from libc.stdlib cimport qsort
 from libc.string cimport memset
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
+__all__ = [
+    "NearRules", "RowFilter", "TagRules", "blank_count", "dotted", "latin", "number_run",
+    "pool_spans", "run_ends",
+]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -26,6 +29,7 @@ cdef extern from "Python.h":
     uint32_t PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
     bint Py_UNICODE_ISDECIMAL(uint32_t ch) nogil
     bint Py_UNICODE_ISALNUM(uint32_t ch) nogil
+    bint Py_UNICODE_ISSPACE(uint32_t ch) nogil
 
 cdef extern from *:
     """
@@ -51,6 +55,74 @@ cdef inline bint _clause(uint32_t o) noexcept nogil:
 
 cdef inline bint _amount_sep(uint32_t o) noexcept nogil:
     return o == 46 or o == 44 or o == 0xFF0C or o == 0xFF0E
+
+
+cdef inline bint _number_char(uint32_t o) noexcept nogil:
+    return ((48 <= o <= 57) or (0xFF10 <= o <= 0xFF19) or o == 120 or o == 88 or o == 42
+            or o == 0xFF0A)
+
+
+def dotted(str text not None):
+    """Whether a Latin letter or digit, a dot (. ． 。 ｡) and another one follow each other."""
+    cdef Py_ssize_t n, i
+    cdef int kind
+    cdef const void* data
+    cdef uint32_t o
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(1, n - 1):
+        o = PyUnicode_READ(kind, data, i)
+        if ((o == 46 or o == 0xFF0E or o == 0x3002 or o == 0xFF61)
+                and _latin(PyUnicode_READ(kind, data, i - 1))
+                and _latin(PyUnicode_READ(kind, data, i + 1))):
+            return True
+    return False
+
+
+def number_run(str text not None):
+    """Whether seven number characters follow each other, one hyphen allowed between two."""
+    cdef Py_ssize_t n, i, count = 0
+    cdef int kind
+    cdef const void* data
+    cdef uint32_t o
+    cdef bint last = False, hyphen = False  # the previous character: a number, or a hyphen after one
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(n):
+        o = PyUnicode_READ(kind, data, i)
+        if _number_char(o):
+            count = count + 1 if (last or hyphen) else 1
+            if count >= 7:
+                return True
+            last = True
+            hyphen = False
+        elif (o == 45 or o == 0xFF0D) and last:
+            last = False
+            hyphen = True
+        else:
+            count = 0
+            last = False
+            hyphen = False
+    return False
+
+
+def blank_count(str text not None):
+    """The white space characters of ``text`` (str.isspace: the plain space included)."""
+    cdef Py_ssize_t n, i, count = 0
+    cdef int kind
+    cdef const void* data
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(n):
+        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            count += 1
+    return count
 
 
 def latin(str ch):
