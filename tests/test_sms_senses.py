@@ -137,7 +137,7 @@ def test_sense_drop_keeps_other_rows_at_the_same_place() -> None:
     eng = _engine()
     text = "请妥善保管账号密码"
     hits = eng._automaton.find_all(text)  # type: ignore[attr-defined]
-    found = eng._found(text, hits, ())  # type: ignore[attr-defined]
+    found = eng._found(text, hits, ())[0]  # type: ignore[attr-defined]
     phrases = {eng._phrases[v].phrase for v in found}  # type: ignore[attr-defined]
     tags = {t for v in found for t in eng._phrases[v].tags}  # type: ignore[attr-defined]
     assert "账号密码" in phrases

@@ -32,6 +32,7 @@ __all__ = [
     "KeywordAutomaton",
     "NearRules",
     "RowFilter",
+    "RowMarks",
     "TagRules",
     "blank_count",
     "canon",
@@ -87,6 +88,7 @@ if not _loaded:
     from fraudnum._pysmsrows import (
         NearRules,
         RowFilter,
+        RowMarks,
         TagRules,
         blank_count,
         dotted,
@@ -106,6 +108,7 @@ else:
     KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
+    RowMarks = _compiled_smsrows.RowMarks  # type: ignore[assignment,misc]
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
     pool_spans = _compiled_smsrows.pool_spans

@@ -39,6 +39,7 @@ from typing import Final, TypeVar
 __all__ = [
     "NearRules",
     "RowFilter",
+    "RowMarks",
     "TagRules",
     "blank_count",
     "dotted",
@@ -115,6 +116,42 @@ def blank_count(text: str) -> int:
     if not isinstance(text, str):
         raise TypeError("blank_count expects a str")
     return text.count(" ") + len(_OTHER_BLANK.findall(text))
+
+
+class RowMarks:
+    """Per phrase row a set of marks (bits of an int), and the marks of a set of rows.
+
+    A caller that asks the same found rows several times whether they meet one of a few
+    fixed row sets marks each row with the sets it belongs to, takes the union once, and
+    tests a bit before the set (a row set no row found belongs to is disjoint from them).
+
+    Args:
+        marks: per row, its marks (``0 <= marks < 2**63``).
+    """
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, marks: Iterable[int]) -> None:
+        values = tuple(int(m) for m in marks)
+        if any(not 0 <= m < 2**63 for m in values):
+            raise ValueError("a row's marks must be a non-negative int below 2**63")
+        self._marks = values
+
+    def __reduce__(self) -> tuple[type[RowMarks], tuple[tuple[int, ...]]]:
+        return (type(self), (self._marks,))
+
+    def __len__(self) -> int:
+        return len(self._marks)
+
+    def of(self, rows: Iterable[int]) -> int:
+        """The union of the marks of ``rows`` (row numbers, e.g. a dict of rows found)."""
+        marks, n = self._marks, len(self._marks)
+        out = 0
+        for v in rows:
+            if not 0 <= v < n:
+                raise IndexError(f"row {v} out of range")
+            out |= marks[v]
+        return out
 
 
 class RowFilter:

@@ -6,6 +6,7 @@ from typing import final
 __all__ = [
     "NearRules",
     "RowFilter",
+    "RowMarks",
     "TagRules",
     "blank_count",
     "dotted",
@@ -29,6 +30,15 @@ def number_run(text: str) -> bool:
 
 def blank_count(text: str) -> int:
     """The white space characters of ``text`` (str.isspace: the plain space included)."""
+
+@final
+class RowMarks:
+    """Per phrase row a set of marks (bits), and the marks of a set of rows (compiled)."""
+
+    def __init__(self, marks: Iterable[int]) -> None: ...
+    def __len__(self) -> int: ...
+    def of(self, rows: Iterable[int]) -> int:
+        """The union of the marks of ``rows`` (row numbers; a dict's keys are read in C)."""
 
 @final
 class RowFilter:

@@ -18,7 +18,7 @@ from libc.stdlib cimport qsort
 from libc.string cimport memset
 
 __all__ = [
-    "NearRules", "RowFilter", "TagRules", "blank_count", "dotted", "latin", "number_run",
+    "NearRules", "RowFilter", "RowMarks", "TagRules", "blank_count", "dotted", "latin", "number_run",
     "pool_spans", "run_ends",
 ]
 
@@ -404,6 +404,67 @@ cdef class RowFilter:
             return found
         finally:
             PyMem_Free(first)
+
+
+cdef extern from "Python.h":
+    bint PyDict_Next(object p, Py_ssize_t* ppos, PyObject** pkey, PyObject** pvalue)
+
+
+@cython.final
+cdef class RowMarks:
+    """Per phrase row a set of marks (bits), and the marks of a set of rows (see the twin)."""
+
+    cdef Py_ssize_t _rows
+    cdef uint64_t* _marks
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._marks = NULL
+
+    def __init__(self, marks):
+        cdef Py_ssize_t i
+        cdef tuple values = tuple(int(m) for m in marks)
+        for m in values:
+            if not 0 <= m < 2 ** 63:
+                raise ValueError("a row's marks must be a non-negative int below 2**63")
+        if self._marks != NULL:
+            raise TypeError("RowMarks is immutable once built")
+        self._marks = <uint64_t*>PyMem_Malloc((len(values) or 1) * sizeof(uint64_t))
+        if self._marks == NULL:
+            raise MemoryError()
+        for i in range(len(values)):
+            self._marks[i] = <uint64_t>values[i]
+        self._rows = len(values)
+        self._args = values
+
+    def __dealloc__(self):
+        PyMem_Free(self._marks)
+
+    def __reduce__(self):
+        return (RowMarks, (self._args,))
+
+    def __len__(self):
+        return self._rows
+
+    def of(self, rows):
+        """The union of the marks of ``rows`` (row numbers; a dict's keys are read in C)."""
+        cdef uint64_t out = 0
+        cdef Py_ssize_t pos = 0, v
+        cdef PyObject* key
+        cdef PyObject* value
+        if type(rows) is dict:
+            while PyDict_Next(rows, &pos, &key, &value):
+                v = <object>key
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                out |= self._marks[v]
+        else:
+            for obj in rows:
+                v = obj
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                out |= self._marks[v]
+        return out
 
 
 cdef struct NearHit:
