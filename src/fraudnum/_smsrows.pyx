@@ -30,6 +30,9 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISDECIMAL(uint32_t ch) nogil
     bint Py_UNICODE_ISALNUM(uint32_t ch) nogil
     bint Py_UNICODE_ISSPACE(uint32_t ch) nogil
+    unsigned long long PyLong_AsUnsignedLongLongMask(object o) except? <unsigned long long>-1
+    object _PyLong_FromByteArray(const unsigned char* bytes, size_t n, int little_endian,
+                                 int is_signed)
 
 cdef extern from *:
     """
@@ -853,18 +856,31 @@ cdef class TagRules:
         return self._n_rules
 
     cdef object _to_int(self, const uint64_t* words):
-        cdef int k
-        cdef bint zero = True
-        for k in range(self._words):
+        # One conversion from little-endian bytes: shifting and or-ing Python ints word by
+        # word allocated a new int at every step.
+        cdef int k, b, top = -1
+        cdef unsigned char small[256]
+        cdef unsigned char* buf = small
+        for k in range(self._words - 1, -1, -1):
             if words[k]:
-                zero = False
+                top = k
                 break
-        if zero:
+        if top < 0:
             return 0
-        out = words[self._words - 1]
-        for k in range(self._words - 2, -1, -1):
-            out = (out << 64) | words[k]
-        return out
+        if top == 0:
+            return words[0]
+        if (top + 1) * 8 > 256:
+            buf = <unsigned char*>PyMem_Malloc((top + 1) * 8)
+            if buf == NULL:
+                raise MemoryError()
+        try:
+            for k in range(top + 1):
+                for b in range(8):
+                    buf[k * 8 + b] = <unsigned char>((words[k] >> (8 * b)) & 0xFF)
+            return _PyLong_FromByteArray(buf, (top + 1) * 8, 1, 0)
+        finally:
+            if buf != small:
+                PyMem_Free(buf)
 
     def ids(self, mask):
         """The tag ids set in ``mask``, ascending."""
@@ -877,8 +893,9 @@ cdef class TagRules:
         for k in range(w):
             if not rest:
                 break
-            word = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
-            rest = rest >> 64
+            word = PyLong_AsUnsignedLongLongMask(rest)  # the low 64 bits (rest >= 0)
+            if k + 1 < w:
+                rest = rest >> 64
             b = 0
             while word:
                 if word & 1:
@@ -950,8 +967,9 @@ cdef class TagRules:
                 raise ValueError("a tag id is out of range")
             rest = tags
             for k in range(w):
-                start[k] = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
-                rest = rest >> 64
+                start[k] = PyLong_AsUnsignedLongLongMask(rest)  # the low 64 bits (rest >= 0)
+                if k + 1 < w:
+                    rest = rest >> 64
             after = &start[w]
             for k in range(w):
                 after[k] = start[k]
