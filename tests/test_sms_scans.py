@@ -255,3 +255,22 @@ def test_every_white_space_code_point_counts_as_a_blank():
     want = chars.count(" ") + len(re.findall(r"[^\S ]", chars))
     for impl in _SCANS:
         assert impl.blank_count(chars) == want
+
+
+# The card_groups pattern as first written: a look-behind before the first number character.
+# The shipped one matches that character first (the scan starts only at a number character);
+# both must find the same spans in every text.
+_N = "[0-9０-９xX*＊]"
+_CARD_GROUPS_FIRST = re.compile(
+    f"(?<!{_N}){_N}{{3,7}}(?:[ 　。、/，,.·\\-－]{_N}{{3,7}}){{2,4}}(?!{_N})"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text("0９xX*＊ 　。、/，,.·-－a中", max_size=60))
+def test_card_groups_finds_what_its_first_form_found(text):
+    """The reordered card_groups pattern gives the spans of the look-behind-first one."""
+    from fraudnum.sms.signals import sms_patterns
+
+    got = [m.span() for m in sms_patterns()["card_groups"].finditer(text)]
+    assert got == [m.span() for m in _CARD_GROUPS_FIRST.finditer(text)]
