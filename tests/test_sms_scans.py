@@ -198,10 +198,79 @@ def test_link_precheck_rules_out_only_texts_without_links(text):
     from fraudnum.sms import links
 
     got = links.extract_urls(text)
-    saved = links._DOTS
-    try:
-        links._DOTS = re.compile("")  # every text passes: the full scan
+    from unittest import mock
+
+    with mock.patch.object(links, "dotted", return_value=True):  # every text: the full scan
         want = links.extract_urls(text)
-    finally:
-        links._DOTS = saved
     assert got == want
+
+
+# -- the dot, number-run and blank scans (fraudnum._core.dotted / number_run / blank_count) ---
+# The regular expressions they replace, as they were written in fraudnum.sms.links / signals.
+_LATIN_SET = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_DOTS_RE = re.compile(f"[{_LATIN_SET}][.\\uff0e\\u3002\\uff61][{_LATIN_SET}]")
+_NUMBER_RE = re.compile("[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}")
+# Digits (ASCII, full-width, another script's), masks, hyphens, dots, letters either side of
+# the Latin ranges' ends, blanks of every kind, CJK and an astral character.
+SCAN_ALPHABET = (
+    "09０９٣xXx*＊-－.．。｡aZzＡｚ@/[`{\uff20\uff3b\uff40\uff5b"
+    " \t\n\u3000\u00a0\u2028\u200b中\U00020000"
+)
+_SCANS = [_pysmsrows] + ([_smsrows] if RUN_ENDS is not None else [])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(SCAN_ALPHABET, max_size=40))
+def test_text_scans_equal_their_regular_expressions(text):
+    """Compiled scan, twin and the regular expression agree on every text."""
+    blanks = text.count(" ") + len(re.findall(r"[^\S ]", text))
+    for impl in _SCANS:
+        assert impl.dotted(text) is (_DOTS_RE.search(text) is not None)
+        assert impl.number_run(text) is (_NUMBER_RE.search(text) is not None)
+        assert impl.blank_count(text) == blanks
+
+
+def test_text_scans_examples():
+    """The edges: seven in a row, a hyphen between two, two hyphens, a dot at either end."""
+    for impl in _SCANS:
+        assert impl.number_run("电话138-0013-8000")
+        assert impl.number_run("１２３４５６７")
+        assert impl.number_run("138****5678")
+        assert not impl.number_run("123456")
+        assert not impl.number_run("123--4567")
+        assert not impl.number_run("-123-456-")
+        assert impl.dotted("访问icbc.cc")
+        assert impl.dotted("ｉｃｂｃ。ｃｃ")
+        assert not impl.dotted(".cc")
+        assert not impl.dotted("卡号6225。请")
+        assert impl.blank_count("a b\tc\u3000d\n") == 4
+        assert impl.blank_count("") == 0
+        with pytest.raises(TypeError):
+            impl.dotted(b"x")
+
+
+def test_every_white_space_code_point_counts_as_a_blank():
+    """blank_count and the regular expression agree on each code point of the BMP."""
+    chars = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    want = chars.count(" ") + len(re.findall(r"[^\S ]", chars))
+    for impl in _SCANS:
+        assert impl.blank_count(chars) == want
+
+
+# The card_groups pattern as first written: a look-behind before the first number character.
+# The shipped one matches that character first (the scan starts only at a number character);
+# both must find the same spans in every text.
+_N = "[0-9０-９xX*＊]"
+_CARD_GROUPS_FIRST = re.compile(
+    f"(?<!{_N}){_N}{{3,7}}(?:[ 　。、/，,.·\\-－]{_N}{{3,7}}){{2,4}}(?!{_N})"
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text("0９xX*＊ 　。、/，,.·-－a中", max_size=60))
+def test_card_groups_finds_what_its_first_form_found(text):
+    """The reordered card_groups pattern gives the spans of the look-behind-first one."""
+    from fraudnum.sms.signals import sms_patterns
+
+    got = [m.span() for m in sms_patterns()["card_groups"].finditer(text)]
+    assert got == [m.span() for m in _CARD_GROUPS_FIRST.finditer(text)]

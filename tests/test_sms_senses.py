@@ -5,6 +5,8 @@ Texts are ours, after the public formats cited beside each group; issue 11, twel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -135,11 +137,58 @@ def test_sense_drop_keeps_other_rows_at_the_same_place() -> None:
     eng = _engine()
     text = "请妥善保管账号密码"
     hits = eng._automaton.find_all(text)  # type: ignore[attr-defined]
-    found = eng._found(text, hits, ())  # type: ignore[attr-defined]
+    found = eng._found(text, hits, ())[0]  # type: ignore[attr-defined]
     phrases = {eng._phrases[v].phrase for v in found}  # type: ignore[attr-defined]
     tags = {t for v in found for t in eng._phrases[v].tags}  # type: ignore[attr-defined]
     assert "账号密码" in phrases
     assert "payee" not in tags
+
+
+def _drop_by_folding_every_window(
+    senses: WordSenses, text: str, found: dict[int, list[tuple[int, int]]]
+) -> dict[int, list[tuple[int, int]]]:
+    """What drop gives without its window gate (the semantics the gate must keep).
+
+    Every rule whose context's characters all occur in the text is read around every hit.
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for v, spans in found.items():
+        rules: Sequence[tuple[str, bool, int]] = senses._rules.get(v, ())
+        rules = senses._present(text, rules)
+        spans = [(s, e) for s, e in spans if not senses._other_word(text, s, e, rules)]
+        if spans:
+            out[v] = spans
+    return out
+
+
+# Texts around every shipped sense: its context on its side at every gap, on the other side,
+# across a clause mark, in another spelling (full-width, traditional) and without it.
+_SENSE_FILLERS = ["", "的", "一个", "，", "我们的新", "１２", "、"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(word_senses()),
+    st.sampled_from(_SENSE_FILLERS),
+    st.booleans(),
+    st.sampled_from(["", "请妥善保管。", "註冊", "，转账"]),
+)
+def test_drop_gate_agrees_with_reading_every_window(
+    sense: WordSense, filler: str, own_side: bool, tail: str
+) -> None:
+    eng = _engine()
+    senses: WordSenses = eng._senses  # type: ignore[attr-defined]
+    before = (sense.side == "before") == own_side
+    text = (
+        sense.context + filler + sense.phrase if before else sense.phrase + filler + sense.context
+    ) + tail
+    hits = eng._automaton.find_all(text)  # type: ignore[attr-defined]
+    rows = eng._rows  # type: ignore[attr-defined]
+    found = rows.group(len(text), rows.keep(text, hits, ())[0])
+    got = senses.drop(text, found)
+    assert list(got.items()) == list(_drop_by_folding_every_window(senses, text, found).items())
+    if got == found:
+        assert got is found  # nothing dropped: no copy
 
 
 # -- disclaimers (tag ``disclaims``) ----------------------------------------------------------

@@ -242,3 +242,21 @@ def test_span_pool_keeps_the_window_unless_it_is_empty(pool):
         pool(found, [2], None, (), 16)
     with pytest.raises(ValueError, match="limit"):
         pool(found, [0], None, (), -1)
+
+
+@needs_compiled
+@pytest.mark.parametrize("n_tags", [64, 65, 128, 2048, 2049, 5000])
+def test_masks_of_every_width_convert_exactly(n_tags: int) -> None:
+    """Masks are built from the words' bytes: the top word, the last bit, past 256 bytes."""
+    assert COMPILED is not None
+    top = n_tags - 1
+    rows = [(0, 1.0, [0, top]), (1, 0.5, [top // 2]), (2, 0.0, [63 % n_tags, top])]
+    rules: list[Rule] = [([0], [], [top], 1), ([top], [], [top // 3], 2)]
+    a = _build(COMPILED, n_tags, rows, rules)
+    b = _build(REFERENCE, n_tags, rows, rules)
+    for found in ([], [0], [1], [2, 0], [0, 1, 2]):
+        assert a.tally(found) == b.tally(found)
+        _s, _m, union = b.tally(found)
+        assert a.fire(union, ()) == b.fire(union, ())
+        assert a.ids(union) == b.ids(union) == sorted({t for v in found for t in rows[v][2]})
+    assert a.fire((1 << n_tags) - 1, [1]) == b.fire((1 << n_tags) - 1, [1])

@@ -32,8 +32,12 @@ __all__ = [
     "KeywordAutomaton",
     "NearRules",
     "RowFilter",
+    "RowMarks",
     "TagRules",
+    "blank_count",
     "canon",
+    "dotted",
+    "number_run",
     "pool_spans",
     "run_ends",
 ]
@@ -81,7 +85,17 @@ if _wanted != "python":
 
 if not _loaded:
     from fraudnum._pyautomaton import KeywordAutomaton
-    from fraudnum._pysmsrows import NearRules, RowFilter, TagRules, pool_spans, run_ends
+    from fraudnum._pysmsrows import (
+        NearRules,
+        RowFilter,
+        RowMarks,
+        TagRules,
+        blank_count,
+        dotted,
+        number_run,
+        pool_spans,
+        run_ends,
+    )
     from fraudnum._pytrie import DigitTrie
 
     # No C canonicaliser: fraudnum.numbers parses everything in Python.
@@ -94,10 +108,14 @@ else:
     KeywordAutomaton = _compiled_automaton.KeywordAutomaton  # type: ignore[assignment,misc]
     DigitTrie = _compiled_trie.DigitTrie  # type: ignore[assignment,misc]
     RowFilter = _compiled_smsrows.RowFilter  # type: ignore[assignment,misc]
+    RowMarks = _compiled_smsrows.RowMarks  # type: ignore[assignment,misc]
     NearRules = _compiled_smsrows.NearRules  # type: ignore[assignment,misc]
     TagRules = _compiled_smsrows.TagRules  # type: ignore[assignment,misc]
     pool_spans = _compiled_smsrows.pool_spans
     run_ends = _compiled_smsrows.run_ends
+    dotted = _compiled_smsrows.dotted
+    number_run = _compiled_smsrows.number_run
+    blank_count = _compiled_smsrows.blank_count
     Canonicaliser = _compiled_canon.Canonicaliser
     canon = _compiled_canon
     USING_EXTENSIONS = True

@@ -36,12 +36,32 @@ import re
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
+__all__ = [
+    "NearRules",
+    "RowFilter",
+    "RowMarks",
+    "TagRules",
+    "blank_count",
+    "dotted",
+    "latin",
+    "number_run",
+    "pool_spans",
+    "run_ends",
+]
 
 _AMOUNT_MARK: Final = re.compile(r"\d[.,，．]\d")
 _CLAUSE: Final = re.compile("[\uff0c\u3002\u3001\uff1b\uff01\uff1f\uff1a\n]")
 
 Hit = tuple[int, int, int]
+
+_LATIN: Final = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+# A letter or digit on both sides of a dot (full-width and ideographic dots included).
+_DOTTED: Final = re.compile(f"[{_LATIN}][.\\uff0e\\u3002\\uff61][{_LATIN}]")
+# Seven number characters in a row (digits, x and * as a mask), single hyphens between.
+_NUMBER_RUN: Final = re.compile(
+    "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
+)
+_OTHER_BLANK: Final = re.compile(r"[^\S ]")
 
 
 def latin(ch: str) -> bool:
@@ -68,6 +88,70 @@ def run_ends(text: str, chars: str) -> list[int]:
     if not chars:
         return []
     return [m.end() for m in _run_of(chars).finditer(text)]
+
+
+def dotted(text: str) -> bool:
+    """Whether a Latin letter or digit, a dot (``.`` ``．`` ``。`` ``｡``) and another follow.
+
+    What a host needs (fraudnum.sms.links): a text without it holds no link.
+    """
+    if not isinstance(text, str):
+        raise TypeError("dotted expects a str")
+    return _DOTTED.search(text) is not None
+
+
+def number_run(text: str) -> bool:
+    """Whether seven number characters (digits, ``x`` ``X`` ``*`` ``＊``) follow each other.
+
+    Full-width digits count; one hyphen (``-`` or ``－``) may stand between two of them.
+    The cheap test before fraudnum.sms.signals.find_numbers looks for phone numbers.
+    """
+    if not isinstance(text, str):
+        raise TypeError("number_run expects a str")
+    return _NUMBER_RUN.search(text) is not None
+
+
+def blank_count(text: str) -> int:
+    """The white space characters of ``text`` (``str.isspace``: the plain space included)."""
+    if not isinstance(text, str):
+        raise TypeError("blank_count expects a str")
+    return text.count(" ") + len(_OTHER_BLANK.findall(text))
+
+
+class RowMarks:
+    """Per phrase row a set of marks (bits of an int), and the marks of a set of rows.
+
+    A caller that asks the same found rows several times whether they meet one of a few
+    fixed row sets marks each row with the sets it belongs to, takes the union once, and
+    tests a bit before the set (a row set no row found belongs to is disjoint from them).
+
+    Args:
+        marks: per row, its marks (``0 <= marks < 2**63``).
+    """
+
+    __slots__ = ("_marks",)
+
+    def __init__(self, marks: Iterable[int]) -> None:
+        values = tuple(int(m) for m in marks)
+        if any(not 0 <= m < 2**63 for m in values):
+            raise ValueError("a row's marks must be a non-negative int below 2**63")
+        self._marks = values
+
+    def __reduce__(self) -> tuple[type[RowMarks], tuple[tuple[int, ...]]]:
+        return (type(self), (self._marks,))
+
+    def __len__(self) -> int:
+        return len(self._marks)
+
+    def of(self, rows: Iterable[int]) -> int:
+        """The union of the marks of ``rows`` (row numbers, e.g. a dict of rows found)."""
+        marks, n = self._marks, len(self._marks)
+        out = 0
+        for v in rows:
+            if not 0 <= v < n:
+                raise IndexError(f"row {v} out of range")
+            out |= marks[v]
+        return out
 
 
 class RowFilter:

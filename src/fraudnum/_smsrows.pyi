@@ -3,13 +3,42 @@
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import final
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
+__all__ = [
+    "NearRules",
+    "RowFilter",
+    "RowMarks",
+    "TagRules",
+    "blank_count",
+    "dotted",
+    "latin",
+    "number_run",
+    "pool_spans",
+    "run_ends",
+]
 
 def latin(ch: str) -> bool:
     """True for an ASCII or full-width Latin letter or digit."""
 
 def run_ends(text: str, chars: str) -> list[int]:
     """The end offsets of the maximal runs of characters of ``chars`` in ``text``, in order."""
+
+def dotted(text: str) -> bool:
+    """Whether a Latin letter or digit, a dot (. ． 。 ｡) and another one follow each other."""
+
+def number_run(text: str) -> bool:
+    """Whether seven number characters follow each other, one hyphen allowed between two."""
+
+def blank_count(text: str) -> int:
+    """The white space characters of ``text`` (str.isspace: the plain space included)."""
+
+@final
+class RowMarks:
+    """Per phrase row a set of marks (bits), and the marks of a set of rows (compiled)."""
+
+    def __init__(self, marks: Iterable[int]) -> None: ...
+    def __len__(self) -> int: ...
+    def of(self, rows: Iterable[int]) -> int:
+        """The union of the marks of ``rows`` (row numbers; a dict's keys are read in C)."""
 
 @final
 class RowFilter:

@@ -17,7 +17,10 @@ from libc.stdint cimport int32_t, uint32_t, uint64_t, uint8_t
 from libc.stdlib cimport qsort
 from libc.string cimport memset
 
-__all__ = ["NearRules", "RowFilter", "TagRules", "latin", "pool_spans", "run_ends"]
+__all__ = [
+    "NearRules", "RowFilter", "RowMarks", "TagRules", "blank_count", "dotted", "latin", "number_run",
+    "pool_spans", "run_ends",
+]
 
 cdef extern from "Python.h":
     Py_ssize_t PyUnicode_GET_LENGTH(object o)
@@ -26,6 +29,10 @@ cdef extern from "Python.h":
     uint32_t PyUnicode_READ(int kind, const void* data, Py_ssize_t index) nogil
     bint Py_UNICODE_ISDECIMAL(uint32_t ch) nogil
     bint Py_UNICODE_ISALNUM(uint32_t ch) nogil
+    bint Py_UNICODE_ISSPACE(uint32_t ch) nogil
+    unsigned long long PyLong_AsUnsignedLongLongMask(object o) except? <unsigned long long>-1
+    object _PyLong_FromByteArray(const unsigned char* bytes, size_t n, int little_endian,
+                                 int is_signed)
 
 cdef extern from *:
     """
@@ -51,6 +58,74 @@ cdef inline bint _clause(uint32_t o) noexcept nogil:
 
 cdef inline bint _amount_sep(uint32_t o) noexcept nogil:
     return o == 46 or o == 44 or o == 0xFF0C or o == 0xFF0E
+
+
+cdef inline bint _number_char(uint32_t o) noexcept nogil:
+    return ((48 <= o <= 57) or (0xFF10 <= o <= 0xFF19) or o == 120 or o == 88 or o == 42
+            or o == 0xFF0A)
+
+
+def dotted(str text not None):
+    """Whether a Latin letter or digit, a dot (. ． 。 ｡) and another one follow each other."""
+    cdef Py_ssize_t n, i
+    cdef int kind
+    cdef const void* data
+    cdef uint32_t o
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(1, n - 1):
+        o = PyUnicode_READ(kind, data, i)
+        if ((o == 46 or o == 0xFF0E or o == 0x3002 or o == 0xFF61)
+                and _latin(PyUnicode_READ(kind, data, i - 1))
+                and _latin(PyUnicode_READ(kind, data, i + 1))):
+            return True
+    return False
+
+
+def number_run(str text not None):
+    """Whether seven number characters follow each other, one hyphen allowed between two."""
+    cdef Py_ssize_t n, i, count = 0
+    cdef int kind
+    cdef const void* data
+    cdef uint32_t o
+    cdef bint last = False, hyphen = False  # the previous character: a number, or a hyphen after one
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(n):
+        o = PyUnicode_READ(kind, data, i)
+        if _number_char(o):
+            count = count + 1 if (last or hyphen) else 1
+            if count >= 7:
+                return True
+            last = True
+            hyphen = False
+        elif (o == 45 or o == 0xFF0D) and last:
+            last = False
+            hyphen = True
+        else:
+            count = 0
+            last = False
+            hyphen = False
+    return False
+
+
+def blank_count(str text not None):
+    """The white space characters of ``text`` (str.isspace: the plain space included)."""
+    cdef Py_ssize_t n, i, count = 0
+    cdef int kind
+    cdef const void* data
+    FN_UNICODE_READY(text)
+    kind = PyUnicode_KIND(text)
+    data = PyUnicode_DATA(text)
+    n = PyUnicode_GET_LENGTH(text)
+    for i in range(n):
+        if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+            count += 1
+    return count
 
 
 def latin(str ch):
@@ -332,6 +407,67 @@ cdef class RowFilter:
             return found
         finally:
             PyMem_Free(first)
+
+
+cdef extern from "Python.h":
+    bint PyDict_Next(object p, Py_ssize_t* ppos, PyObject** pkey, PyObject** pvalue)
+
+
+@cython.final
+cdef class RowMarks:
+    """Per phrase row a set of marks (bits), and the marks of a set of rows (see the twin)."""
+
+    cdef Py_ssize_t _rows
+    cdef uint64_t* _marks
+    cdef tuple _args
+
+    def __cinit__(self):
+        self._marks = NULL
+
+    def __init__(self, marks):
+        cdef Py_ssize_t i
+        cdef tuple values = tuple(int(m) for m in marks)
+        for m in values:
+            if not 0 <= m < 2 ** 63:
+                raise ValueError("a row's marks must be a non-negative int below 2**63")
+        if self._marks != NULL:
+            raise TypeError("RowMarks is immutable once built")
+        self._marks = <uint64_t*>PyMem_Malloc((len(values) or 1) * sizeof(uint64_t))
+        if self._marks == NULL:
+            raise MemoryError()
+        for i in range(len(values)):
+            self._marks[i] = <uint64_t>values[i]
+        self._rows = len(values)
+        self._args = values
+
+    def __dealloc__(self):
+        PyMem_Free(self._marks)
+
+    def __reduce__(self):
+        return (RowMarks, (self._args,))
+
+    def __len__(self):
+        return self._rows
+
+    def of(self, rows):
+        """The union of the marks of ``rows`` (row numbers; a dict's keys are read in C)."""
+        cdef uint64_t out = 0
+        cdef Py_ssize_t pos = 0, v
+        cdef PyObject* key
+        cdef PyObject* value
+        if type(rows) is dict:
+            while PyDict_Next(rows, &pos, &key, &value):
+                v = <object>key
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                out |= self._marks[v]
+        else:
+            for obj in rows:
+                v = obj
+                if v < 0 or v >= self._rows:
+                    raise IndexError(f"row {v} out of range")
+                out |= self._marks[v]
+        return out
 
 
 cdef struct NearHit:
@@ -720,18 +856,31 @@ cdef class TagRules:
         return self._n_rules
 
     cdef object _to_int(self, const uint64_t* words):
-        cdef int k
-        cdef bint zero = True
-        for k in range(self._words):
+        # One conversion from little-endian bytes: shifting and or-ing Python ints word by
+        # word allocated a new int at every step.
+        cdef int k, b, top = -1
+        cdef unsigned char small[256]
+        cdef unsigned char* buf = small
+        for k in range(self._words - 1, -1, -1):
             if words[k]:
-                zero = False
+                top = k
                 break
-        if zero:
+        if top < 0:
             return 0
-        out = words[self._words - 1]
-        for k in range(self._words - 2, -1, -1):
-            out = (out << 64) | words[k]
-        return out
+        if top == 0:
+            return words[0]
+        if (top + 1) * 8 > 256:
+            buf = <unsigned char*>PyMem_Malloc((top + 1) * 8)
+            if buf == NULL:
+                raise MemoryError()
+        try:
+            for k in range(top + 1):
+                for b in range(8):
+                    buf[k * 8 + b] = <unsigned char>((words[k] >> (8 * b)) & 0xFF)
+            return _PyLong_FromByteArray(buf, (top + 1) * 8, 1, 0)
+        finally:
+            if buf != small:
+                PyMem_Free(buf)
 
     def ids(self, mask):
         """The tag ids set in ``mask``, ascending."""
@@ -744,8 +893,9 @@ cdef class TagRules:
         for k in range(w):
             if not rest:
                 break
-            word = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
-            rest = rest >> 64
+            word = PyLong_AsUnsignedLongLongMask(rest)  # the low 64 bits (rest >= 0)
+            if k + 1 < w:
+                rest = rest >> 64
             b = 0
             while word:
                 if word & 1:
@@ -817,8 +967,9 @@ cdef class TagRules:
                 raise ValueError("a tag id is out of range")
             rest = tags
             for k in range(w):
-                start[k] = <uint64_t>(rest & 0xFFFFFFFFFFFFFFFF)
-                rest = rest >> 64
+                start[k] = PyLong_AsUnsignedLongLongMask(rest)  # the low 64 bits (rest >= 0)
+                if k + 1 < w:
+                    rest = rest >> 64
             after = &start[w]
             for k in range(w):
                 after[k] = start[k]

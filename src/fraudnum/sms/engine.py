@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from fraudnum._cache import remember
-from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, TagRules
+from fraudnum._core import KeywordAutomaton, NearRules, RowFilter, RowMarks, TagRules
 from fraudnum._pysmsrows import latin as _latin
 from fraudnum._tables import TableError
 from fraudnum.folding import FoldTable, load_fold_table
@@ -126,6 +126,10 @@ _SCORED_ILLEGAL: Final = SCORED.index("illegal")
 _FRAUD, _ILLEGAL_CAT = SmsCategory.FRAUD, SmsCategory.ILLEGAL
 # Each category's position, so a per-message key holds an int (an enum hashes in Python).
 _CATEGORY_POS: Final = {c: n for n, c in enumerate(SmsCategory)}
+# Marks of the row sets found rows are tested against (SmsEngine._found): a set none of
+# whose rows was grouped is not searched (rows only leave ``found`` after grouping).
+_M_SENSES, _M_DISCLAIMS, _M_MASKS, _M_CARD, _M_FRAMES = 1, 2, 4, 8, 16
+_M_ADDRESSED, _M_CANCELS, _M_EVASION = 32, 64, 128
 # Tags of the evasion signals (see _find_evasions).
 _EVASION_TAGS: Final = frozenset({"pinyin_mix", "deposit_bonus"})
 
@@ -459,6 +463,12 @@ class SmsEngine(Explaining, Scoping):
             if illegal is None or illegal.threshold is None
             else illegal.threshold - lift
         )
+        marked: tuple[frozenset[int], ...] = (self._senses.gate, self._disclaimers)
+        marked += (self._maskers, self._card_context, self._report_frames)
+        marked += (self._addressed_demand_rows, self._cancellers, self._evasion_gate)  # _M_*
+        self._marks = RowMarks(
+            [sum(1 << b for b, r in enumerate(marked) if i in r) for i in range(n_rows)]
+        )
         self._sender_cache: dict[str, Verdict] = {}
         self._decisions: dict[Signature, _Decision] = {}
         # Rules fired per set of tags (and rules too far apart): fired rows, floor, tags after.
@@ -579,8 +589,12 @@ class SmsEngine(Explaining, Scoping):
         numbers: Numbers | None,
     ) -> SmsVerdict:
         # 1. phrase hits: spans per phrase row, each row counted once.
-        found = self._found(text, hits, urls)
-        if (numbers is None or not numbers.bank_card) and not self._card_context.isdisjoint(found):
+        found, marks = self._found(text, hits, urls)
+        if (
+            marks & _M_CARD
+            and (numbers is None or not numbers.bank_card)
+            and not self._card_context.isdisjoint(found)
+        ):
             # A card number in groups matters only beside a bank, a payee or a money request.
             numbers = grouped_cards(text, numbers)
         chat = turns(text) if "\n" in text else ()
@@ -591,7 +605,7 @@ class SmsEngine(Explaining, Scoping):
             and not urls
             and (numbers is None or not numbers.bank_card)
             and (
-                not self._report_frames.isdisjoint(found)
+                (marks & _M_FRAMES and not self._report_frames.isdisjoint(found))
                 or (sv is not None and "sender_official" in self._sender_tag_cache(sv))
             )
         ):
@@ -625,7 +639,9 @@ class SmsEngine(Explaining, Scoping):
         if scopes:
             num_sig |= _REPORTED
         elif (
-            not self._addressed_demand_rows.isdisjoint(found)
+            marks & _M_ADDRESSED
+            and marks & _M_CANCELS
+            and not self._addressed_demand_rows.isdisjoint(found)
             and not self._cancellers.isdisjoint(found)
             and self._addressed(text, found)
         ):
@@ -651,6 +667,7 @@ class SmsEngine(Explaining, Scoping):
             decision[0] is not _FRAUD
             and decision[0] is not _ILLEGAL_CAT
             and decision[3][_SCORED_ILLEGAL][1] >= self._evasion_floor
+            and marks & _M_EVASION
             and not self._evasion_gate.isdisjoint(found)
         ):
             gate, cat = self._evasion_gate, self._cat
@@ -693,8 +710,11 @@ class SmsEngine(Explaining, Scoping):
 
     def _found(
         self, text: str, hits: list[tuple[int, int, int]], urls: tuple[UrlFinding, ...]
-    ) -> dict[int, list[tuple[int, int]]]:
-        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`).
+    ) -> tuple[dict[int, list[tuple[int, int]]], int]:
+        """The phrase rows found, each with its spans (at most :data:`MAX_SPANS`), and marks.
+
+        The marks (``_M_*``) are those of every row the hits grouped into, before any was
+        dropped: a row set whose mark is absent holds none of the rows found.
 
         A hit counts where it is a prose word (not inside a Latin word, a link or an amount,
         not across clause punctuation; see :mod:`fraudnum._pysmsrows`), and a hit inside a
@@ -708,17 +728,18 @@ class SmsEngine(Explaining, Scoping):
         rows = self._rows
         kept, negated = rows.keep(text, hits, [(u.start, u.end) for u in urls] if urls else ())
         found = rows.group(len(text), kept)
+        marks = self._marks.of(found)
         if negated and "、" in text:
             # A negation reaches over an enumeration (不会以退票、改签为由要求您转账).
             found = negated_over_lists(text, found, self._negates, self._negatable, NEGATION_REACH)
-        if not self._senses.gate.isdisjoint(found):
+        if marks & _M_SENSES and not self._senses.gate.isdisjoint(found):
             found = self._senses.drop(text, found)
-        if not self._disclaimers.isdisjoint(found):
+        if marks & _M_DISCLAIMS and not self._disclaimers.isdisjoint(found):
             # What the sender says it will never do names scam words, it does not use them.
             found = disclaimed(text, found, self._disclaimers, self._reportable, NEGATION_REACH)
-        if not self._maskers.isdisjoint(found):
+        if marks & _M_MASKS and not self._maskers.isdisjoint(found):
             found = unmasked(found, self._maskers, self._reportable)
-        return found
+        return found, marks
 
     def _decision(
         self,

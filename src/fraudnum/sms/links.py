@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import attrs
 
 from fraudnum._cache import remember
+from fraudnum._core import dotted
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.types import UrlFinding
 
@@ -49,8 +50,8 @@ _TO_ASCII[0x3002] = ord(".")
 _TO_ASCII[0xFF61] = ord(".")
 # A host has a letter or digit on both sides of a dot (full-width and ideographic dots
 # included): its labels start and end with one (_LABEL), and folding keeps them in place.
-# A sentence that ends after a number (卡号6225…。请) has none after its full stop.
-_DOTS = re.compile(f"[{_ALNUM}][.\\uff0e\\u3002\\uff61][{_ALNUM}]")
+# A sentence that ends after a number (卡号6225…。请) has none after its full stop. One scan
+# in C says whether a text has such a dot (fraudnum._core.dotted).
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _PARTS = re.compile(r"[a-z]+|[0-9]+")
 _TRAIL = ".-_~:?#@$&*+=%/"
@@ -297,8 +298,8 @@ def extract_urls(text: str, rules: UrlRules | None = None) -> tuple[UrlFinding, 
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    if not _DOTS.search(text):
-        return ()  # no dot between letters or digits: no link (the common case, decided in C)
+    if not dotted(text):
+        return ()  # no dot between letters or digits: no link (the common case, one C scan)
     rules = builtin_url_rules() if rules is None else rules
     found: list[UrlFinding] = []
     for m in _RUN.finditer(text):

@@ -16,7 +16,8 @@ clause end, within the same reach.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -38,6 +39,11 @@ _CLAUSE_ENDS: Final = frozenset("，。；！？：,;!?\n")
 _LIST_MARK: Final = "、"
 _SIDES: Final = ("before", "after")
 _MAX_GAP: Final = 12
+# One side of a row's senses: its rules (context, before, gap), the search for a character
+# that folds to one of their contexts' first characters, and how far from the hit they read.
+_Side = tuple[
+    tuple[tuple[str, bool, int], ...], Callable[[str, int, int], "re.Match[str] | None"], int
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,23 @@ class WordSenses:
         }
         #: The rows some sense can take a hit from: the step runs only when one is found.
         self.gate: frozenset[int] = frozenset(self._rules)
+        # Per row and side, a necessary condition for any of its contexts there: the
+        # characters that fold to a context's first character, as a character class, and the
+        # widest window a context of that side is read in (see _other_word). A span whose
+        # window holds none of them keeps its hit without folding anything.
+        self._near: Mapping[int, tuple[_Side | None, _Side | None]] = {
+            i: (self._side(rs, True), self._side(rs, False)) for i, rs in self._rules.items()
+        }
+
+    def _side(self, rules: Sequence[tuple[str, bool, int]], before: bool) -> _Side | None:
+        """The rules of one side of a row, the class of their first characters, their reach."""
+        mine = tuple(r for r in rules if r[1] == before)
+        if not mine:
+            return None
+        first = sorted({ch for ctx, _b, _g in mine for ch in self._spellings[ctx][0]})
+        starts = re.compile("[" + "".join(re.escape(ch) for ch in first) + "]")
+        reach = max(gap + len(ctx) * 2 for ctx, _b, gap in mine)
+        return mine, starts.search, reach
 
     def unbound(self) -> tuple[WordSense, ...]:
         """The rows that name a phrase and tag none of the phrase rows has."""
@@ -168,23 +191,45 @@ class WordSenses:
     def drop(
         self, text: str, found: dict[int, list[tuple[int, int]]]
     ) -> dict[int, list[tuple[int, int]]]:
-        """``found`` without the hits that a word-sense row reads as another word."""
-        # Only the senses whose context's characters all occur in the text (in some spelling
-        # that folds to them) are looked for around each hit: most texts hold none of them.
-        spell = self._spellings
-        out: dict[int, list[tuple[int, int]]] = {}
-        for v, spans in found.items():
-            rules = self._rules.get(v)
-            if rules is not None:
-                rules = tuple(
-                    r for r in rules if all(any(c in text for c in cs) for cs in spell[r[0]])
-                )
-                if rules:
-                    spans = [(s, e) for s, e in spans if not self._other_word(text, s, e, rules)]
-                    if not spans:
-                        continue
-            out[v] = spans
+        """``found`` without the hits that a word-sense row reads as another word.
+
+        ``found`` itself when no hit is dropped (the common case), else a new dict in the
+        same order.
+        """
+        out = found
+        near = self._near
+        for v in self.gate.intersection(found):
+            spans = found[v]
+            kept = [(s, e) for s, e in spans if not self._sensed(text, s, e, near[v])]
+            if len(kept) == len(spans):
+                continue
+            if out is found:
+                out = dict(found)
+            if kept:
+                out[v] = kept
+            else:
+                del out[v]
         return out
+
+    def _sensed(self, text: str, s: int, e: int, sides: tuple[_Side | None, _Side | None]) -> bool:
+        """Whether a sense of the row reads the hit ``s..e`` as another word."""
+        before, after = sides
+        return (
+            before is not None
+            and before[1](text, max(0, s - before[2]), s) is not None
+            and self._other_word(text, s, e, self._present(text, before[0]))
+        ) or (
+            after is not None
+            and after[1](text, e, e + after[2]) is not None
+            and self._other_word(text, s, e, self._present(text, after[0]))
+        )
+
+    def _present(
+        self, text: str, rules: Sequence[tuple[str, bool, int]]
+    ) -> tuple[tuple[str, bool, int], ...]:
+        """The rules whose context's characters all occur in ``text`` (in some spelling)."""
+        spell = self._spellings
+        return tuple(r for r in rules if all(any(c in text for c in cs) for cs in spell[r[0]]))
 
 
 def _reaches(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from fraudnum._core import blank_count, number_run
 from fraudnum._tables import TableError, data_text, read_table
 from fraudnum.types import UrlFinding
 
@@ -131,11 +132,9 @@ def length_signal(text: str) -> int:
     """
     n = len(text)
     if n < 2 * SHORT_TEXT:
-        if n < SHORT_TEXT or n - text.count(" ") - count_blanks(text) < SHORT_TEXT:
+        if n < SHORT_TEXT or n - blank_count(text) < SHORT_TEXT:
             return _SHORT
-    elif n >= LONG_TEXT and (
-        n >= 2 * LONG_TEXT or n - text.count(" ") - count_blanks(text) >= LONG_TEXT
-    ):
+    elif n >= LONG_TEXT and (n >= 2 * LONG_TEXT or n - blank_count(text) >= LONG_TEXT):
         return _LONG
     return 0
 
@@ -146,10 +145,6 @@ def length_signal(text: str) -> int:
 # a short run cannot start a long one, so these are exactly the long maximal runs.
 _NUMBER_RUN: Final = re.compile(
     "[0-9\uff10-\uff19xX*\uff0a][0-9\uff10-\uff19xX*\uff0a\\-\uff0d]{6,}"
-)
-# Seven number characters in a row (hyphens aside): a cheap test before the loop below.
-_NUMBER_PRECHECK: Final = re.compile(
-    "[0-9\uff10-\uff19xX*\uff0a](?:[\\-\uff0d]?[0-9\uff10-\uff19xX*\uff0a]){6}"
 )
 #: A message with fewer characters than this (white space aside) carries the ``short_text``
 #: tag: a bulk advertisement names a sender, an offer and a way to reach it, which takes
@@ -203,7 +198,7 @@ def find_numbers(text: str) -> Numbers | None:
     little more than the card and a name; the engine looks in longer ones beside a bank
     or payee word (:func:`grouped_cards`).
     """
-    if _NUMBER_PRECHECK.search(text) is None:
+    if not number_run(text):  # seven number characters in a row (hyphens aside), in C
         return grouped_cards(text, None) if len(text) < 2 * SHORT_TEXT else None
     found: Numbers | None = None
     for m in _NUMBER_RUN.finditer(text):
